@@ -1,0 +1,1 @@
+"""Prompts, token budgets, model backends, checking and repair; the facade is :mod:`completion.api`."""

@@ -1,0 +1,195 @@
+"""The one settings tree of holepilot: typed, defaulted, parsed once at the edge.
+
+Sources (LSP initializationOptions / workspace configuration, CLI flags, environment) all go
+through :func:`parse_settings`, which never raises: a bad value is replaced by its default
+and reported in the returned warnings so that the front end can show it.
+
+Keys are camelCase outside (``holepilot.baseUrl``) and snake_case inside (``base_url``).
+:func:`settings_schema` feeds the VS Code extension's ``contributes.configuration``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+BACKENDS = ("auto", "static", "openai", "openai-completions", "ollama", "llamacpp", "anthropic")
+FIM_PROFILES = ("auto", "starcoder", "codellama", "deepseek", "qwen", "codestral", "none")
+EDIT_FORMATS = ("wf", "lc", "sr")
+
+
+def _meta(description: str, **extra: Any) -> dict[str, Any]:
+    return {"description": description, **extra}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its default. ``field.metadata`` carries the schema description."""
+
+    enable: bool = field(default=True, metadata=_meta("Enable holepilot completions."))
+    backend: str = field(
+        default="auto",
+        metadata=_meta(
+            "Model backend. 'auto' uses a reachable local Ollama on 127.0.0.1:11434, else 'static'.",
+            enum=BACKENDS,
+        ),
+    )
+    base_url: str = field(
+        default="", metadata=_meta("Base URL of the backend; empty for the backend's default.")
+    )
+    model: str = field(default="", metadata=_meta("Model name sent to the backend."))
+    api_key_env: str = field(
+        default="",
+        metadata=_meta(
+            "Name of the environment variable holding the API key (default: OPENAI_API_KEY or "
+            "ANTHROPIC_API_KEY by backend). The key itself is never stored in settings."
+        ),
+    )
+    fim_profile: str = field(
+        default="auto",
+        metadata=_meta("Fill-in-the-middle prompt format; 'auto' guesses from the model name.", enum=FIM_PROFILES),
+    )
+    budget_tokens: int = field(
+        default=2048, metadata=_meta("Token budget of the prompt.", minimum=128, maximum=131072)
+    )
+    max_tokens: int = field(
+        default=256, metadata=_meta("Most tokens the model may generate.", minimum=1, maximum=8192)
+    )
+    temperature: float = field(
+        default=0.2, metadata=_meta("Sampling temperature.", minimum=0.0, maximum=2.0)
+    )
+    max_rounds: int = field(
+        default=2, metadata=_meta("Error rounds: re-prompts with the diagnostics of a candidate.", minimum=0, maximum=5)
+    )
+    debounce_ms: int = field(
+        default=75, metadata=_meta("Wait this long after typing before asking the model.", minimum=0, maximum=2000)
+    )
+    request_timeout_s: float = field(
+        default=15.0, metadata=_meta("Timeout of one model request, in seconds.", minimum=0.1, maximum=600.0)
+    )
+    connect_timeout_s: float = field(
+        default=3.0, metadata=_meta("Connect timeout to the backend, in seconds.", minimum=0.1, maximum=60.0)
+    )
+    max_retries: int = field(
+        default=2, metadata=_meta("Retries on 429 and 5xx answers.", minimum=0, maximum=10)
+    )
+    max_concurrent_requests: int = field(
+        default=2, metadata=_meta("Most model requests in flight at once.", minimum=1, maximum=32)
+    )
+    edit_format: str = field(
+        default="sr", metadata=_meta("Answer format of inline-chat edits.", enum=EDIT_FORMATS)
+    )
+    python: str = field(
+        default="", metadata=_meta("Python interpreter of the workspace (for third-party imports).")
+    )
+    pyright: bool = field(
+        default=False, metadata=_meta("Also check completions with a running pyright (basedpyright).")
+    )
+    max_file_bytes: int = field(
+        default=4_000_000, metadata=_meta("Largest file analysed, in bytes.", minimum=1000)
+    )
+    max_index_files: int = field(
+        default=5000, metadata=_meta("Most workspace files indexed.", minimum=1)
+    )
+    history_max_steps: int = field(
+        default=20, metadata=_meta("Most edit-history steps kept per workspace.", minimum=0, maximum=1000)
+    )
+    exclude_globs: tuple[str, ...] = field(
+        default=(), metadata=_meta("Extra globs of files never read into a prompt.")
+    )
+    allow_insecure_http: bool = field(
+        default=False,
+        metadata=_meta("Allow sending code to a non-loopback http:// (not https) endpoint."),
+    )
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:
+    default = f.default
+    meta = f.metadata
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.lower() in ("true", "1", "yes")
+        raise ValueError("expected true or false")
+    if isinstance(default, int | float):
+        if isinstance(value, bool):
+            raise ValueError("expected a number")
+        number = type(default)(value)
+        if "minimum" in meta and number < meta["minimum"]:
+            raise ValueError(f"must be at least {meta['minimum']}")
+        if "maximum" in meta and number > meta["maximum"]:
+            raise ValueError(f"must be at most {meta['maximum']}")
+        return number
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValueError("expected a list of strings")
+        return tuple(value)
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    if "enum" in meta and value not in meta["enum"]:
+        raise ValueError(f"expected one of {', '.join(meta['enum'])}")
+    return value
+
+
+def parse_settings(
+    raw: dict[str, Any] | None, base: Settings | None = None
+) -> tuple[Settings, list[str]]:
+    """Settings from a loose mapping (camelCase or snake_case keys, optionally nested under
+    ``holepilot``). Unknown keys and bad values become warnings; nothing raises."""
+    base = base or Settings()
+    warnings: list[str] = []
+    if raw is None:
+        return base, warnings
+    if not isinstance(raw, dict):
+        return base, [f"holepilot settings must be an object, got {type(raw).__name__}; using defaults"]
+    if isinstance(raw.get("holepilot"), dict):
+        raw = raw["holepilot"]
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = snake(key)
+        if name not in fields:
+            warnings.append(f"unknown holepilot setting '{key}' ignored")
+            continue
+        if value is None:
+            continue
+        try:
+            changes[name] = _coerce(fields[name], value)
+        except (ValueError, TypeError) as error:
+            default = getattr(base, name)
+            warnings.append(f"holepilot.{camel(name)}: {value!r} is invalid ({error}); using {default!r}")
+    return dataclasses.replace(base, **changes), warnings
+
+
+def settings_schema() -> dict[str, Any]:
+    """JSON-schema properties of every setting, keyed ``holepilot.<camelName>``."""
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        default = f.default
+        kind = (
+            "boolean" if isinstance(default, bool)
+            else "integer" if isinstance(default, int)
+            else "number" if isinstance(default, float)
+            else "array" if isinstance(default, tuple)
+            else "string"
+        )
+        entry: dict[str, Any] = {"type": kind, "default": list(default) if isinstance(default, tuple) else default}
+        entry.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in f.metadata.items()})
+        if kind == "array":
+            entry["items"] = {"type": "string"}
+        props[f"holepilot.{camel(f.name)}"] = entry
+    return props
