@@ -1,0 +1,426 @@
+"""CursorCore's Assistant-Conversation: history, current code, user instruction -> an edit.
+
+The conversation is ChatML with three extra roles (``history``, ``current``, ``user``)::
+
+    <|im_start|>system\\n...<|im_end|>
+    <|im_start|>history\\n...<|im_end|>        one per step, oldest first
+    <|im_start|>current\\n```python ...```<|im_end|>
+    <|im_start|>user\\n...<|im_end|>           only with an instruction
+    <|im_start|>assistant\\n<|next_start|>      the generation prompt
+
+The answer ends with ``<|next_end|>``. Three formats for answers and history steps:
+
+- ``wf`` whole file: the full code in a fenced block;
+- ``lc`` locate and change: the current code is shown with 1-based line numbers; an edit is
+  ``start,end`` (0-based, half-open line range of the old code) then a fenced block of the
+  replacement lines. A history step is located in the *newer* code and carries the older
+  lines, so that every location refers to code the model can see;
+- ``sr`` search and replace: fenced blocks of search lines, a ``<|search_and_replace|>``
+  line, then the replacement lines.
+
+An empty fenced block means "no lines", a block holding one blank line means one empty line.
+The cursor (``<|target|>``) or selection (``<|target_start|>``...``<|target_end|>``) is
+inserted at character offsets of the current code only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+logger = logging.getLogger(__name__)
+
+IM_START = "<|im_start|>"
+IM_END = "<|im_end|>"
+NEXT_START = "<|next_start|>"
+NEXT_END = "<|next_end|>"
+TARGET = "<|target|>"
+TARGET_START = "<|target_start|>"
+TARGET_END = "<|target_end|>"
+SEARCH_AND_REPLACE = "<|search_and_replace|>"
+SPECIAL_TOKENS = (IM_START, IM_END, NEXT_START, NEXT_END, TARGET_START, TARGET_END, TARGET,
+                  SEARCH_AND_REPLACE)
+FORMATS = ("wf", "lc", "sr")
+DEFAULT_SYSTEM = "You are a helpful programming assistant."
+
+Area = int | tuple[int, int] | None
+# An edit of lines: old[i1:i2] becomes new[j1:j2].
+Hunk = tuple[int, int, int, int]
+
+_RANGE_LINE = re.compile(r"^\s*(\d+)\s*,\s*(\d+)\s*$")
+_FENCE_OPEN = re.compile(r"^\s*(`{3,})[^`]*$")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown edit format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def fence(lines: Sequence[str], lang: str = "python") -> str:
+    """Lines in a fenced block; the fence is longer than any backtick run opening a line."""
+    runs = [len(line) - len(line.lstrip("`")) for line in lines]
+    ticks = "`" * max(3, max(runs, default=0) + 1)
+    return "".join([f"{ticks}{lang}\n", *(f"{line}\n" for line in lines), ticks])
+
+
+def mark_area(code: str, area: Area) -> str:
+    """``code`` with the cursor or selection markers inserted (offsets clamped to the code)."""
+    if area is None:
+        return code
+    if isinstance(area, int):
+        at = min(max(area, 0), len(code))
+        return code[:at] + TARGET + code[at:]
+    start, end = sorted(min(max(x, 0), len(code)) for x in area)
+    return code[:start] + TARGET_START + code[start:end] + TARGET_END + code[end:]
+
+
+def numbered(code: str) -> list[str]:
+    """Lines of ``code`` prefixed with their 1-based number, as the LC format shows them."""
+    return [f"{i} {line}" for i, line in enumerate(code.split("\n"), start=1)]
+
+
+def current_message(current_code: str, area: Area, fmt: str, lang: str = "python") -> str:
+    marked = mark_area(current_code, area)
+    return fence(numbered(marked) if fmt == "lc" else marked.split("\n"), lang)
+
+
+def history_messages(
+    history_steps: Sequence[str], current_code: str, fmt: str, lang: str = "python"
+) -> list[str]:
+    """One message per history step (snapshots oldest first; a snapshot equal to its
+    successor is dropped because it shows no step)."""
+    _check_format(fmt)
+    chain = [*history_steps, current_code]
+    pairs = [(a, b) for a, b in pairwise(chain) if a != b]
+    if fmt == "wf":
+        return [fence(older.split("\n"), lang) for older, _ in pairs]
+    if fmt == "lc":
+        return [_lc_body(newer, older, lang) for older, newer in pairs]
+    return [_sr_body(older, newer, lang, unique_in_new=True) for older, newer in pairs]
+
+
+def conversation_messages(
+    history_steps: Sequence[str],
+    current_code: str,
+    user_instruction: str,
+    area: Area,
+    fmt: str,
+    system: str = DEFAULT_SYSTEM,
+    lang: str = "python",
+) -> list[tuple[str, str]]:
+    """The (role, content) pairs of the conversation, before the assistant's turn."""
+    messages = [("system", system)]
+    messages += [("history", m) for m in history_messages(history_steps, current_code, fmt, lang)]
+    messages.append(("current", current_message(current_code, area, fmt, lang)))
+    if user_instruction:
+        messages.append(("user", user_instruction))
+    return messages
+
+
+def render_conversation(
+    history_steps: Sequence[str],
+    current_code: str,
+    user_instruction: str,
+    area: Area,
+    fmt: str,
+    system: str = DEFAULT_SYSTEM,
+    lang: str = "python",
+) -> str:
+    """The raw prompt for a CursorCore model, ending with the generation prompt."""
+    messages = conversation_messages(
+        history_steps, current_code, user_instruction, area, fmt, system, lang
+    )
+    turns = [f"{IM_START}{role}\n{content}{IM_END}" for role, content in messages]
+    return "\n".join(turns) + f"\n{IM_START}assistant\n{NEXT_START}"
+
+
+# ---------------------------------------------------------------------------- chat APIs
+
+_FORMAT_RULES = {
+    "wf": "the whole modified file in one fenced code block",
+    "lc": (
+        "for each changed place, a line 'start,end' (0-based, end exclusive: the lines of the "
+        "numbered current code that are replaced; 'n,n' inserts before line n+1) followed by a "
+        "fenced code block of the replacement lines (an empty block deletes them)"
+    ),
+    "sr": (
+        f"for each changed place, a fenced code block holding lines copied exactly from the "
+        f"current code, then a line {SEARCH_AND_REPLACE}, then the replacement lines"
+    ),
+}
+_HISTORY_RULES = {
+    "wf": "Each programming-process step is an earlier version of the whole file.",
+    "lc": (
+        "Each programming-process step says which lines of the next version (0-based "
+        "'start,end') were, in that earlier version, the lines of its code block."
+    ),
+    "sr": "Each programming-process step is an edit, in the answer format, made at that time.",
+}
+_EXAMPLE = ("a = 1\nb = 2\nc = a + b", "i = 1\nb = 2\nc = a + b", "i = 1\nj = 2\nk = i + j")
+
+
+def chat_instructions(fmt: str) -> str:
+    """What a chat model is told about the conversation and the answer format."""
+    _check_format(fmt)
+    return (
+        "Read the programming process (earlier versions of the code), the current code and "
+        f"the user's instruction, then predict the next edit. {TARGET} marks the cursor; "
+        f"{TARGET_START} and {TARGET_END} mark the selected area; never copy these markers. "
+        f"{_HISTORY_RULES[fmt]} "
+        f"Answer with {NEXT_START}, then {_FORMAT_RULES[fmt]}, then {NEXT_END}."
+    )
+
+
+def _chat_user_content(messages: Sequence[tuple[str, str]]) -> str:
+    parts: list[str] = []
+    steps = 0
+    for role, content in messages:
+        if role == "history":
+            steps += 1
+            parts.append(f"Programming process {steps}:\n{content}")
+        elif role == "current":
+            parts.append(f"Current code:\n{content}")
+        elif role == "user":
+            parts.append(f"User instruction:\n{content}")
+    return "\n\n".join(parts)
+
+
+def to_chat_messages(
+    history_steps: Sequence[str],
+    current_code: str,
+    user_instruction: str,
+    area: Area,
+    fmt: str,
+    system: str = DEFAULT_SYSTEM,
+    lang: str = "python",
+) -> list[dict[str, str]]:
+    """The same conversation for chat APIs (system / user / assistant roles only), with one
+    worked example so that the answer format is shown, not only described."""
+    first, previous, after = _EXAMPLE
+    example = conversation_messages([first], previous, "Please change variable names.", None,
+                                    fmt, system, lang)
+    actual = conversation_messages(
+        history_steps, current_code, user_instruction, area, fmt, system, lang
+    )
+    return [
+        {"role": "system", "content": f"{system}\n\n{chat_instructions(fmt)}"},
+        {"role": "user", "content": _chat_user_content(example)},
+        {"role": "assistant", "content": edit_to_answer(previous, after, fmt, lang)},
+        {"role": "user", "content": _chat_user_content(actual)},
+    ]
+
+
+# ---------------------------------------------------------------------------- edits -> answers
+
+
+def line_hunks(old_lines: Sequence[str], new_lines: Sequence[str]) -> list[Hunk]:
+    """The changed line ranges between two versions, in order."""
+    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def edit_to_answer(old_code: str, new_code: str, fmt: str, lang: str = "python") -> str:
+    """The assistant's answer turning ``old_code`` into ``new_code``, wrapped in
+    ``<|next_start|>``...``<|next_end|>``; LC and SR carry only the changed hunks."""
+    _check_format(fmt)
+    if fmt == "wf":
+        body = fence(new_code.split("\n"), lang)
+    elif fmt == "lc":
+        body = _lc_body(old_code, new_code, lang)
+    else:
+        body = _sr_body(old_code, new_code, lang, unique_in_new=False)
+    return f"{NEXT_START}{body}{NEXT_END}"
+
+
+def _lc_body(old_code: str, new_code: str, lang: str) -> str:
+    new_lines = new_code.split("\n")
+    hunks = line_hunks(old_code.split("\n"), new_lines)
+    return "\n".join(f"{i1},{i2}\n" + fence(new_lines[j1:j2], lang) for i1, i2, j1, j2 in hunks)
+
+
+def _sr_body(old_code: str, new_code: str, lang: str, *, unique_in_new: bool) -> str:
+    old_lines, new_lines = old_code.split("\n"), new_code.split("\n")
+    hunks = [
+        _widen_until_unique(h, old_lines, new_lines, unique_in_new)
+        for h in line_hunks(old_lines, new_lines)
+    ]
+    blocks = []
+    for i1, i2, j1, j2 in _merge_overlapping(hunks):
+        lines = [*old_lines[i1:i2], SEARCH_AND_REPLACE, *new_lines[j1:j2]]
+        blocks.append(fence(lines, lang))
+    return "\n".join(blocks)
+
+
+def _occurrences(lines: Sequence[str], part: Sequence[str], limit: int = 2) -> int:
+    """How many times ``part`` occurs in ``lines``, counting no further than ``limit``."""
+    if not part:
+        return limit
+    found = 0
+    size = len(part)
+    for start in range(len(lines) - size + 1):
+        if lines[start] == part[0] and list(lines[start : start + size]) == list(part):
+            found += 1
+            if found >= limit:
+                break
+    return found
+
+
+def _widen_until_unique(
+    hunk: Hunk, old: Sequence[str], new: Sequence[str], unique_in_new: bool
+) -> Hunk:
+    """Grow a hunk by equal context lines until its search text occurs once in ``old``
+    (and, for history, its replacement once in ``new``). The whole file always qualifies."""
+    i1, i2, j1, j2 = hunk
+    for grow in range(len(old) + 1):
+        for left in range(grow + 1):
+            right = grow - left
+            if left > min(i1, j1) or right > min(len(old) - i2, len(new) - j2):
+                continue
+            search = old[i1 - left : i2 + right]
+            if _occurrences(old, search) != 1:
+                continue
+            if unique_in_new and _occurrences(new, new[j1 - left : j2 + right]) > 1:
+                continue
+            return i1 - left, i2 + right, j1 - left, j2 + right
+    return 0, len(old), 0, len(new)
+
+
+def _merge_overlapping(hunks: Sequence[Hunk]) -> list[Hunk]:
+    merged: list[Hunk] = []
+    for hunk in hunks:
+        if merged and hunk[0] <= merged[-1][1]:
+            a1, a2, b1, b2 = merged[-1]
+            merged[-1] = (a1, max(a2, hunk[1]), b1, max(b2, hunk[3]))
+        else:
+            merged.append(hunk)
+    return merged
+
+
+# ---------------------------------------------------------------------------- answers -> code
+
+
+class MalformedAnswer(ValueError):
+    """An answer that cannot be applied; :func:`parse_answer` turns it into "no change"."""
+
+
+def parse_answer(old_code: str, answer: str, fmt: str) -> str:
+    """The new code an answer describes. A malformed answer means "no change": the old
+    code comes back and nothing is raised (the reason is logged at DEBUG)."""
+    _check_format(fmt)
+    body = answer_body(answer)
+    try:
+        if fmt == "wf":
+            return _apply_wf(old_code, body)
+        if fmt == "lc":
+            return _apply_lc(old_code, body)
+        return _apply_sr(old_code, body)
+    except MalformedAnswer as error:
+        logger.debug("malformed %s answer, keeping the code: %s", fmt, error)
+        return old_code
+
+
+def answer_body(answer: str) -> str:
+    """The part between ``<|next_start|>`` and ``<|next_end|>`` (either may be missing)."""
+    return answer.split(NEXT_START)[-1].split(NEXT_END)[0].split(IM_END)[0]
+
+
+def fenced_blocks(lines: Sequence[str], start: int = 0) -> list[tuple[int, list[str]]]:
+    """``(index of the opening fence, content lines)`` of every fenced block from ``start``."""
+    blocks: list[tuple[int, list[str]]] = []
+    index = start
+    while index < len(lines):
+        opening = _FENCE_OPEN.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        ticks = opening.group(1)
+        close = _closing_fence(lines, index + 1, ticks)
+        if close is None:
+            raise MalformedAnswer(f"unclosed code block at line {index + 1}")
+        blocks.append((index, list(lines[index + 1 : close])))
+        index = close + 1
+    return blocks
+
+
+def _closing_fence(lines: Sequence[str], start: int, ticks: str) -> int | None:
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        if stripped and set(stripped) == {"`"} and len(stripped) >= len(ticks):
+            return index
+    return None
+
+
+def _apply_wf(old_code: str, body: str) -> str:
+    blocks = fenced_blocks(body.split("\n"))
+    if not blocks:
+        raise MalformedAnswer("no code block")
+    return "\n".join(blocks[0][1])
+
+
+def _apply_lc(old_code: str, body: str) -> str:
+    lines = body.split("\n")
+    old_lines = old_code.split("\n")
+    edits: list[tuple[int, int, list[str]]] = []
+    for at, content in fenced_blocks(lines):
+        where = _RANGE_LINE.match(lines[at - 1]) if at > 0 else None
+        if where is None:
+            raise MalformedAnswer(f"code block at line {at + 1} has no 'start,end' line")
+        edits.append((int(where.group(1)), int(where.group(2)), content))
+    return _replace_ranges(old_lines, edits)
+
+
+def _replace_ranges(old_lines: list[str], edits: list[tuple[int, int, list[str]]]) -> str:
+    edits = sorted(edits, key=lambda e: (e[0], e[1]))
+    previous_end = 0
+    for start, end, _ in edits:
+        if not previous_end <= start <= end <= len(old_lines):
+            raise MalformedAnswer(f"line range {start},{end} is out of order or out of range")
+        previous_end = end
+    new_lines = list(old_lines)
+    for start, end, content in reversed(edits):
+        new_lines[start:end] = content
+    return "\n".join(new_lines)
+
+
+def _apply_sr(old_code: str, body: str) -> str:
+    old_lines = old_code.split("\n")
+    edits: list[tuple[int, int, list[str]]] = []
+    cursor = 0
+    for _, content in fenced_blocks(body.split("\n")):
+        if SEARCH_AND_REPLACE not in content:
+            raise MalformedAnswer("block without a search-and-replace separator")
+        split = content.index(SEARCH_AND_REPLACE)
+        search, replace = content[:split], content[split + 1 :]
+        start = _locate(old_lines, search, cursor)
+        edits.append((start, start + len(search), replace))
+        cursor = start + len(search)
+    return _replace_ranges(old_lines, edits)
+
+
+def _locate(lines: Sequence[str], search: Sequence[str], cursor: int) -> int:
+    """First line index of ``search`` at or after ``cursor`` (else anywhere); trailing
+    whitespace is ignored when an exact match does not exist."""
+    if not search:
+        raise MalformedAnswer("empty search text")
+    for normalize in (_same, _rstrip):
+        wanted = [normalize(x) for x in search]
+        have = [normalize(x) for x in lines]
+        for begin in (cursor, 0):
+            for start in range(begin, len(have) - len(wanted) + 1):
+                if have[start : start + len(wanted)] == wanted:
+                    return start
+    raise MalformedAnswer(f"search text not found: {search[0][:60]!r}")
+
+
+def _same(line: str) -> str:
+    return line
+
+
+def _rstrip(line: str) -> str:
+    return line.rstrip()
