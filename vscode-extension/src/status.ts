@@ -1,0 +1,89 @@
+// The status bar text of a `holepilot/status` notification. Pure.
+
+export type ServerState = 'ok' | 'working' | 'error' | 'disabled';
+
+export interface StatusParams {
+  state: ServerState;
+  backend?: string;
+  model?: string;
+  baseUrl?: string;
+  lastLatencyMs?: number | null;
+  lastError?: string | null;
+  reason?: string;
+}
+
+export type Severity = 'normal' | 'warning';
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  severity: Severity;
+}
+
+const ICONS: Record<ServerState, string> = {
+  ok: '$(sparkle)',
+  working: '$(loading~spin)',
+  error: '$(warning)',
+  disabled: '$(circle-slash)',
+};
+
+export function formatLatency(ms: number | null | undefined): string | undefined {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) {
+    return undefined;
+  }
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+export function statusView(status: StatusParams): StatusView {
+  const state: ServerState = status.state in ICONS ? status.state : 'error';
+  const parts = [status.backend, status.model, formatLatency(status.lastLatencyMs)].filter(
+    (part): part is string => typeof part === 'string' && part !== '',
+  );
+  const label = parts.length > 0 ? parts.join(' · ') : state;
+  const tooltip = [
+    `holepilot: ${state}`,
+    status.backend ? `backend: ${status.backend}` : undefined,
+    status.model ? `model: ${status.model}` : undefined,
+    status.baseUrl ? `base URL: ${status.baseUrl}` : undefined,
+    formatLatency(status.lastLatencyMs) ? `last latency: ${formatLatency(status.lastLatencyMs)}` : undefined,
+    status.lastError ? `last error: ${status.lastError}` : undefined,
+    status.reason ? status.reason : undefined,
+    'Click to show the log.',
+  ].filter((line): line is string => line !== undefined);
+  return {
+    text: `${ICONS[state]} holepilot: ${label}`,
+    tooltip: tooltip.join('\n'),
+    severity: state === 'error' ? 'warning' : 'normal',
+  };
+}
+
+export function startingView(): StatusView {
+  return { text: '$(loading~spin) holepilot: starting', tooltip: 'Starting the holepilot server', severity: 'normal' };
+}
+
+export function failedView(message: string): StatusView {
+  return {
+    text: '$(warning) holepilot: server not running',
+    tooltip: `${message}\nClick to show the log.`,
+    severity: 'warning',
+  };
+}
+
+/** Narrows an untrusted notification payload; anything unusable becomes an error state. */
+export function parseStatus(raw: unknown): StatusParams {
+  if (raw === null || typeof raw !== 'object') {
+    return { state: 'error', reason: 'malformed holepilot/status notification' };
+  }
+  const value = raw as Record<string, unknown>;
+  const text = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const latency = value.lastLatencyMs;
+  return {
+    state: (['ok', 'working', 'error', 'disabled'] as const).find((s) => s === value.state) ?? 'error',
+    backend: text('backend'),
+    model: text('model'),
+    baseUrl: text('baseUrl'),
+    lastLatencyMs: typeof latency === 'number' ? latency : null,
+    lastError: text('lastError') ?? null,
+    reason: text('reason'),
+  };
+}

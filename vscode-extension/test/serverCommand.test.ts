@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import {
+  adviseOnStartFailure,
+  API_KEY_ENV,
+  formatCommandLine,
+  resolveServerCommand,
+  serverEnvironment,
+  TailBuffer,
+} from '../src/serverCommand';
+import { checkServerImport, ensureStopped, spawnServer } from '../src/serverProcess';
+
+test('the command setting wins over pythonPath', () => {
+  const command = resolveServerCommand({ pythonPath: '/opt/py/bin/python', command: ['holepilot', 'serve'] });
+  assert.deepEqual(command, { command: 'holepilot', args: ['serve'], source: 'holepilot.server.command' });
+});
+
+test('pythonPath runs the lsp_server module', () => {
+  const command = resolveServerCommand({ pythonPath: ' /opt/py/bin/python ', command: [] });
+  assert.equal(command.command, '/opt/py/bin/python');
+  assert.deepEqual(command.args, ['-m', 'lsp_server']);
+  assert.equal(command.python, '/opt/py/bin/python');
+});
+
+test('without settings the server is python3 -m lsp_server', () => {
+  const command = resolveServerCommand({ command: ['  '] });
+  assert.equal(formatCommandLine(command), 'python3 -m lsp_server');
+  assert.equal(command.source, 'default');
+});
+
+test('command lines quote arguments with spaces', () => {
+  const line = formatCommandLine({ command: '/my py/python', args: ['-m', "it's"], source: 'default' });
+  assert.equal(line, `'/my py/python' -m 'it'\\''s'`);
+});
+
+test('the API key is only added to the environment when set', () => {
+  const base = { PATH: '/bin', EMPTY: undefined };
+  assert.deepEqual(serverEnvironment(base, undefined), { PATH: '/bin' });
+  assert.deepEqual(serverEnvironment(base, 'sk-1'), { PATH: '/bin', [API_KEY_ENV]: 'sk-1' });
+  assert.equal(API_KEY_ENV, 'HOLEPILOT_API_KEY');
+});
+
+test('a missing interpreter names the setting to change', () => {
+  const command = resolveServerCommand({ pythonPath: '/nope/python' });
+  const advice = adviseOnStartFailure(command, { errorCode: 'ENOENT' });
+  assert.match(advice.message, /cannot run '\/nope\/python'/);
+  assert.match(advice.fix, /holepilot\.server\.pythonPath/);
+});
+
+test('a missing lsp_server module says to pip install holepilot into that python', () => {
+  const command = resolveServerCommand({ pythonPath: '/venv/bin/python' });
+  const stderr = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'lsp_server'\n";
+  const advice = adviseOnStartFailure(command, { stderrTail: stderr, exitCode: 1 });
+  assert.match(advice.message, /not installed in \/venv\/bin\/python/);
+  assert.match(advice.fix, /\/venv\/bin\/python -m pip install holepilot/);
+});
+
+test('a missing dependency names the module', () => {
+  const advice = adviseOnStartFailure(resolveServerCommand({}), { stderrTail: "No module named 'pygls'" });
+  assert.match(advice.message, /misses the module 'pygls'/);
+  assert.match(advice.fix, /pip install --upgrade holepilot/);
+});
+
+test('other failures quote the last stderr line', () => {
+  const advice = adviseOnStartFailure(resolveServerCommand({ command: ['srv', '--x'] }), {
+    stderrTail: 'starting\nValueError: bad flag\n\n',
+  });
+  assert.match(advice.message, /\(srv --x\) failed to start: ValueError: bad flag/);
+  assert.match(advice.fix, /holepilot\.server\.command/);
+});
+
+test('the tail buffer keeps the end', () => {
+  const tail = new TailBuffer(5);
+  tail.append('abc');
+  tail.append('defg');
+  assert.equal(tail.toString(), 'cdefg');
+});
+
+const python = ['python3', 'python'].find((name) => spawnSync(name, ['--version']).status === 0);
+
+test('spawning a missing program rejects with ENOENT', async () => {
+  const command = resolveServerCommand({ command: ['holepilot-no-such-program-x'] });
+  await assert.rejects(spawnServer(command, { PATH: process.env.PATH ?? '' }, undefined), { code: 'ENOENT' });
+});
+
+test('a spawned server keeps its stderr tail and is stopped', { skip: !python }, async () => {
+  const code = 'import sys; sys.stderr.write("hello from the server\\n"); sys.stderr.flush(); sys.stdin.read()';
+  const command = resolveServerCommand({ command: [python!, '-c', code] });
+  const server = await spawnServer(command, { PATH: process.env.PATH ?? '' }, undefined);
+  await new Promise<void>((done) => server.process.stderr!.once('data', () => done()));
+  assert.match(server.stderr.toString(), /hello from the server/);
+  await ensureStopped(server, 50);
+  assert.equal(server.process.signalCode, 'SIGKILL');
+});
+
+test('the import check reports a missing module', { skip: !python }, async () => {
+  const failure = await checkServerImport(python!, { PATH: process.env.PATH ?? '', PYTHONPATH: '' }, '/');
+  assert.ok(failure);
+  const advice = adviseOnStartFailure(resolveServerCommand({ pythonPath: python }), failure);
+  assert.match(advice.message, /not installed in/);
+});
+
+test('the import check reports a missing interpreter', async () => {
+  const failure = await checkServerImport('/no/such/python', { PATH: '' }, undefined);
+  assert.equal(failure?.errorCode, 'ENOENT');
+});

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { failedView, formatLatency, parseStatus, statusView } from '../src/status';
+
+test('ok shows backend, model and latency', () => {
+  const view = statusView({ state: 'ok', backend: 'openai', model: 'qwen', lastLatencyMs: 412.4 });
+  assert.equal(view.text, '$(sparkle) holepilot: openai · qwen · 412 ms');
+  assert.equal(view.severity, 'normal');
+  assert.match(view.tooltip, /backend: openai/);
+});
+
+test('error gets the warning background and the last error in the tooltip', () => {
+  const view = statusView(parseStatus({ state: 'error', backend: 'ollama', lastError: 'connection refused' }));
+  assert.equal(view.severity, 'warning');
+  assert.match(view.text, /^\$\(warning\) holepilot: ollama$/);
+  assert.match(view.tooltip, /last error: connection refused/);
+});
+
+test('latency switches to seconds', () => {
+  assert.equal(formatLatency(1530), '1.5 s');
+  assert.equal(formatLatency(null), undefined);
+  assert.equal(formatLatency(Number.NaN), undefined);
+});
+
+test('malformed notifications become an error state', () => {
+  assert.equal(parseStatus('nope').state, 'error');
+  assert.equal(parseStatus({ state: 'sleeping' }).state, 'error');
+  const parsed = parseStatus({ state: 'working', backend: 3, lastLatencyMs: '5' });
+  assert.deepEqual([parsed.state, parsed.backend, parsed.lastLatencyMs], ['working', undefined, null]);
+});
+
+test('without backend the state is the label', () => {
+  assert.equal(statusView({ state: 'disabled' }).text, '$(circle-slash) holepilot: disabled');
+});
+
+test('a failed server start is a warning', () => {
+  const view = failedView('cannot run python3');
+  assert.equal(view.severity, 'warning');
+  assert.match(view.tooltip, /cannot run python3/);
+});
