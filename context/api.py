@@ -1,0 +1,169 @@
+"""The facade of the analysis layer: what a type checker knows at a hole.
+
+    analyzer = Analyzer(root)
+    hole = analyzer.hole_context(path, line, column, text=None)   # 0-based, code points
+
+Nothing from inside (ast nodes, summaries, symbols) crosses this facade: only the frozen
+dataclasses of :mod:`context.model`.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import time
+from pathlib import Path
+
+from context.errors import PositionError
+from context.gather import (
+    call_info,
+    cross_file_definitions,
+    names_used,
+    receiver_members,
+    relevant_headers,
+    relevant_types,
+)
+from context.hole import ExpectedType, HoleSite, enclosing_chain, locate_hole
+from context.infer import Scope
+from context.model import Binding, CallInfo, Definition, HoleContext, Location
+from context.positions import offset_at
+from context.resolve import Resolver
+from context.summary import ModuleSummary
+from context.types import TypeExpr, display, without_none
+from context.workspace import Workspace, find_root, read_source
+
+log = logging.getLogger(__name__)
+
+MAX_BINDINGS = 60
+WINDOW_BEFORE = 30
+WINDOW_AFTER = 8
+
+
+class Analyzer:
+    """One workspace's analysis. Not thread-safe: use it from one thread."""
+
+    def __init__(self, root: Path | str, python: str | None = None, *, max_files: int = 5000,
+                 max_file_bytes: int = 4_000_000) -> None:
+        self.workspace = Workspace(Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes)
+        self.resolver = Resolver(self.workspace)
+
+    @staticmethod
+    def find_root(path: Path | str) -> Path:
+        return find_root(Path(path).resolve())
+
+    def read(self, path: Path | str) -> str:
+        return read_source(Path(path), self.workspace.max_file_bytes)
+
+    def index(self) -> int:
+        """Summarize every workspace file now (warms the caches); returns how many."""
+        return sum(1 for _ in self.workspace.all_summaries())
+
+    def invalidate(self, path: Path | str) -> None:
+        self.workspace.invalidate(Path(path))
+
+    def hole_context(self, path: Path | str, line: int, column: int, text: str | None = None) -> HoleContext:
+        started = time.perf_counter()
+        path = Path(path).resolve()
+        if text is None:
+            text = self.read(path)
+        offset = offset_at(text, line, column)
+        site = locate_hole(text, line, column, offset)
+        module = self.workspace.summary_for_text(path, site.text)
+        self.workspace.set_overlay(module)
+        try:
+            hole = self._analyse(path, text, site, module)
+        finally:
+            self.workspace.set_overlay(None, module.module)
+        log.debug("hole context %s:%d:%d in %.1f ms", path, line + 1, column + 1,
+                  (time.perf_counter() - started) * 1000)
+        return hole
+
+    def _analyse(self, path: Path, text: str, site: HoleSite, module: ModuleSummary) -> HoleContext:
+        scope = Scope(self.resolver, module, enclosing_chain(site), site.line, site.column)
+        call, param_type = self._call(scope, site)
+        node: ast.AST = site.node
+        expectation = ExpectedType(site, scope, (param_type, call.active_name if call else None)).at(site.node)
+        expected = expectation.type
+        receiver_text, receiver_type, members = None, None, []
+        if isinstance(node, ast.Attribute):
+            receiver_text = ast.unparse(node.value)
+            inferred = scope.expr(node.value)
+            receiver_type = display(inferred.type) or (inferred.symbol.qualname if inferred.symbol else None)
+            members = receiver_members(scope, inferred)
+        bindings, binding_types = self._bindings(scope)
+        seeds = [t for t in [expected, *binding_types] if t is not None]
+        if isinstance(node, ast.Attribute) and receiver_type:
+            inferred_type = scope.expr(node.value).type
+            if inferred_type is not None:
+                seeds.insert(1 if expected else 0, inferred_type)
+        types = relevant_types(self.resolver, scope, seeds)
+        headers = relevant_headers(scope, expected, self.workspace.all_summaries()) if expected and \
+            without_none(expected).name not in ("Any", "object") else []
+        window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
+        cross = cross_file_definitions(scope, window, str(path))
+        location = Location(str(path), expectation.line) if expectation.line is not None else None
+        return HoleContext(
+            path=str(path), line=site.line, column=site.column, hole_kind=site.kind,
+            prefix=text[: site.replace_start], suffix=text[site.replace_end :],
+            expected_type=display(expected), expected_type_source=expectation.source if expected else None,
+            expected_type_location=location, typing_context=tuple(bindings), relevant_types=tuple(types),
+            relevant_headers=tuple(headers), receiver=receiver_text, receiver_type=receiver_type,
+            receiver_members=tuple(members), call=call, cross_file=tuple(cross),
+        )
+
+    def _call(self, scope: Scope, site: HoleSite) -> tuple[CallInfo | None, TypeExpr | None]:
+        node: ast.AST = site.node
+        while True:
+            parent = site.parents.get(node)
+            if parent is None or isinstance(parent, ast.stmt):
+                return None, None
+            if isinstance(parent, ast.keyword):
+                node = parent
+                continue
+            if isinstance(parent, ast.Call) and node is not parent.func:
+                return call_info(scope, parent, node)
+            if isinstance(parent, ast.Attribute) and node is parent.value is not site.node:
+                return None, None
+            node = parent
+
+    def _bindings(self, scope: Scope) -> tuple[list[Binding], list[TypeExpr]]:
+        out: list[Binding] = []
+        types: list[TypeExpr] = []
+        path = scope.module.path
+        for name, b in scope.locals.items():
+            if b.kind in ("import", "function", "class"):
+                continue
+            t = scope.binding_type(b)
+            if t is not None and b.kind in ("parameter", "local", "loop", "comprehension"):
+                types.append(t)
+            out.append(Binding(name, display(t), b.kind, Location(path, b.line)))
+        if scope.class_symbol is not None:
+            for cls, module in self.resolver.mro(scope.class_symbol):
+                for f in cls.fields:
+                    if f.class_var:
+                        continue
+                    t = self.resolver.resolve_type(f.annotation, module)
+                    out.append(Binding(f"self.{f.name}", display(t), "attribute", Location(module.path, f.line)))
+        out.extend(self._globals(scope))
+        return out[:MAX_BINDINGS], types
+
+    def _globals(self, scope: Scope) -> list[Binding]:
+        module = scope.module
+        out: list[Binding] = []
+        for var in module.variables.values():
+            if not var.is_alias and var.name not in scope.locals:
+                t = scope.symbol_value(self.resolver.lookup(module, var.name)) if var.name in module.variables else None  # type: ignore[arg-type]
+                out.append(Binding(var.name, display(t.type) if t else None, "global", Location(module.path, var.line)))
+        for imp in module.imports.values():
+            if imp.module != "__future__":
+                out.append(Binding(imp.local, None, "import", Location(module.path, imp.line)))
+        return out
+
+
+def definition_json(d: Definition) -> dict[str, object]:
+    loc = d.location
+    return {"name": d.name, "kind": d.kind, "text": d.text, "path": loc.path if loc else None,
+            "line": loc.line + 1 if loc else None, "score": d.score, "type": d.type}
+
+
+__all__ = ["Analyzer", "PositionError", "definition_json"]

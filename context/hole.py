@@ -1,0 +1,322 @@
+"""Where the hole is, what the code around it is doing, and the type it expects.
+
+The buffer is repaired around the cursor so that it parses: a placeholder name is put at the
+hole (``s.`` becomes ``s.__hole__``) and open brackets of the statement are closed. The first
+repair that tree-sitter accepts on the hole's line wins; ``ast`` then gives the structure.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from context.infer import Scope, parents_of
+from context.parsing import error_lines, tolerant_ast, ts_parse
+from context.types import TypeExpr, element_type, item_type, make_union, union_members, yield_type
+
+HOLE = "__hole__"
+PLACEHOLDERS = ("...", HOLE)
+BLOCK_KEYWORDS = re.compile(r"^\s*(if|elif|while|for|with|def|class|async\s+def|async\s+for|async\s+with|except|match|case)\b")
+CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+@dataclass(frozen=True)
+class HoleSite:
+    text: str  # the analysis text: the buffer with the hole placeholder in place
+    tree: ast.Module
+    node: ast.expr  # the placeholder's node: a Name, or the Attribute whose attr is the placeholder
+    parents: dict[ast.AST, ast.AST]
+    line: int
+    column: int
+    replace_start: int  # code-point offsets into the original buffer of what a filling replaces
+    replace_end: int
+    kind: str  # "expression", "attribute", "argument", "statement", "placeholder"
+
+
+def _open_brackets(text: str) -> list[str]:
+    """Brackets still open at the end of ``text`` (strings and comments skipped, roughly)."""
+    stack: list[str] = []
+    i, n = 0, len(text)
+    quote: str | None = None
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+        elif ch == "#":
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
+            continue
+        elif ch in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+            i += len(quote)
+            continue
+        elif ch in CLOSERS:
+            stack.append(ch)
+        elif ch in ")]}" and stack:
+            stack.pop()
+        i += 1
+    return stack
+
+
+def _statement_start(lines: list[str], line: int) -> int:
+    """First line of the top-level statement holding ``line`` (a line starting in column 0)."""
+    for i in range(line, -1, -1):
+        text = lines[i]
+        if text and not text[0].isspace() and not text.startswith(("#", ")", "]", "}")):
+            return i
+    return 0
+
+
+def _placeholder_at(line_text: str, column: int) -> tuple[int, int] | None:
+    for token in PLACEHOLDERS:
+        start = max(0, column - len(token))
+        index = line_text.find(token, start)
+        if index != -1 and index <= column <= index + len(token):
+            if token == "..." and line_text.strip() == "...":
+                return None  # a body stub, not an expression hole
+            return index, index + len(token)
+    return None
+
+
+def word_span(line_text: str, column: int) -> tuple[int, int]:
+    """The identifier the cursor is in or at the end of (empty span when none)."""
+    start = column
+    while start > 0 and (line_text[start - 1].isalnum() or line_text[start - 1] == "_"):
+        start -= 1
+    if start < column and line_text[start].isdigit():
+        return column, column  # a number, not a name
+    end = column
+    while end < len(line_text) and (line_text[end].isalnum() or line_text[end] == "_"):
+        end += 1
+    return start, end
+
+
+def _candidates(lines: list[str], line: int, column: int, span: tuple[int, int] | None) -> list[str]:
+    current = lines[line]
+    start, end = span if span else word_span(current, column)
+    before, after = current[:start], current[end:]
+    context = "\n".join(lines[_statement_start(lines, line) : line] + [before])
+    closers = "".join(CLOSERS[b] for b in reversed(_open_brackets(context)))
+    out = [before + HOLE + after, before + HOLE + closers]
+    if BLOCK_KEYWORDS.match(current):
+        out.append(before + HOLE + closers + ":")
+    if after.strip() == "" and closers:
+        out.append(before + HOLE + ",")
+    return out
+
+
+def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
+    """The repaired analysis text and the placeholder's node at (line, column)."""
+    lines = text.split("\n")
+    current = lines[line].removesuffix("\r")
+    span = _placeholder_at(current, column)
+    line_start = offset - column
+    best: str | None = None
+    for candidate in _candidates(lines, line, column, span):
+        trial = lines[:line] + [candidate] + lines[line + 1 :]
+        tree = ts_parse("\n".join(trial))
+        if line not in error_lines(tree):
+            best = candidate
+            break
+    if best is None:
+        best = _candidates(lines, line, column, span)[1]
+    analysis = "\n".join(lines[:line] + [best] + lines[line + 1 :])
+    parsed = tolerant_ast(analysis)
+    node, parents = _find_placeholder(parsed.tree, line)
+    if span and span != (column, column):
+        replace = (line_start + span[0], line_start + span[1])
+        kind = "placeholder"
+    else:
+        replace = (offset, offset)
+        kind = _kind(node, parents)
+    return HoleSite(analysis, parsed.tree, node, parents, line, column, replace[0], replace[1], kind)
+
+
+def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.AST, ast.AST]]:
+    parents = parents_of(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
+            parent = parents.get(node)
+            return node, parents
+        if isinstance(node, ast.Attribute) and node.attr == HOLE and node.end_lineno and node.end_lineno - 1 == line:
+            return node, parents
+    # The line could not be kept (it was replaced to make the module parse): a bare hole.
+    stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
+    return stand_in, parents
+
+
+def _kind(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> str:
+    if isinstance(node, ast.Attribute):
+        return "attribute"
+    parent = parents.get(node)
+    if isinstance(parent, ast.Call) and node is not parent.func or isinstance(parent, ast.keyword):
+        return "argument"
+    if isinstance(parent, ast.Expr):
+        return "statement"
+    return "expression"
+
+
+def enclosing_chain(site: HoleSite) -> list[ast.AST]:
+    """Function, class, lambda and comprehension nodes around the hole, outermost first."""
+    chain: list[ast.AST] = []
+    node: ast.AST | None = site.node
+    while node is not None:
+        node = site.parents.get(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+                      | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            chain.append(node)
+    if not chain and site.node not in site.parents:
+        chain = _chain_by_line(site.tree, site.line)
+    return list(reversed(chain))
+
+
+def _chain_by_line(tree: ast.Module, line: int) -> list[ast.AST]:
+    chain: list[ast.AST] = []
+    body: list[ast.stmt] = tree.body
+    while True:
+        inner = [n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                 and n.lineno - 1 <= line <= (n.end_lineno or n.lineno) - 1]
+        if not inner:
+            return list(reversed(chain))
+        chain.append(inner[0])
+        body = inner[0].body
+
+
+@dataclass(frozen=True)
+class Expectation:
+    type: TypeExpr | None
+    source: str | None
+    line: int | None = None
+    path: str | None = None
+
+
+class ExpectedType:
+    """Works out the type the hole expects from the syntax around it."""
+
+    def __init__(self, site: HoleSite, scope: Scope, call_param: tuple[TypeExpr | None, str | None]) -> None:
+        self.site = site
+        self.scope = scope
+        self.call_param = call_param  # (the parameter's type, resolved where it was written; its name)
+
+    def at(self, node: ast.expr, depth: int = 0) -> Expectation:
+        parent = self.site.parents.get(node)
+        if parent is None or depth > 6:
+            return Expectation(None, None)
+        scope = self.scope
+        if isinstance(parent, ast.AnnAssign) and parent.value is node:
+            return Expectation(scope.resolve(ast.unparse(parent.annotation)),
+                               f"annotation of {ast.unparse(parent.target)}")
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
+            return self._assigned(parent.targets[0])
+        if isinstance(parent, ast.AugAssign) and parent.value is node:
+            return Expectation(scope.expr(parent.target).type, f"type of {ast.unparse(parent.target)}")
+        if isinstance(parent, ast.Return):
+            return self._returned()
+        if isinstance(parent, ast.Yield):
+            fn = scope.function
+            declared = scope.resolve(ast.unparse(fn.returns)) if fn and fn.returns else None
+            return Expectation(yield_type(declared) if declared else None, "yield type of the enclosing function")
+        if isinstance(parent, ast.Call | ast.keyword) and node is not getattr(parent, "func", None):
+            expected, name = self.call_param
+            return Expectation(expected, f"parameter {name}" if expected is not None else None)
+        if isinstance(parent, ast.arguments):
+            return self._default(parent, node)
+        if isinstance(parent, ast.List | ast.Set | ast.Tuple | ast.Dict):
+            return self._element(parent, node, depth)
+        if isinstance(parent, ast.Compare):
+            others = [parent.left, *parent.comparators]
+            other = next((o for o in others if o is not node), None)
+            if other is not None and not isinstance(parent.ops[0], ast.In | ast.NotIn | ast.Is | ast.IsNot):
+                return Expectation(scope.expr(other).type, f"other operand {ast.unparse(other)}")
+            return Expectation(None, None)
+        if isinstance(parent, ast.If | ast.While | ast.Assert) and parent.test is node:
+            return Expectation(TypeExpr("bool"), "condition")
+        if isinstance(parent, ast.IfExp):
+            if parent.test is node:
+                return Expectation(TypeExpr("bool"), "condition")
+            return self.at(parent, depth + 1)
+        if isinstance(parent, ast.BoolOp | ast.NamedExpr):
+            return self.at(parent, depth + 1)
+        if isinstance(parent, ast.Await):
+            outer = self.at(parent, depth + 1)
+            if outer.type is not None:
+                return Expectation(TypeExpr("Awaitable", (outer.type,)), outer.source)
+            return outer
+        return Expectation(None, None)
+
+    def _assigned(self, target: ast.expr) -> Expectation:
+        scope = self.scope
+        if isinstance(target, ast.Name):
+            binding = scope.locals.get(target.id)
+            if binding is not None and binding.annotation:
+                return Expectation(scope.resolve(binding.annotation), f"declared type of {target.id}",
+                                   binding.line)
+            var = scope.module.variables.get(target.id)
+            if var is not None and var.annotation and (scope.function is None or binding is None):
+                return Expectation(scope.resolve(var.annotation), f"declared type of {target.id}", var.line)
+            return Expectation(None, None)
+        if isinstance(target, ast.Attribute):
+            owner = scope.expr(target.value)
+            found = scope.attribute(owner, target.attr)
+            if found.type is not None:
+                return Expectation(found.type, f"declared type of {ast.unparse(target)}")
+            return Expectation(None, None)
+        if isinstance(target, ast.Subscript):
+            container = scope.expr(target.value).type
+            value = item_type(container, None) if container else None
+            return Expectation(value, f"item type of {ast.unparse(target.value)}")
+        return Expectation(None, None)
+
+    def _returned(self) -> Expectation:
+        fn = self.scope.function
+        if fn is None or fn.returns is None:
+            return Expectation(None, None)
+        declared = self.scope.resolve(ast.unparse(fn.returns))
+        if declared is None:
+            return Expectation(None, None)
+        if isinstance(fn, ast.FunctionDef) and any(
+                isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn)):
+            if declared.short == "Generator" and len(declared.args) == 3:
+                return Expectation(declared.args[2], f"return type of {fn.name}", fn.lineno - 1)
+            return Expectation(None, None)
+        return Expectation(declared, f"return type of {fn.name}", fn.lineno - 1)
+
+    def _default(self, args: ast.arguments, node: ast.expr) -> Expectation:
+        positional = [*args.posonlyargs, *args.args]
+        offset = len(positional) - len(args.defaults)
+        for i, default in enumerate(args.defaults):
+            if default is node and positional[offset + i].annotation is not None:
+                a = positional[offset + i]
+                return Expectation(self.scope.resolve(ast.unparse(a.annotation)), f"annotation of parameter {a.arg}")  # type: ignore[arg-type]
+        for a, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if default is node and a.annotation is not None:
+                return Expectation(self.scope.resolve(ast.unparse(a.annotation)), f"annotation of parameter {a.arg}")
+        return Expectation(None, None)
+
+    def _element(self, container: ast.expr, node: ast.expr, depth: int) -> Expectation:
+        outer = self.at(container, depth + 1)
+        if outer.type is None:
+            return outer
+        for member in union_members(outer.type):
+            if isinstance(container, ast.Dict):
+                if len(member.args) == 2:
+                    is_key = any(k is node for k in container.keys)
+                    return Expectation(member.args[0 if is_key else 1], f"{'key' if is_key else 'value'} of {outer.source}")
+            elif isinstance(container, ast.Tuple) and member.short in ("tuple", "Tuple"):
+                index = container.elts.index(node)
+                return Expectation(item_type(member, index), f"item {index} of {outer.source}")
+            else:
+                elem = element_type(member)
+                if elem is not None:
+                    return Expectation(elem, f"element of {outer.source}")
+        return Expectation(None, None)
+
+
+__all__ = ["HOLE", "Expectation", "ExpectedType", "HoleSite", "enclosing_chain", "locate_hole", "make_union"]

@@ -1,0 +1,353 @@
+"""Types of expressions and bindings at a point of a module, from annotations and constructors.
+
+The inference is deliberately simple and predictable — what the annotations, constructor calls
+and return types say, followed across modules — and says "unknown" (None) rather than guess.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from context.resolve import Resolver, Symbol
+from context.summary import ModuleSummary
+from context.types import (
+    TypeExpr,
+    element_type,
+    item_type,
+    make_union,
+    parse_type,
+    unwrap_awaitable,
+    without_none,
+)
+
+LITERAL_TYPES = {bool: "bool", int: "int", float: "float", complex: "complex", str: "str", bytes: "bytes"}
+BUILTIN_CALL_TYPES = {"int": "int", "str": "str", "float": "float", "bool": "bool", "list": "list",
+                      "dict": "dict", "set": "set", "tuple": "tuple", "bytes": "bytes", "len": "int",
+                      "repr": "str", "sorted": "list", "abs": "float", "round": "int", "frozenset": "frozenset"}
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """An instance of ``type``, or the object ``symbol`` itself (a class, function or module)."""
+
+    type: TypeExpr | None = None
+    symbol: Symbol | None = None
+    bound_to: TypeExpr | None = None  # the receiver of a bound method
+
+
+@dataclass
+class LocalBinding:
+    name: str
+    kind: str  # "parameter", "local", "loop", "comprehension", "import", "function", "class"
+    line: int
+    annotation: str | None = None
+    value: ast.expr | None = None
+    iter_of: ast.expr | None = None
+    index: int | None = None  # position in a tuple target
+    fixed: TypeExpr | None = None
+
+
+def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
+    if isinstance(target, ast.Name):
+        return [(target.id, None)]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [(e.id, i) for i, e in enumerate(target.elts) if isinstance(e, ast.Name)]
+    return []
+
+
+def _before(node: ast.AST, line: int, column: int) -> bool:
+    end_line = (getattr(node, "end_lineno", None) or node.lineno) - 1  # type: ignore[attr-defined]
+    end_col = getattr(node, "end_col_offset", 0) or 0
+    return end_line < line or (end_line == line and end_col <= column)
+
+
+class Scope:
+    """Bindings visible at (line, column) inside ``chain`` (outermost first) of ``module``."""
+
+    def __init__(self, resolver: Resolver, module: ModuleSummary, chain: list[ast.AST],
+                 line: int, column: int) -> None:
+        self.resolver = resolver
+        self.module = module
+        self.line = line
+        self.column = column
+        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        self.class_symbol: Symbol | None = None
+        self.locals: dict[str, LocalBinding] = {}
+        self._collect(chain)
+        self._cache: dict[str, Inferred] = {}
+        self._busy: set[str] = set()
+
+    # -- collection ---------------------------------------------------------------------------
+    def _collect(self, chain: list[ast.AST]) -> None:
+        class_names: list[str] = []
+        for node in chain:
+            if isinstance(node, ast.ClassDef):
+                class_names.append(node.name)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.function = node
+                self.locals.clear()
+                self._add_params(node, class_names)
+                self._collect_body(node.body)
+            elif isinstance(node, ast.Lambda):
+                for a in node.args.args:
+                    self.locals[a.arg] = LocalBinding(a.arg, "parameter", node.lineno - 1)
+            elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+                for gen in node.generators:
+                    for name, index in _targets(gen.target):
+                        self.locals[name] = LocalBinding(name, "comprehension", gen.target.lineno - 1,
+                                                         iter_of=gen.iter, index=index)
+        if class_names:
+            symbol = self.resolver.lookup_dotted(self.module, ".".join(class_names))
+            self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
+
+    def _add_params(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]) -> None:
+        args = [*fn.args.posonlyargs, *fn.args.args]
+        is_method = bool(class_names) and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+        for i, a in enumerate([*args, *fn.args.kwonlyargs]):
+            binding = LocalBinding(a.arg, "parameter", a.lineno - 1,
+                                   annotation=ast.unparse(a.annotation) if a.annotation else None)
+            if i == 0 and is_method and a.annotation is None and a in args:
+                binding.annotation = ".".join(class_names)
+                if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list):
+                    binding.annotation = f"type[{'.'.join(class_names)}]"
+            self.locals[a.arg] = binding
+        for extra, wrap in ((fn.args.vararg, "tuple"), (fn.args.kwarg, "dict")):
+            if extra is not None:
+                ann = ast.unparse(extra.annotation) if extra.annotation else None
+                text = (f"tuple[{ann}, ...]" if wrap == "tuple" else f"dict[str, {ann}]") if ann else wrap
+                self.locals[extra.arg] = LocalBinding(extra.arg, "parameter", extra.lineno - 1, annotation=text)
+
+    def _collect_body(self, body: list[ast.stmt]) -> None:
+        stack: list[ast.AST] = list(reversed(body))
+        while stack:
+            node = stack.pop()
+            if node.lineno - 1 > self.line:  # type: ignore[attr-defined]
+                continue
+            self._bind_statement(node)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+                continue
+            stack.extend(reversed([c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt | ast.expr)]))
+
+    def _bind_statement(self, node: ast.AST) -> None:
+        line = getattr(node, "lineno", 1) - 1
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            self.locals[node.target.id] = LocalBinding(node.target.id, "local", line,
+                                                       annotation=ast.unparse(node.annotation), value=node.value)
+        elif isinstance(node, ast.Assign) and _before(node, self.line, self.column):
+            for target in node.targets:
+                for name, index in _targets(target):
+                    prior = self.locals.get(name)
+                    if prior is not None and prior.annotation:
+                        continue  # a declared type wins over later assignments
+                    self.locals[name] = LocalBinding(name, "local", line, value=node.value, index=index)
+        elif isinstance(node, ast.NamedExpr) and _before(node, self.line, self.column):
+            self.locals[node.target.id] = LocalBinding(node.target.id, "local", line, value=node.value)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            for name, index in _targets(node.target):
+                self.locals[name] = LocalBinding(name, "loop", line, iter_of=node.iter, index=index)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    for name, _ in _targets(item.optional_vars):
+                        self.locals[name] = LocalBinding(name, "local", line)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self.locals[node.name] = LocalBinding(node.name, "local", line,
+                                                  annotation=ast.unparse(node.type) if node.type else None)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self.locals[local] = LocalBinding(local, "import", line)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            self.locals[node.name] = LocalBinding(node.name, "function" if not isinstance(node, ast.ClassDef)
+                                                  else "class", line)
+
+    # -- inference ----------------------------------------------------------------------------
+    def resolve(self, annotation: str | None) -> TypeExpr | None:
+        return self.resolver.resolve_type(annotation, self.module)
+
+    def name(self, name: str) -> Inferred:
+        """What ``name`` denotes here: locals, then the module, then builtins."""
+        if name in self._cache:
+            return self._cache[name]
+        if name in self._busy:
+            return Inferred()
+        self._busy.add(name)
+        try:
+            result = self._name(name)
+        finally:
+            self._busy.discard(name)
+        self._cache[name] = result
+        return result
+
+    def _name(self, name: str) -> Inferred:
+        binding = self.locals.get(name)
+        if binding is not None and binding.kind not in ("import", "function", "class"):
+            return Inferred(type=self.binding_type(binding))
+        symbol = self.resolver.lookup(self.module, name)
+        if symbol is None:
+            if name in BUILTIN_CALL_TYPES:
+                return Inferred(symbol=None, type=None)
+            return Inferred()
+        return self.symbol_value(symbol)
+
+    def symbol_value(self, symbol: Symbol) -> Inferred:
+        if symbol.kind == "variable" and symbol.variable is not None and not symbol.variable.is_alias:
+            var = symbol.variable
+            if var.annotation:
+                return Inferred(type=self.resolver.resolve_type(var.annotation, symbol.module))
+            if var.value:
+                try:
+                    value = ast.parse(var.value, mode="eval").body
+                except SyntaxError:
+                    return Inferred()
+                other = Scope(self.resolver, symbol.module, [], 0, 0)
+                return other.expr(value)
+            return Inferred()
+        return Inferred(symbol=symbol)
+
+    def binding_type(self, binding: LocalBinding) -> TypeExpr | None:
+        if binding.fixed is not None:
+            return binding.fixed
+        if binding.annotation:
+            return self.resolve(binding.annotation)
+        if binding.iter_of is not None:
+            iterable = self.expr(binding.iter_of).type
+            elem = element_type(without_none(iterable)) if iterable is not None else None
+            if elem is not None and binding.index is not None:
+                return item_type(elem, binding.index)
+            return elem
+        if binding.value is not None:
+            value = self.expr(binding.value).type
+            if value is not None and binding.index is not None:
+                return item_type(value, binding.index)
+            return value
+        return None
+
+    def expr(self, node: ast.expr) -> Inferred:
+        """What an expression evaluates to, as far as the annotations tell."""
+        if isinstance(node, ast.Constant):
+            kind = LITERAL_TYPES.get(type(node.value))
+            return Inferred(type=TypeExpr(kind if kind else "None"))
+        if isinstance(node, ast.JoinedStr):
+            return Inferred(type=TypeExpr("str"))
+        if isinstance(node, ast.List | ast.Set):
+            elems = [self.expr(e).type for e in node.elts[:3]]
+            known = [e for e in elems if e is not None]
+            name = "list" if isinstance(node, ast.List) else "set"
+            return Inferred(type=TypeExpr(name, (make_union(known),) if known else ()))
+        if isinstance(node, ast.Tuple):
+            items = [self.expr(e).type or TypeExpr("Any") for e in node.elts]
+            return Inferred(type=TypeExpr("tuple", tuple(items)))
+        if isinstance(node, ast.Dict):
+            keys = [self.expr(k).type for k in node.keys[:1] if k is not None]
+            values = [self.expr(v).type for v in node.values[:1]]
+            if keys and values and keys[0] is not None and values[0] is not None:
+                return Inferred(type=TypeExpr("dict", (keys[0], values[0])))
+            return Inferred(type=TypeExpr("dict"))
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+            return Inferred(type=TypeExpr("list" if isinstance(node, ast.ListComp) else "set"
+                                          if isinstance(node, ast.SetComp) else "Iterator"))
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.expr(node.value), node.attr)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Subscript):
+            base = self.expr(node.value)
+            if isinstance(node.slice, ast.Slice):
+                return Inferred(type=base.type)
+            index = node.slice.value if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int) else None
+            if base.type is not None:
+                return Inferred(type=item_type(without_none(base.type), index))
+            return Inferred()
+        if isinstance(node, ast.Await):
+            inner = self.expr(node.value).type
+            return Inferred(type=unwrap_awaitable(inner) if inner else None)
+        if isinstance(node, ast.IfExp):
+            a, b = self.expr(node.body).type, self.expr(node.orelse).type
+            return Inferred(type=make_union([a, b]) if a and b else a or b)
+        if isinstance(node, ast.Compare | ast.BoolOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+            return Inferred(type=TypeExpr("bool")) if not isinstance(node, ast.BoolOp) else self.expr(node.values[-1])
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left).type, self.expr(node.right).type
+            if left and right and left.name in ("int", "float") and right.name in ("int", "float"):
+                return Inferred(type=TypeExpr("float" if "float" in (left.name, right.name) or
+                                              isinstance(node.op, ast.Div) else "int"))
+            return Inferred(type=left if left == right else None)
+        return Inferred()
+
+    def attribute(self, base: Inferred, attr: str) -> Inferred:
+        if base.symbol is not None and base.symbol.kind in ("module", "class"):
+            member = self.resolver.member(base.symbol, attr)
+            if member is not None:
+                return self.symbol_value(member)
+            if base.symbol.kind == "class" and base.symbol.cls is not None:
+                return self.field_of(base.symbol, attr, None)
+            return Inferred()
+        if base.type is None:
+            return Inferred()
+        receiver = without_none(base.type)
+        symbol = self.resolver.class_symbol(receiver.name)
+        if symbol is None:
+            return Inferred()
+        return self.field_of(symbol, attr, receiver)
+
+    def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
+        for cls, module in self.resolver.mro(symbol):
+            field = cls.field(attr)
+            if field is not None:
+                return Inferred(type=self.resolver.resolve_type(field.annotation, module))
+            method = cls.method(attr)
+            if method is not None:
+                owner = Symbol("function", attr, module, function=method, owner=cls)
+                if method.is_property:
+                    return Inferred(type=self._returns(owner, receiver))
+                return Inferred(symbol=owner, bound_to=receiver)
+        return Inferred()
+
+    def _returns(self, fn: Symbol, receiver: TypeExpr | None) -> TypeExpr | None:
+        assert fn.function is not None
+        returns = self.resolver.resolve_type(fn.function.returns, fn.module)
+        if returns is not None and returns.short == "Self" and receiver is not None:
+            return receiver
+        if returns is not None and fn.function.is_async:
+            return TypeExpr("Coroutine", (TypeExpr("Any"), TypeExpr("Any"), returns))
+        return returns
+
+    def call(self, node: ast.Call) -> Inferred:
+        if isinstance(node.func, ast.Name) and node.func.id in BUILTIN_CALL_TYPES \
+                and self.resolver.lookup(self.module, node.func.id) is None and node.func.id not in self.locals:
+            return Inferred(type=TypeExpr(BUILTIN_CALL_TYPES[node.func.id]))
+        callee = self.expr(node.func)
+        symbol = callee.symbol
+        if symbol is None:
+            return Inferred()
+        if symbol.kind == "class":
+            return Inferred(type=TypeExpr(symbol.qualname))
+        if symbol.kind == "function" and symbol.function is not None:
+            receiver = callee.bound_to
+            if receiver is None and symbol.function.is_classmethod and symbol.owner is not None:
+                receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
+            return Inferred(type=self._returns(symbol, receiver))
+        return Inferred()
+
+
+def parse_expression(text: str) -> ast.expr | None:
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+
+
+__all__ = ["Inferred", "LocalBinding", "Scope", "parents_of", "parse_expression", "parse_type"]

@@ -1,0 +1,330 @@
+"""Module summaries: what a module defines, read from its syntax tree (no bodies kept).
+
+A summary holds functions with their signatures, classes with fields and methods, module
+variables and imports — enough to resolve names across files and to render skeletons.
+Annotations are kept as source text, resolved later in the defining module's namespace.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+DATACLASS_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "attr.define",
+                        "define", "frozen", "attrs.frozen", "attr.attrs", "pydantic.dataclasses.dataclass"}
+SPECIAL_BASES = {
+    "NamedTuple": "namedtuple", "TypedDict": "typeddict", "Enum": "enum", "IntEnum": "enum",
+    "StrEnum": "enum", "Flag": "enum", "IntFlag": "enum", "Protocol": "protocol",
+    "BaseModel": "model",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    annotation: str | None = None
+    default: str | None = None
+    kind: str = "pos"  # "posonly", "pos", "varargs", "kwonly", "varkw"
+
+    def render(self) -> str:
+        prefix = "*" if self.kind == "varargs" else "**" if self.kind == "varkw" else ""
+        text = prefix + self.name + (f": {self.annotation}" if self.annotation else "")
+        if self.default is not None:
+            text += f" = {self.default}" if self.annotation else f"={self.default}"
+        return text
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    name: str
+    params: tuple[Param, ...]
+    returns: str | None
+    line: int  # 0-based
+    is_async: bool = False
+    decorators: tuple[str, ...] = ()
+    doc: str = ""
+    has_yield: bool = False
+
+    @property
+    def is_property(self) -> bool:
+        return any(d in ("property", "cached_property", "functools.cached_property") for d in self.decorators)
+
+    @property
+    def is_static(self) -> bool:
+        return "staticmethod" in self.decorators
+
+    @property
+    def is_classmethod(self) -> bool:
+        return "classmethod" in self.decorators
+
+    def render_params(self) -> str:
+        parts: list[str] = []
+        seen_kwonly = False
+        for i, p in enumerate(self.params):
+            if p.kind == "kwonly" and not seen_kwonly:
+                seen_kwonly = True
+                if not any(q.kind == "varargs" for q in self.params):
+                    parts.append("*")
+            parts.append(p.render())
+            if p.kind == "posonly" and (i + 1 == len(self.params) or self.params[i + 1].kind != "posonly"):
+                parts.append("/")
+        return ", ".join(parts)
+
+    def header(self) -> str:
+        ret = f" -> {self.returns}" if self.returns else ""
+        prefix = "async def" if self.is_async else "def"
+        return f"{prefix} {self.name}({self.render_params()}){ret}: ..."
+
+    def call_params(self, bound: bool) -> tuple[Param, ...]:
+        """Parameters a caller passes: without ``self``/``cls`` when bound."""
+        if bound and self.params and not self.is_static and self.params[0].kind in ("pos", "posonly"):
+            return self.params[1:]
+        return self.params
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    name: str
+    annotation: str | None
+    default: str | None
+    line: int
+    class_var: bool = False
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    name: str
+    bases: tuple[str, ...]
+    line: int
+    kind: str = "class"  # "dataclass", "namedtuple", "typeddict", "enum", "protocol", "model", "class"
+    decorators: tuple[str, ...] = ()
+    doc: str = ""
+    fields: tuple[FieldSummary, ...] = ()
+    methods: tuple[FunctionSummary, ...] = ()
+    classes: tuple[ClassSummary, ...] = ()
+
+    def method(self, name: str) -> FunctionSummary | None:
+        for m in self.methods:
+            if m.name == name:
+                return m
+        return None
+
+    def field(self, name: str) -> FieldSummary | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    local: str
+    module: str  # absolute dotted name after resolving relative imports; "" when unknown
+    name: str | None  # None for ``import a.b``; "*" for star imports
+    line: int
+
+
+@dataclass(frozen=True)
+class VariableSummary:
+    name: str
+    annotation: str | None
+    value: str | None  # the value's source text, shortened
+    line: int
+    is_alias: bool = False  # a type alias (``X = Union[...]``, ``X: TypeAlias``, ``type X = ...``)
+
+
+@dataclass
+class ModuleSummary:
+    path: str
+    module: str
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    variables: dict[str, VariableSummary] = field(default_factory=dict)
+    imports: dict[str, ImportSummary] = field(default_factory=dict)
+    star_imports: list[str] = field(default_factory=list)
+    doc: str = ""
+
+
+def _text(node: ast.AST | None, limit: int = 80) -> str | None:
+    if node is None:
+        return None
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _doc_line(node: ast.AST) -> str:
+    body = getattr(node, "body", None)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        lines = body[0].value.value.strip().splitlines()
+        return lines[0].strip() if lines else ""
+    return ""
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    return ast.unparse(target)
+
+
+def _params(args: ast.arguments) -> tuple[Param, ...]:
+    out: list[Param] = []
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for i, (a, d) in enumerate(zip(positional, defaults, strict=True)):
+        kind = "posonly" if i < len(args.posonlyargs) else "pos"
+        out.append(Param(a.arg, _text(a.annotation), _text(d, 40), kind))
+    if args.vararg:
+        out.append(Param(args.vararg.arg, _text(args.vararg.annotation), None, "varargs"))
+    for a, kd in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        out.append(Param(a.arg, _text(a.annotation), _text(kd, 40), "kwonly"))
+    if args.kwarg:
+        out.append(Param(args.kwarg.arg, _text(args.kwarg.annotation), None, "varkw"))
+    return tuple(out)
+
+
+def _has_yield(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            return True
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSummary:
+    return FunctionSummary(
+        name=fn.name,
+        params=_params(fn.args),
+        returns=_text(fn.returns, 120),
+        line=fn.lineno - 1,
+        is_async=isinstance(fn, ast.AsyncFunctionDef),
+        decorators=tuple(_decorator_name(d) for d in fn.decorator_list),
+        doc=_doc_line(fn),
+        has_yield=_has_yield(fn),
+    )
+
+
+def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
+    for b in bases:
+        short = b.rsplit(".", 1)[-1].split("[", 1)[0]
+        if short in SPECIAL_BASES:
+            return SPECIAL_BASES[short]
+    if any(d in DATACLASS_DECORATORS or d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen")
+           for d in decorators):
+        return "dataclass"
+    return "class"
+
+
+def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef], known: set[str]) -> list[FieldSummary]:
+    """``self.x: T = ...`` anywhere, and ``self.x = param`` in ``__init__`` typed by the parameter."""
+    found: list[FieldSummary] = []
+    for fn in methods:
+        annotations = {a.arg: a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+        for node in ast.walk(fn):
+            target: ast.expr | None = None
+            annotation: ast.expr | None = None
+            if isinstance(node, ast.AnnAssign):
+                target, annotation = node.target, node.annotation
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(node.value, ast.Name) and fn.name == "__init__":
+                    annotation = annotations.get(node.value.id)
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                    and target.value.id == "self" and target.attr not in known:
+                known.add(target.attr)
+                found.append(FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1))
+    return found
+
+
+def summarize_class(cls: ast.ClassDef) -> ClassSummary:
+    bases = tuple(ast.unparse(b) for b in cls.bases)
+    decorators = tuple(_decorator_name(d) for d in cls.decorator_list)
+    fields: list[FieldSummary] = []
+    methods: list[FunctionSummary] = []
+    method_nodes: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    nested: list[ClassSummary] = []
+    kind = _class_kind(bases, decorators)
+    for node in cls.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            ann = _text(node.annotation, 120)
+            fields.append(FieldSummary(node.target.id, ann, _text(node.value, 40), node.lineno - 1,
+                                       class_var=bool(ann and "ClassVar" in ann)))
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    ann = cls.name if kind == "enum" else None
+                    fields.append(FieldSummary(t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            methods.append(summarize_function(node))
+            method_nodes.append(node)
+        elif isinstance(node, ast.ClassDef):
+            nested.append(summarize_class(node))
+    fields.extend(_self_fields(method_nodes, {f.name for f in fields}))
+    return ClassSummary(
+        name=cls.name, bases=bases, line=cls.lineno - 1, kind=kind, decorators=decorators,
+        doc=_doc_line(cls), fields=tuple(fields), methods=tuple(methods), classes=tuple(nested),
+    )
+
+
+def _absolute(module: str, level: int, target: str | None, is_package: bool) -> str:
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    drop = level - 1 if is_package else level
+    base = parts[: len(parts) - drop] if drop <= len(parts) else []
+    return ".".join([*base, target] if target else base)
+
+
+def _is_alias_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Subscript):
+        head = ast.unparse(value.value).rsplit(".", 1)[-1]
+        return head in {"Union", "Optional", "Callable", "Literal", "list", "dict", "tuple", "set",
+                        "List", "Dict", "Tuple", "Set", "Sequence", "Mapping", "Iterable", "type", "Type"}
+    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)
+
+
+def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool) -> None:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        summary.functions[node.name] = summarize_function(node)
+    elif isinstance(node, ast.ClassDef):
+        summary.classes[node.name] = summarize_class(node)
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".", 1)[0]
+            target = alias.name if alias.asname else alias.name.split(".", 1)[0]
+            summary.imports[local] = ImportSummary(local, target, None, node.lineno - 1)
+    elif isinstance(node, ast.ImportFrom):
+        module = _absolute(summary.module, node.level, node.module, is_package)
+        for alias in node.names:
+            if alias.name == "*":
+                summary.star_imports.append(module)
+                continue
+            local = alias.asname or alias.name
+            summary.imports[local] = ImportSummary(local, module, alias.name, node.lineno - 1)
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        ann = _text(node.annotation, 120)
+        is_alias = bool(ann and ann.rsplit(".", 1)[-1] == "TypeAlias")
+        summary.variables[node.target.id] = VariableSummary(
+            node.target.id, None if is_alias else ann, _text(node.value, 120), node.lineno - 1, is_alias)
+    elif isinstance(node, ast.Assign):
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                summary.variables[t.id] = VariableSummary(
+                    t.id, None, _text(node.value, 120), node.lineno - 1, _is_alias_value(node.value))
+    elif type(node).__name__ == "TypeAlias" and isinstance(getattr(node, "name", None), ast.Name):  # 3.12+
+        name = node.name.id  # type: ignore[attr-defined]
+        summary.variables[name] = VariableSummary(name, None, _text(node.value, 120), node.lineno - 1, True)  # type: ignore[attr-defined]
+    elif isinstance(node, ast.If | ast.Try):
+        # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
+        for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:
+            _summarize_statement(summary, child, is_package)
+
+
+def summarize_module(tree: ast.Module, path: str, module: str, is_package: bool = False) -> ModuleSummary:
+    summary = ModuleSummary(path=path, module=module, doc=_doc_line(tree))
+    for node in tree.body:
+        _summarize_statement(summary, node, is_package)
+    return summary

@@ -1,0 +1,228 @@
+"""The workspace: its root, its Python environment, and summaries of its modules.
+
+Modules resolve against, in order: the workspace's source roots (the root and ``src/``), the
+standard library's typeshed stubs shipped with jedi, then the workspace environment's
+``sys.path`` (an explicit interpreter, else ``.venv``/``venv`` in the root, else
+``VIRTUAL_ENV``, else the running interpreter). Summaries are cached by file identity
+(size and mtime) in memory, and by content hash on disk.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jedi
+
+from context.errors import BinaryFileError, NotUtf8Error, SourceError
+from context.parsing import tolerant_ast
+from context.summary import ModuleSummary, summarize_module
+
+log = logging.getLogger(__name__)
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "build", "dist",
+             ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages", ".eggs"}
+TYPESHED_STDLIB = Path(jedi.__file__).parent / "third_party" / "typeshed" / "stdlib"
+
+
+def find_root(path: Path) -> Path:
+    """The nearest directory above ``path`` holding a project marker, else the file's directory."""
+    start = path if path.is_dir() else path.parent
+    for candidate in [start, *start.parents]:
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return start
+
+
+def read_source(path: Path, max_bytes: int | None = None) -> str:
+    """The text of a source file; clear errors for missing, binary and non-UTF-8 files."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SourceError(f"{path}: no such file") from error
+    except IsADirectoryError as error:
+        raise SourceError(f"{path}: is a directory, not a file") from error
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read ({error.strerror})") from error
+    if b"\x00" in data[:8192]:
+        raise BinaryFileError(f"{path}: binary file (contains NUL bytes), not Python source")
+    if max_bytes is not None and len(data) > max_bytes:
+        data = data[:max_bytes]
+        log.info("%s is larger than %d bytes; analysing its head only", path, max_bytes)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotUtf8Error(
+            f"{path}: not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from error
+
+
+def environment_paths(root: Path, python: str | None) -> list[Path]:
+    """``sys.path`` of the workspace's interpreter (without the stdlib, covered by typeshed)."""
+    candidates: list[str] = []
+    if python:
+        candidates.append(python)
+    for name in (".venv", "venv"):
+        exe = root / name / "bin" / "python"
+        if exe.exists():
+            candidates.append(str(exe))
+    if os.environ.get("VIRTUAL_ENV"):
+        candidates.append(str(Path(os.environ["VIRTUAL_ENV"]) / "bin" / "python"))
+    for exe in candidates:
+        try:
+            env = jedi.create_environment(exe, safe=False)
+            paths = [Path(p) for p in env.get_sys_path()]
+            log.info("workspace environment: %s", exe)
+            return [p for p in paths if "site-packages" in p.parts or "dist-packages" in p.parts]
+        except Exception as error:  # jedi raises its own InvalidPythonEnvironment and OSErrors
+            log.warning("cannot use Python environment %s: %s", exe, error)
+    return [Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)]
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    summary: ModuleSummary
+
+
+class Workspace:
+    """Module summaries of one workspace, resolved by dotted name or by path."""
+
+    def __init__(self, root: Path, python: str | None = None, *, max_files: int = 5000,
+                 max_file_bytes: int = 4_000_000) -> None:
+        self.root = root.resolve()
+        self.python = python
+        self.max_files = max_files
+        self.max_file_bytes = max_file_bytes
+        src = self.root / "src"
+        self.source_roots = [self.root] + ([src] if src.is_dir() else [])
+        self._env_paths: list[Path] | None = None
+        self._by_path: dict[Path, _Cached] = {}
+        self._by_module: dict[str, Path | None] = {}
+        self._files: list[Path] | None = None
+        self._overlay: dict[str, ModuleSummary] = {}
+
+    def set_overlay(self, summary: ModuleSummary | None, module: str = "") -> None:
+        """Let an unsaved buffer's summary stand for its module (None removes it)."""
+        if summary is None:
+            self._overlay.pop(module, None)
+        else:
+            self._overlay[summary.module] = summary
+
+    @property
+    def env_paths(self) -> list[Path]:
+        if self._env_paths is None:
+            self._env_paths = environment_paths(self.root, self.python)
+        return self._env_paths
+
+    def module_name(self, path: Path) -> str:
+        path = path.resolve()
+        for base in sorted(self.source_roots, key=lambda p: -len(p.parts)):
+            if path.is_relative_to(base):
+                rel = path.relative_to(base).with_suffix("")
+                parts = list(rel.parts)
+                if parts and parts[-1] == "__init__":
+                    parts.pop()
+                return ".".join(parts)
+        return path.stem
+
+    def files(self) -> list[Path]:
+        """Python files of the workspace, bounded by ``max_files``."""
+        if self._files is None:
+            found: list[Path] = []
+            for dirpath, dirnames, filenames in os.walk(self.root):
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.endswith((".py", ".pyi")):
+                        found.append(Path(dirpath) / name)
+                if len(found) >= self.max_files:
+                    log.warning("workspace has more than %d Python files; indexing the first ones", self.max_files)
+                    break
+            self._files = found[: self.max_files]
+        return self._files
+
+    def invalidate(self, path: Path) -> None:
+        self._by_path.pop(path.resolve(), None)
+        self._files = None
+
+    def summary_for_text(self, path: Path, text: str) -> ModuleSummary:
+        """Summary of an unsaved buffer (not cached)."""
+        tree = tolerant_ast(text).tree
+        return summarize_module(tree, str(path), self.module_name(path), path.name == "__init__.py")
+
+    def summary_for_path(self, path: Path) -> ModuleSummary | None:
+        path = path.resolve()
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = self._by_path.get(path)
+        if cached is not None and cached.stamp == stamp:
+            return cached.summary
+        try:
+            text = read_source(path, self.max_file_bytes)
+        except SourceError as error:
+            log.info("not indexed: %s", error)
+            return None
+        module = self.module_name(path) if self._inside(path) else self._module_from_env(path)
+        summary = summarize_module(tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"))
+        self._by_path[path] = _Cached(stamp, summary)
+        return summary
+
+    def _inside(self, path: Path) -> bool:
+        return path.is_relative_to(self.root)
+
+    def _module_from_env(self, path: Path) -> str:
+        for base in [TYPESHED_STDLIB, *self.env_paths]:
+            if path.is_relative_to(base):
+                parts = list(path.relative_to(base).with_suffix("").parts)
+                if parts and parts[-1] == "__init__":
+                    parts.pop()
+                return ".".join(parts)
+        return path.stem
+
+    def _search_bases(self) -> Iterator[Path]:
+        yield from self.source_roots
+        yield TYPESHED_STDLIB
+        yield from self.env_paths
+
+    def module_path(self, dotted: str) -> Path | None:
+        if dotted in self._by_module:
+            return self._by_module[dotted]
+        found: Path | None = None
+        rel = Path(*dotted.split(".")) if dotted else None
+        if rel is not None:
+            for base in self._search_bases():
+                for candidate in (base / rel / "__init__.pyi", base / rel / "__init__.py",
+                                  base.joinpath(*rel.parts[:-1], rel.name + ".pyi"),
+                                  base.joinpath(*rel.parts[:-1], rel.name + ".py")):
+                    if candidate.is_file():
+                        found = candidate
+                        break
+                if found:
+                    break
+        self._by_module[dotted] = found
+        return found
+
+    def module(self, dotted: str) -> ModuleSummary | None:
+        if dotted in self._overlay:
+            return self._overlay[dotted]
+        path = self.module_path(dotted)
+        return self.summary_for_path(path) if path else None
+
+    def all_summaries(self) -> Iterator[ModuleSummary]:
+        for path in self.files():
+            summary = self.summary_for_path(path)
+            if summary is not None:
+                yield summary
+
+
+def parse_module_text(text: str) -> ast.Module:
+    return tolerant_ast(text).tree
