@@ -1,0 +1,80 @@
+"""Ollama wire format: ``/api/generate`` (raw prompt, or ``suffix`` for server-side
+fill-in-the-middle) and ``/api/chat``; both stream NDJSON ending with ``"done": true``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from completion.backends.base import ModelRequest
+from completion.backends.streams import (
+    Event,
+    Piece,
+    WireError,
+    error_message,
+    field_of,
+    load_object,
+)
+from completion.backends.transport import HttpBackend, WireCall
+from completion.errors import NotFound
+
+
+def _options(request: ModelRequest) -> dict[str, Any]:
+    options: dict[str, Any] = {"num_predict": request.max_tokens, "temperature": request.temperature}
+    if request.stop:
+        options["stop"] = list(request.stop)
+    return options
+
+
+def _line_object(event: Event) -> tuple[dict[str, Any], bool]:
+    line = load_object(event.data)
+    message = error_message(line)
+    if message is not None:
+        raise WireError(f"error in stream: {message}")
+    return line, field_of(line, "done", kind=bool)
+
+
+def decode_generate_line(event: Event) -> Piece:
+    line, done = _line_object(event)
+    text = line.get("response", "") if done else field_of(line, "response")
+    return Piece(text if isinstance(text, str) else "", done)
+
+
+def decode_chat_line(event: Event) -> Piece:
+    line, done = _line_object(event)
+    if done and "message" not in line:
+        return Piece(done=True)
+    return Piece(field_of(line, "message", "content"), done)
+
+
+def _same_model(wanted: str, served: str) -> bool:
+    return served == wanted or (":" not in wanted and served == f"{wanted}:latest")
+
+
+class OllamaBackend(HttpBackend):
+    name = "ollama"
+    modes = frozenset({"fim", "chat", "text"})
+
+    def wire_call(self, request: ModelRequest) -> WireCall:
+        common = {"model": self.model, "stream": True, "options": _options(request)}
+        if request.mode == "chat":
+            messages = [{"role": "system", "content": request.system}] if request.system else []
+            messages += [{"role": m.role, "content": m.content} for m in request.messages]
+            return WireCall("/api/chat", {**common, "messages": messages}, "ndjson", decode_chat_line)
+        if request.mode == "fim" and request.use_server_fim:
+            body = {**common, "prompt": request.prefix, "suffix": request.suffix}
+        else:
+            body = {**common, "prompt": request.prompt, "raw": True}
+        return WireCall("/api/generate", body, "ndjson", decode_generate_line)
+
+    async def probe(self) -> None:
+        tags = await self.get_json("/api/tags")
+        served = [m.get("name") or m.get("model") or "" for m in tags.get("models") or []
+                  if isinstance(m, dict)]
+        if not any(_same_model(self.model, name) for name in served):
+            detail = f"model '{self.model}' is not pulled (try: ollama pull {self.model})"
+            raise self.error(NotFound, self.url("/api/tags"), detail)
+
+    async def version(self) -> str:
+        """The server's version (``/api/version``)."""
+        answer = await self.get_json("/api/version")
+        return str(answer.get("version", "unknown"))
