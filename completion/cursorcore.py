@@ -41,8 +41,16 @@ TARGET = "<|target|>"
 TARGET_START = "<|target_start|>"
 TARGET_END = "<|target_end|>"
 SEARCH_AND_REPLACE = "<|search_and_replace|>"
-SPECIAL_TOKENS = (IM_START, IM_END, NEXT_START, NEXT_END, TARGET_START, TARGET_END, TARGET,
-                  SEARCH_AND_REPLACE)
+SPECIAL_TOKENS = (
+    IM_START,
+    IM_END,
+    NEXT_START,
+    NEXT_END,
+    TARGET_START,
+    TARGET_END,
+    TARGET,
+    SEARCH_AND_REPLACE,
+)
 FORMATS = ("wf", "lc", "sr")
 DEFAULT_SYSTEM = "You are a helpful programming assistant."
 
@@ -203,8 +211,9 @@ def to_chat_messages(
     """The same conversation for chat APIs (system / user / assistant roles only), with one
     worked example so that the answer format is shown, not only described."""
     first, previous, after = _EXAMPLE
-    example = conversation_messages([first], previous, "Please change variable names.", None,
-                                    fmt, system, lang)
+    example = conversation_messages(
+        [first], previous, "Please change variable names.", None, fmt, system, lang
+    )
     actual = conversation_messages(
         history_steps, current_code, user_instruction, area, fmt, system, lang
     )
@@ -278,8 +287,7 @@ def _widen_until_unique(
     (and, for history, its replacement once in ``new``). The whole file always qualifies."""
     i1, i2, j1, j2 = hunk
     for grow in range(len(old) + 1):
-        for left in range(grow + 1):
-            right = grow - left
+        for left, right in _context_choices(hunk, grow, old):
             if left > min(i1, j1) or right > min(len(old) - i2, len(new) - j2):
                 continue
             search = old[i1 - left : i2 + right]
@@ -289,6 +297,18 @@ def _widen_until_unique(
                 continue
             return i1 - left, i2 + right, j1 - left, j2 + right
     return 0, len(old), 0, len(new)
+
+
+def _context_choices(hunk: Hunk, grow: int, old: Sequence[str]) -> list[tuple[int, int]]:
+    """Ways to add ``grow`` context lines: preceding lines first, blank lines last."""
+    i1, i2 = hunk[0], hunk[1]
+
+    def blanks(choice: tuple[int, int]) -> int:
+        left, right = choice
+        added = [*old[max(i1 - left, 0) : i1], *old[i2 : i2 + right]]
+        return sum(1 for line in added if not line.strip())
+
+    return sorted(((left, grow - left) for left in range(grow, -1, -1)), key=blanks)
 
 
 def _merge_overlapping(hunks: Sequence[Hunk]) -> list[Hunk]:

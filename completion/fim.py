@@ -89,27 +89,57 @@ def _prefix_only(prefix: str, suffix: str) -> str:
 
 
 _STARCODER_TOKENS = (
-    "<fim_prefix>", "<fim_suffix>", "<fim_middle>", "<fim_pad>", "<file_sep>",
-    "<repo_name>", "<filename>", "<gh_stars>", "<|endoftext|>",
+    "<fim_prefix>",
+    "<fim_suffix>",
+    "<fim_middle>",
+    "<fim_pad>",
+    "<file_sep>",
+    "<repo_name>",
+    "<filename>",
+    "<gh_stars>",
+    "<|endoftext|>",
 )
 _DEEPSEEK_TOKENS = (
-    "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>",
-    "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<|EOT|>",
+    "<｜fim▁begin｜>",
+    "<｜fim▁hole｜>",
+    "<｜fim▁end｜>",
+    "<｜begin▁of▁sentence｜>",
+    "<｜end▁of▁sentence｜>",
+    "<|EOT|>",
 )
 _QWEN_TOKENS = (
-    "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "<|fim_pad|>", "<|file_sep|>",
-    "<|repo_name|>", "<|endoftext|>", "<|im_start|>", "<|im_end|>",
+    "<|fim_prefix|>",
+    "<|fim_suffix|>",
+    "<|fim_middle|>",
+    "<|fim_pad|>",
+    "<|file_sep|>",
+    "<|repo_name|>",
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
 )
 _CODESTRAL_TOKENS = ("[SUFFIX]", "[PREFIX]", "[MIDDLE]", "<s>", "</s>")
 
 STARCODER = FimProfile(
     name="starcoder",
     layout=_starcoder,
-    stop=("<|endoftext|>", "<file_sep>", "<fim_prefix>", "<fim_suffix>", "<fim_middle>",
-          "<fim_pad>", "<repo_name>"),
+    stop=(
+        "<|endoftext|>",
+        "<file_sep>",
+        "<fim_prefix>",
+        "<fim_suffix>",
+        "<fim_middle>",
+        "<fim_pad>",
+        "<repo_name>",
+    ),
     special_tokens=_STARCODER_TOKENS,
-    repo=RepoTokens("<repo_name>", "<file_sep>", newline_after_repo=False,
-                    newline_after_file=False, path_inside_prefix=True),
+    repo=RepoTokens(
+        "<repo_name>",
+        "<file_sep>",
+        newline_after_repo=False,
+        newline_after_file=False,
+        path_inside_prefix=True,
+    ),
 )
 # StarCoder (1) has no repository tokens: context goes in as comments.
 STARCODER1 = FimProfile(
@@ -133,11 +163,20 @@ DEEPSEEK = FimProfile(
 QWEN = FimProfile(
     name="qwen",
     layout=_qwen,
-    stop=("<|endoftext|>", "<|fim_pad|>", "<|file_sep|>", "<|repo_name|>", "<|im_end|>",
-          "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>"),
+    stop=(
+        "<|endoftext|>",
+        "<|fim_pad|>",
+        "<|file_sep|>",
+        "<|repo_name|>",
+        "<|im_end|>",
+        "<|fim_prefix|>",
+        "<|fim_suffix|>",
+        "<|fim_middle|>",
+    ),
     special_tokens=_QWEN_TOKENS,
-    repo=RepoTokens("<|repo_name|>", "<|file_sep|>", newline_after_repo=True,
-                    newline_after_file=True),
+    repo=RepoTokens(
+        "<|repo_name|>", "<|file_sep|>", newline_after_repo=True, newline_after_file=True
+    ),
 )
 CODESTRAL = FimProfile(
     name="codestral",

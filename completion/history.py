@@ -68,7 +68,11 @@ def changed_lines(old_text: str, new_text: str) -> tuple[int, int, int]:
 def unified_diff(path: str, old_text: str, new_text: str, context: int = 1) -> str:
     """A compact unified diff (``context`` lines around each change), without a final newline."""
     lines = difflib.unified_diff(
-        old_text.split("\n"), new_text.split("\n"), f"a/{path}", f"b/{path}", n=context,
+        old_text.split("\n"),
+        new_text.split("\n"),
+        f"a/{path}",
+        f"b/{path}",
+        n=context,
         lineterm="",
     )
     return "\n".join(lines)
