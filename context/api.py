@@ -25,7 +25,7 @@ from context.gather import (
 )
 from context.hole import ExpectedType, HoleSite, enclosing_chain, locate_hole
 from context.infer import Scope
-from context.model import Binding, CallInfo, Definition, HoleContext, Location
+from context.model import Binding, CallInfo, HoleContext, Location, Problem
 from context.positions import offset_at
 from context.resolve import Resolver
 from context.summary import ModuleSummary
@@ -60,6 +60,14 @@ class Analyzer:
 
     def invalidate(self, path: Path | str) -> None:
         self.workspace.invalidate(Path(path))
+
+    def diagnose(self, path: Path | str, text: str | None = None) -> list[Problem]:
+        """Problems in a module: syntax errors, unresolved names, unknown attributes, call arity
+        and keywords, values that cannot match their declared type."""
+        from context.diagnose import diagnose
+
+        path = Path(path).resolve()
+        return diagnose(self.workspace, self.resolver, path, self.read(path) if text is None else text)
 
     def hole_context(self, path: Path | str, line: int, column: int, text: str | None = None) -> HoleContext:
         started = time.perf_counter()
@@ -160,10 +168,4 @@ class Analyzer:
         return out
 
 
-def definition_json(d: Definition) -> dict[str, object]:
-    loc = d.location
-    return {"name": d.name, "kind": d.kind, "text": d.text, "path": loc.path if loc else None,
-            "line": loc.line + 1 if loc else None, "score": d.score, "type": d.type}
-
-
-__all__ = ["Analyzer", "PositionError", "definition_json"]
+__all__ = ["Analyzer", "PositionError"]

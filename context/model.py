@@ -74,3 +74,17 @@ class HoleContext:
     call: CallInfo | None = None
     cross_file: tuple[Definition, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A diagnostic found by the analysis (0-based lines, code-point columns)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    severity: str  # "error" | "warning"
+    message: str
+    source: str  # "syntax", "names", "attributes", "arity", "types"
+    code: str = ""

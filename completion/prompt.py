@@ -1,0 +1,220 @@
+"""The prompt as data, packed into a token budget and rendered late.
+
+A :class:`PromptPlan` holds the local code window and the context blocks chosen for one hole.
+:func:`plan_prompt` packs blocks by priority (the most useful survive a small budget) and grows
+the code window with what is left, checking the *rendered* text against the budget with a real
+tokenizer. Rendering is pure; stable sections (types, headers) come first so that servers'
+prompt caches hit, the hole's own facts and code last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from completion.model import SectionUse
+from completion.tokens import count_tokens
+from context.model import Definition, HoleContext
+
+HOLE_MARK = "<HOLE>"
+SECTION_ORDER = ("types", "headers", "nearby", "scope", "history", "facts")
+SECTION_TITLES = {
+    "types": "Relevant types",
+    "headers": "Functions and constructors that produce the expected type",
+    "nearby": "Definitions from other files used near the hole",
+    "scope": "Bindings in scope at the hole",
+    "history": "Recent edits",
+    "facts": "The hole",
+}
+MIN_PREFIX_SHARE = 0.25
+MIN_SUFFIX_SHARE = 0.08
+
+
+@dataclass(frozen=True)
+class Block:
+    section: str
+    text: str
+    priority: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PromptPlan:
+    path: str
+    blocks: tuple[Block, ...]
+    prefix: str
+    suffix: str
+    budget: int
+
+    def section_text(self, section: str) -> str:
+        return "\n\n".join(b.text for b in self.blocks if b.section == section)
+
+    def context_blocks(self) -> list[tuple[str, str]]:
+        """(title, text) pairs in stable order, for FIM comment or file blocks."""
+        return [(SECTION_TITLES[s], self.section_text(s)) for s in SECTION_ORDER if self.section_text(s)]
+
+
+Renderer = Callable[[PromptPlan], str]
+
+
+def _def_text(d: Definition) -> str:
+    where = f"# {d.location.path}:{d.location.line + 1}\n" if d.location else ""
+    return where + d.text
+
+
+def hole_facts(hole: HoleContext) -> str:
+    lines: list[str] = []
+    if hole.expected_type:
+        lines.append(f"Expected type: {hole.expected_type} ({hole.expected_type_source})")
+    else:
+        lines.append("Expected type: unknown")
+    if hole.call is not None:
+        active = f", filling parameter `{hole.call.active_name}`" if hole.call.active_name else ""
+        lines.append(f"Inside the call: {hole.call.signature}{active}")
+    if hole.receiver:
+        members = ", ".join(m.name for m in hole.receiver_members[:30])
+        lines.append(f"Completing an attribute of `{hole.receiver}`: {hole.receiver_type or 'unknown type'}")
+        if members:
+            lines.append(f"Its members: {members}")
+    return "\n".join(lines)
+
+
+def candidate_blocks(hole: HoleContext, history: str = "") -> list[Block]:
+    """Every block that could go into the prompt, with its priority (lower = more useful)."""
+    blocks = [Block("facts", hole_facts(hole), 0.0)]
+    for i, d in enumerate(hole.relevant_types):
+        blocks.append(Block("types", _def_text(d), 1.0 + i * 0.6))
+    for i, d in enumerate(hole.relevant_headers):
+        blocks.append(Block("headers", _def_text(d), 1.5 + i * 0.5))
+    for i, d in enumerate(hole.cross_file):
+        blocks.append(Block("nearby", _def_text(d), 1.2 + i * 0.5))
+    if hole.receiver_members:
+        text = "\n".join(m.text for m in hole.receiver_members[:40])
+        blocks.append(Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5))
+    scope = [f"{b.name}: {b.type}" if b.type else b.name for b in hole.typing_context if b.kind != "import"]
+    if scope:
+        blocks.append(Block("scope", "\n".join(scope[:40]), 2.5))
+    if history:
+        blocks.append(Block("history", history, 3.0))
+    return blocks
+
+
+def _tail_lines(text: str, tokens: int) -> str:
+    """The last lines of ``text`` holding about ``tokens`` tokens (the current line whole)."""
+    if tokens <= 0:
+        return text[text.rfind("\n") + 1 :]
+    lines = text.split("\n")
+    kept: list[str] = []
+    used = 0
+    for line in reversed(lines):
+        cost = count_tokens(line) + 1
+        if used + cost > tokens and kept:
+            break
+        kept.append(line)
+        used += cost
+    return "\n".join(reversed(kept))
+
+
+def _head_lines(text: str, tokens: int) -> str:
+    lines = text.split("\n")
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        cost = count_tokens(line) + 1
+        if used + cost > tokens:
+            break
+        kept.append(line)
+        used += cost
+    return "\n".join(kept)
+
+
+def plan_prompt(hole: HoleContext, budget: int, render: Renderer, history: str = "") -> tuple[PromptPlan, str, list[SectionUse]]:
+    """Pack the most useful blocks and the largest code window that fit ``budget`` tokens."""
+    prefix = _tail_lines(hole.prefix, int(budget * MIN_PREFIX_SHARE))
+    suffix = _head_lines(hole.suffix, int(budget * MIN_SUFFIX_SHARE))
+    plan = PromptPlan(hole.path, (), prefix, suffix, budget)
+    chosen: list[Block] = []
+    uses: list[SectionUse] = []
+    for block in sorted(candidate_blocks(hole, history), key=lambda b: b.priority):
+        trial = dataclasses.replace(plan, blocks=_ordered([*chosen, block]))
+        fits = count_tokens(render(trial)) <= budget
+        if fits:
+            chosen.append(block)
+            plan = trial
+        uses.append(SectionUse(block.section, count_tokens(block.text), fits))
+    plan = _grow_window(plan, hole, render)
+    text = render(plan)
+    while count_tokens(text) > budget:
+        plan = _shrink(plan)
+        text = render(plan)
+    return plan, text, _summarize(uses)
+
+
+def _ordered(blocks: list[Block]) -> tuple[Block, ...]:
+    rank = {s: i for i, s in enumerate(SECTION_ORDER)}
+    return tuple(sorted(blocks, key=lambda b: (rank[b.section], b.priority)))
+
+
+def _grow_window(plan: PromptPlan, hole: HoleContext, render: Renderer) -> PromptPlan:
+    spare = plan.budget - count_tokens(render(plan))
+    if spare <= 8:
+        return plan
+    more_prefix = int(spare * 0.75)
+    grown = dataclasses.replace(
+        plan,
+        prefix=_tail_lines(hole.prefix, count_tokens(plan.prefix) + more_prefix),
+        suffix=_head_lines(hole.suffix, count_tokens(plan.suffix) + spare - more_prefix),
+    )
+    return grown if count_tokens(render(grown)) <= plan.budget else plan
+
+
+def _shrink(plan: PromptPlan) -> PromptPlan:
+    """One step smaller: the least useful block, else a line of suffix, else of prefix."""
+    if plan.blocks:
+        worst = max(plan.blocks, key=lambda b: b.priority)
+        return dataclasses.replace(plan, blocks=tuple(b for b in plan.blocks if b is not worst))
+    if plan.suffix:
+        return dataclasses.replace(plan, suffix=plan.suffix.rsplit("\n", 1)[0] if "\n" in plan.suffix else "")
+    if "\n" in plan.prefix:
+        return dataclasses.replace(plan, prefix=plan.prefix.split("\n", 1)[1])
+    return dataclasses.replace(plan, prefix=plan.prefix[len(plan.prefix) // 2 :] if len(plan.prefix) > 1 else "")
+
+
+def _summarize(uses: list[SectionUse]) -> list[SectionUse]:
+    totals: dict[str, SectionUse] = {}
+    for u in uses:
+        prior = totals.get(u.name)
+        if prior is None:
+            totals[u.name] = u
+        else:
+            totals[u.name] = SectionUse(u.name, prior.tokens + u.tokens, prior.included or u.included)
+    return list(totals.values())
+
+
+# -- renderers ---------------------------------------------------------------------------------
+SYSTEM_PROMPT = (
+    "You are a code completion engine for Python. You fill the hole marked <HOLE> in the user's "
+    "code with code that type-checks against the context given: the expected type, the relevant "
+    "type definitions and the functions that produce that type. Answer with the code that "
+    "replaces <HOLE> only: no explanation, no code fences, no repetition of the code around it."
+)
+
+
+def render_chat_user(plan: PromptPlan) -> str:
+    parts: list[str] = []
+    for section in SECTION_ORDER:
+        text = plan.section_text(section)
+        if not text:
+            continue
+        fenced = section in ("types", "headers", "nearby")
+        body = f"```python\n{text}\n```" if fenced else f"```diff\n{text}\n```" if section == "history" else text
+        parts.append(f"## {SECTION_TITLES[section]}\n{body}")
+    parts.append(f"## Code ({plan.path})\n```python\n{plan.prefix}{HOLE_MARK}{plan.suffix}\n```")
+    parts.append(f"Write the code that replaces {HOLE_MARK}.")
+    return "\n\n".join(parts)
+
+
+def render_chat_text(plan: PromptPlan) -> str:
+    """System and user message as one text (what is counted and shown)."""
+    return f"{SYSTEM_PROMPT}\n\n{render_chat_user(plan)}"
