@@ -55,6 +55,8 @@ FORMATS = ("wf", "lc", "sr")
 DEFAULT_SYSTEM = "You are a helpful programming assistant."
 
 Area = int | tuple[int, int] | None
+# Past this much context a search-and-replace block shows the whole file instead.
+MAX_CONTEXT_LINES = 40
 # An edit of lines: old[i1:i2] becomes new[j1:j2].
 Hunk = tuple[int, int, int, int]
 
@@ -284,9 +286,9 @@ def _widen_until_unique(
     hunk: Hunk, old: Sequence[str], new: Sequence[str], unique_in_new: bool
 ) -> Hunk:
     """Grow a hunk by equal context lines until its search text occurs once in ``old``
-    (and, for history, its replacement once in ``new``). The whole file always qualifies."""
+    (and, for history, its replacement once in ``new``); failing that, the whole file."""
     i1, i2, j1, j2 = hunk
-    for grow in range(len(old) + 1):
+    for grow in range(min(len(old), MAX_CONTEXT_LINES) + 1):
         for left, right in _context_choices(hunk, grow, old):
             if left > min(i1, j1) or right > min(len(old) - i2, len(new) - j2):
                 continue
@@ -346,8 +348,12 @@ def parse_answer(old_code: str, answer: str, fmt: str) -> str:
 
 
 def answer_body(answer: str) -> str:
-    """The part between ``<|next_start|>`` and ``<|next_end|>`` (either may be missing)."""
-    return answer.split(NEXT_START)[-1].split(NEXT_END)[0].split(IM_END)[0]
+    """The part between ``<|next_start|>`` and ``<|next_end|>`` (either may be missing),
+    without cursor markers a model may have echoed."""
+    body = answer.split(NEXT_START)[-1].split(NEXT_END)[0].split(IM_END)[0]
+    for marker in (TARGET, TARGET_START, TARGET_END):
+        body = body.replace(marker, "")
+    return body
 
 
 def fenced_blocks(lines: Sequence[str], start: int = 0) -> list[tuple[int, list[str]]]:
@@ -428,19 +434,11 @@ def _locate(lines: Sequence[str], search: Sequence[str], cursor: int) -> int:
     whitespace is ignored when an exact match does not exist."""
     if not search:
         raise MalformedAnswer("empty search text")
-    for normalize in (_same, _rstrip):
-        wanted = [normalize(x) for x in search]
-        have = [normalize(x) for x in lines]
+    for strip_trailing in (False, True):
+        wanted = [x.rstrip() if strip_trailing else x for x in search]
+        have = [x.rstrip() if strip_trailing else x for x in lines]
         for begin in (cursor, 0):
             for start in range(begin, len(have) - len(wanted) + 1):
                 if have[start : start + len(wanted)] == wanted:
                     return start
     raise MalformedAnswer(f"search text not found: {search[0][:60]!r}")
-
-
-def _same(line: str) -> str:
-    return line
-
-
-def _rstrip(line: str) -> str:
-    return line.rstrip()

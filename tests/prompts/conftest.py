@@ -22,7 +22,6 @@ with warnings.catch_warnings():
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APEVAL = REPO_ROOT / ".." / "shared" / "data" / "apeval" / "apeval.json"
-GOLDEN = REPO_ROOT / "tests" / "golden" / "prompts"
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,9 @@ review the diff before committing.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from tests.prompts.conftest import GOLDEN
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "prompts"
 
 
 def check_golden(name: str, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from itertools import pairwise
 from typing import Any
 
@@ -354,3 +355,25 @@ def test_golden_chat_messages() -> None:
     check_golden(
         "cursorcore_chat_lc.json", json.dumps(messages, indent=1, ensure_ascii=False) + "\n"
     )
+
+
+def test_echoed_cursor_markers_are_ignored() -> None:
+    answer = f"```python\n    y = b{TARGET}\n{SEARCH_AND_REPLACE}\n    y = {TARGET_START}-b{TARGET_END}\n```"
+    assert parse_answer(OLD, answer, "sr") == OLD.replace("y = b", "y = -b")
+
+
+def test_repetitive_code_falls_back_to_a_whole_file_search() -> None:
+    old = "\n".join(["pass"] * 300)
+    new = "\n".join(["pass"] * 150 + ["return"] + ["pass"] * 149)
+    answer = edit_to_answer(old, new, "sr")
+    assert answer.count("pass\n") >= 299  # no short unique context exists
+    assert parse_answer(old, answer, "sr") == new
+
+
+def test_large_file_edits_are_quick() -> None:
+    old = "\n".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(1500))
+    new = old.replace("return x + 700\n", "return x - 700\n").replace("def f3(", "def g3(")
+    started = time.perf_counter()
+    for fmt in FORMATS:
+        assert parse_answer(old, edit_to_answer(old, new, fmt), fmt) == new
+    assert time.perf_counter() - started < 5.0
