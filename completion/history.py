@@ -21,6 +21,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 
@@ -44,8 +45,9 @@ class EditStep:
     started: float
     updated: float
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """Bytes of text the step holds (computed once: trimming runs on every keystroke)."""
         return len(self.old_text.encode("utf-8", "surrogatepass")) + len(
             self.new_text.encode("utf-8", "surrogatepass")
         )
