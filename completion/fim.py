@@ -118,7 +118,8 @@ _QWEN_TOKENS = (
     "<|im_start|>",
     "<|im_end|>",
 )
-_CODESTRAL_TOKENS = ("[SUFFIX]", "[PREFIX]", "[MIDDLE]", "<s>", "</s>")
+# "<s>" is left out: it is ordinary HTML too, and stripping it would damage code.
+_CODESTRAL_TOKENS = ("[SUFFIX]", "[PREFIX]", "[MIDDLE]", "</s>")
 
 STARCODER = FimProfile(
     name="starcoder",
@@ -152,7 +153,7 @@ CODELLAMA = FimProfile(
     name="codellama",
     layout=_codellama,
     stop=("<EOT>", "</s>", "<PRE>", "<SUF>", "<MID>"),
-    special_tokens=("<PRE>", "<SUF>", "<MID>", "<EOT>", "<s>", "</s>"),
+    special_tokens=("<PRE>", "<SUF>", "<MID>", "<EOT>", "</s>"),
 )
 DEEPSEEK = FimProfile(
     name="deepseek",

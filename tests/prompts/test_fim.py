@@ -179,3 +179,8 @@ def test_golden_fim_prompts() -> None:
         for name, profile in sorted(PROFILES.items())
     )
     check_golden("fim_profiles.txt", rendered)
+
+
+def test_html_in_a_completion_survives() -> None:
+    assert cut_at_stop('html = "<s>old</s>"', QWEN) == 'html = "<s>old</s>"'
+    assert cut_at_stop('html = "<s>old', CODESTRAL) == 'html = "<s>old'
