@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -12,6 +13,21 @@ from benchmarks.recall_scoring import Tally, hits
 
 BUDGETS = (1024, 2048, 4096)
 METHODS = ("local", "jaccard", "holepilot")
+# How far around the cursor a name counts as "near" (lines before, lines after).
+NEAR_BEFORE = 30
+NEAR_AFTER = 8
+
+
+def visibility(hole: Hole, definition: Definition) -> str:
+    """Where the buffer still shows the definition's name once the cut is made:
+    ``near`` the cursor, only ``elsewhere`` in the file (e.g. its import), or ``absent``
+    (reached through a module attribute such as ``events.Key``)."""
+    word = re.compile(rf"\b{re.escape(definition.name)}\b")
+    lines = hole.text.split("\n")
+    near = "\n".join(lines[max(0, hole.line - 1 - NEAR_BEFORE) : hole.line + NEAR_AFTER])
+    if word.search(near):
+        return "near"
+    return "elsewhere" if word.search(hole.text) else "absent"
 
 
 def baseline_prompts(holes: list[Hole], windows: WindowIndex, budget: int) -> dict[str, list[str]]:
@@ -32,6 +48,7 @@ class Scores:
     overall: Tally = field(default_factory=Tally)
     by_kind: dict[str, Tally] = field(default_factory=dict)
     by_definition: dict[str, Tally] = field(default_factory=dict)  # "class" | "function"
+    by_visibility: dict[str, Tally] = field(default_factory=dict)  # see :func:`visibility`
     missed: Counter[Definition] = field(default_factory=Counter)
 
     def add(self, hole: Hole, found: list[bool]) -> None:
@@ -40,6 +57,7 @@ class Scores:
             self.by_kind.setdefault(hole.kind, Tally()).add(hit)
             label = "class" if definition.is_class else "function"
             self.by_definition.setdefault(label, Tally()).add(hit)
+            self.by_visibility.setdefault(visibility(hole, definition), Tally()).add(hit)
             if not hit:
                 self.missed[definition] += 1
 
@@ -62,6 +80,9 @@ class Scores:
             "by_kind": {key: tally.to_json() for key, tally in sorted(self.by_kind.items())},
             "by_definition": {
                 key: tally.to_json() for key, tally in sorted(self.by_definition.items())
+            },
+            "by_visibility": {
+                key: tally.to_json() for key, tally in sorted(self.by_visibility.items())
             },
         }
 

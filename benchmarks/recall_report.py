@@ -136,3 +136,13 @@ def recall_svg(table: RecallTable, budgets: tuple[int, ...], title: str) -> str:
     )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def breakdown_markdown(rows: list[tuple[str, dict[str, tuple[float, int]]]]) -> str:
+    """Recall by slice: ``rows`` holds (method@budget, {slice: (recall, pairs)})."""
+    columns = sorted({column for _, cells in rows for column in cells})
+    lines = ["| method | " + " | ".join(columns) + " |", "|" + "---|" * (1 + len(columns))]
+    for label, cells in rows:
+        shown = [f"{cells[c][0]:.2f} ({cells[c][1]})" if c in cells else "" for c in columns]
+        lines.append(f"| {label} | " + " | ".join(shown) + " |")
+    return "\n".join(lines)
