@@ -16,7 +16,7 @@ from benchmarks.recall_mining import Hole
 log = logging.getLogger(__name__)
 
 # The command-line entry points, preferred first.
-ENTRY_MODULES = ("lsp_server.main", "completion.cli")
+ENTRY_MODULES = ("lsp_server.main", "lsp_server", "completion.cli")
 BATCH_TIMEOUT_S = 1800
 COLD_TIMEOUT_S = 120
 
@@ -29,15 +29,15 @@ class Answer:
     error: str = ""
 
 
-def entry_module(repo: Path) -> str | None:
-    """The first entry module whose ``context`` command answers ``--help``."""
-    for module in ENTRY_MODULES:
+def entry_module(repo: Path, candidates: tuple[str, ...] = ENTRY_MODULES) -> str | None:
+    """The first entry module whose ``context --help`` exits cleanly and offers ``--batch``."""
+    for module in candidates:
         command = [sys.executable, "-m", module, "context", "--help"]
         try:
             done = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired:
             continue
-        if done.returncode == 0:
+        if done.returncode == 0 and "--batch" in done.stdout:
             return module
     return None
 

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.recall_holepilot import parse_answer, percentile, request_line, run_batch
+from benchmarks.recall_holepilot import (
+    entry_module,
+    parse_answer,
+    percentile,
+    request_line,
+    run_batch,
+)
 from benchmarks.recall_index import Definition
 from benchmarks.recall_mining import Hole
 from benchmarks.recall_packages import PackageSpec, spec_of, unpack
@@ -131,3 +137,10 @@ def test_report_table_and_svg() -> None:
         ]
     )
     assert latency.splitlines()[-1] == "| p | 2 | 3 | 0 | 1.0 | 2.0 | n/a |"
+
+
+def test_entry_module_needs_a_context_command_with_batch(tmp_path: Path) -> None:
+    (tmp_path / "silent.py").write_text("", encoding="utf-8")
+    (tmp_path / "good.py").write_text("print('usage: context [--batch FILE]')\n", encoding="utf-8")
+    assert entry_module(tmp_path, ("missing_module", "silent", "good")) == "good"
+    assert entry_module(tmp_path, ("silent",)) is None
