@@ -257,15 +257,35 @@ def _lc_body(old_code: str, new_code: str, lang: str) -> str:
 
 def _sr_body(old_code: str, new_code: str, lang: str, *, unique_in_new: bool) -> str:
     old_lines, new_lines = old_code.split("\n"), new_code.split("\n")
-    hunks = [
-        _widen_until_unique(h, old_lines, new_lines, unique_in_new)
-        for h in line_hunks(old_lines, new_lines)
-    ]
     blocks = []
-    for i1, i2, j1, j2 in _merge_overlapping(hunks):
+    for i1, i2, j1, j2 in _unique_hunks(old_lines, new_lines, unique_in_new):
         lines = [*old_lines[i1:i2], SEARCH_AND_REPLACE, *new_lines[j1:j2]]
         blocks.append(fence(lines, lang))
     return "\n".join(blocks)
+
+
+def _unique_hunks(old: Sequence[str], new: Sequence[str], unique_in_new: bool) -> list[Hunk]:
+    """Hunks widened by context until each search text occurs once in ``old`` (and, for
+    history, each replacement once in ``new``). Context is taken only from the equal lines
+    between neighbouring hunks; a hunk that cannot become unique there absorbs its neighbour."""
+    pending = line_hunks(old, new)
+    done: list[Hunk] = []
+    while pending:
+        hunk = pending.pop(0)
+        low = (done[-1][1], done[-1][3]) if done else (0, 0)
+        high = (pending[0][0], pending[0][2]) if pending else (len(old), len(new))
+        widened = _widen_until_unique(hunk, old, new, unique_in_new, low, high)
+        if widened is not None:
+            done.append(widened)
+        elif pending:
+            after = pending.pop(0)
+            pending.insert(0, (hunk[0], after[1], hunk[2], after[3]))
+        elif done:
+            before = done.pop()
+            pending.insert(0, (before[0], hunk[1], before[2], hunk[3]))
+        else:
+            done.append((0, len(old), 0, len(new)))
+    return done
 
 
 def _occurrences(lines: Sequence[str], part: Sequence[str], limit: int = 2) -> int:
@@ -283,22 +303,28 @@ def _occurrences(lines: Sequence[str], part: Sequence[str], limit: int = 2) -> i
 
 
 def _widen_until_unique(
-    hunk: Hunk, old: Sequence[str], new: Sequence[str], unique_in_new: bool
-) -> Hunk:
-    """Grow a hunk by equal context lines until its search text occurs once in ``old``
-    (and, for history, its replacement once in ``new``); failing that, the whole file."""
+    hunk: Hunk,
+    old: Sequence[str],
+    new: Sequence[str],
+    unique_in_new: bool,
+    low: tuple[int, int],
+    high: tuple[int, int],
+) -> Hunk | None:
+    """The hunk grown by the fewest context lines (within ``low``..``high``, old and new
+    line indexes) that makes it unique, or None."""
     i1, i2, j1, j2 = hunk
-    for grow in range(min(len(old), MAX_CONTEXT_LINES) + 1):
+    most_left = min(i1 - low[0], j1 - low[1])
+    most_right = min(high[0] - i2, high[1] - j2)
+    for grow in range(min(most_left + most_right, MAX_CONTEXT_LINES) + 1):
         for left, right in _context_choices(hunk, grow, old):
-            if left > min(i1, j1) or right > min(len(old) - i2, len(new) - j2):
+            if left > most_left or right > most_right:
                 continue
-            search = old[i1 - left : i2 + right]
-            if _occurrences(old, search) != 1:
+            if _occurrences(old, old[i1 - left : i2 + right]) != 1:
                 continue
-            if unique_in_new and _occurrences(new, new[j1 - left : j2 + right]) > 1:
+            if unique_in_new and _occurrences(new, new[j1 - left : j2 + right]) != 1:
                 continue
             return i1 - left, i2 + right, j1 - left, j2 + right
-    return 0, len(old), 0, len(new)
+    return None
 
 
 def _context_choices(hunk: Hunk, grow: int, old: Sequence[str]) -> list[tuple[int, int]]:
@@ -311,17 +337,6 @@ def _context_choices(hunk: Hunk, grow: int, old: Sequence[str]) -> list[tuple[in
         return sum(1 for line in added if not line.strip())
 
     return sorted(((left, grow - left) for left in range(grow, -1, -1)), key=blanks)
-
-
-def _merge_overlapping(hunks: Sequence[Hunk]) -> list[Hunk]:
-    merged: list[Hunk] = []
-    for hunk in hunks:
-        if merged and hunk[0] <= merged[-1][1]:
-            a1, a2, b1, b2 = merged[-1]
-            merged[-1] = (a1, max(a2, hunk[1]), b1, max(b2, hunk[3]))
-        else:
-            merged.append(hunk)
-    return merged
 
 
 # ---------------------------------------------------------------------------- answers -> code

@@ -377,3 +377,15 @@ def test_large_file_edits_are_quick() -> None:
     for fmt in FORMATS:
         assert parse_answer(old, edit_to_answer(old, new, fmt), fmt) == new
     assert time.perf_counter() - started < 5.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines, lines)
+def test_history_steps_of_arbitrary_line_edits_apply(older_lines, newer_lines) -> None:
+    older, newer = "\n".join(older_lines), "\n".join(newer_lines)
+    if older == newer:
+        return
+    (lc,) = history_messages([older], newer, "lc")
+    (sr,) = history_messages([older], newer, "sr")
+    assert parse_answer(newer, lc, "lc") == older
+    assert parse_answer(older, sr, "sr") == newer
