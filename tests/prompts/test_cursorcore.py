@@ -389,3 +389,14 @@ def test_history_steps_of_arbitrary_line_edits_apply(older_lines, newer_lines) -
     (sr,) = history_messages([older], newer, "sr")
     assert parse_answer(newer, lc, "lc") == older
     assert parse_answer(older, sr, "sr") == newer
+
+
+def test_lc_answer_with_a_bare_fence_and_chat_after_it() -> None:
+    code = "def quick_sort(array):\n    if len(array) <= 1:\n        return array"
+    answer = (
+        "1,1\n```\n    '''Sort an array with quick sort.'''\n```<|next_end|>\n"
+        "The docstring explains the function."
+    )
+    assert parse_answer(code, answer, "lc") == code.replace(
+        "(array):\n", "(array):\n    '''Sort an array with quick sort.'''\n", 1
+    )
