@@ -55,7 +55,7 @@ FORMATS = ("wf", "lc", "sr")
 DEFAULT_SYSTEM = "You are a helpful programming assistant."
 
 Area = int | tuple[int, int] | None
-# Past this much context a search-and-replace block shows the whole file instead.
+# A search text grows by at most this many context lines before it absorbs a neighbour hunk.
 MAX_CONTEXT_LINES = 40
 # An edit of lines: old[i1:i2] becomes new[j1:j2].
 Hunk = tuple[int, int, int, int]
