@@ -219,6 +219,41 @@ class EditHistory:
             self._trim()
 
 
+def clip_snapshots(
+    snapshots: Sequence[str], current_text: str, first_line: int, end_line: int
+) -> list[str]:
+    """Each snapshot cut to the lines that became lines ``first_line:end_line`` of
+    ``current_text``, so that a history shown next to a window of the current file lines up
+    with it. Snapshots are oldest first; a cut ends with a newline unless it reaches the end
+    of its file, like ``text[start:end]`` of whole lines."""
+    clipped: list[str] = []
+    newer = current_text.split("\n")
+    low, high = first_line, end_line
+    for snapshot in reversed(snapshots):
+        older = snapshot.split("\n")
+        low, high = _older_range(older, newer, low, high)
+        tail = "\n" if high < len(older) else ""
+        clipped.append("\n".join(older[low:high]) + tail)
+        newer = older
+    return clipped[::-1]
+
+
+def _older_range(older: list[str], newer: list[str], low: int, high: int) -> tuple[int, int]:
+    """The lines of ``older`` that became ``newer[low:high]``; a changed block that the
+    range touches is taken whole."""
+    opcodes = difflib.SequenceMatcher(None, older, newer, autojunk=False).get_opcodes()
+    start, end = len(older), len(older)
+    for tag, i1, _, j1, j2 in opcodes:
+        if j1 <= low < j2:
+            start = i1 + (low - j1) if tag == "equal" else i1
+            break
+    for tag, i1, i2, j1, j2 in opcodes:
+        if j1 < high <= j2:
+            end = i1 + (high - j1) if tag == "equal" else i2
+            break
+    return min(start, end), end
+
+
 def _read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8", errors="replace")
 

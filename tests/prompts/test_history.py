@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from completion.history import EditHistory, changed_lines, unified_diff
+from completion.cursorcore import history_messages
+from completion.history import EditHistory, changed_lines, clip_snapshots, unified_diff
 from completion.tokens import count_tokens
 
 BASE = "".join(f"line {i}\n" for i in range(40))
@@ -240,3 +241,22 @@ def test_from_git_diff_without_git_is_empty(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
     assert EditHistory.from_git_diff(tmp_path, "m.py").steps == ()
+
+
+def test_clip_snapshots_follows_the_window_back_through_the_versions() -> None:
+    v1 = "import os\n\ndef f():\n    return 1\n\ndef g():\n    pass\n"
+    v2 = "import os\nimport sys\n\ndef f():\n    return 1\n\ndef g():\n    pass\n"
+    v3 = "import os\nimport sys\n\ndef f():\n    return 2\n\ndef g():\n    pass\n"
+    lines = v3.split("\n")
+    window = "\n".join(lines[3:5]) + "\n"  # def f(): / return 2
+    assert clip_snapshots([v1, v2], v3, 3, 5) == ["def f():\n    return 1\n"] * 2
+    (message,) = [m for m in history_messages(clip_snapshots([v2], v3, 3, 5), window, "lc")]
+    assert message == "1,2\n```python\n    return 1\n```"
+
+
+def test_clip_snapshots_takes_a_changed_block_at_the_edge_whole() -> None:
+    old = "a\nb\nc\nd\n"
+    new = "a\nB\nC\nd\n"  # b, c replaced
+    assert clip_snapshots([old], new, 2, 4) == ["b\nc\nd\n"]
+    assert clip_snapshots([old], new, 0, 5) == [old]
+    assert clip_snapshots([], new, 0, 1) == []
