@@ -67,6 +67,7 @@ class Scores:
         for mine, theirs in (
             (self.by_kind, other.by_kind),
             (self.by_definition, other.by_definition),
+            (self.by_visibility, other.by_visibility),
         ):
             for key, tally in theirs.items():
                 target = mine.setdefault(key, Tally())

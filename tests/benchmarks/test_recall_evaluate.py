@@ -53,6 +53,8 @@ def test_scores_by_kind_definition_and_visibility_then_merge() -> None:
     total.merge(scores)
     assert (total.overall.found, total.overall.total) == (4, 6)
     assert total.by_kind["call"].total == 4
+    assert total.by_visibility["near"].total == 2
+    assert total.by_definition["class"].total == 4
     assert total.missed[C] == 2
     assert set(scores.to_json()) >= {"recall", "by_kind", "by_definition", "by_visibility"}
 
