@@ -11,53 +11,296 @@
 
 Analysis (tree-sitter, jedi) runs on one owner thread inside the engine; the ``*_async``
 methods and :meth:`complete` / :meth:`edit` hop onto it and await the model asynchronously.
+Lines and columns are 0-based code points.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
+from completion import editing
+from completion.backends import make_backend, resolve_auto
+from completion.backends.base import Backend
+from completion.check import check_text, splice
+from completion.errors import BackendError, HolepilotError
+from completion.history import EditHistory
 from completion.model import (
     BackendStatus,
+    Candidate,
     CompletionReport,
     ContextReport,
     Diagnostic,
     EditReport,
     EditRequest,
     HoleRequest,
+    Round,
+    TextRange,
 )
+from completion.postprocess import clean_filling
+from completion.prompt import PromptPlan, plan_prompt
+from completion.refine import Hole, fill_with_rounds, rank_by_problems
+from completion.requests import Style, choose_style, fill_request, renderer_for
 from completion.settings import Settings
+from completion.static_filler import static_candidates
+from completion.tokens import count_tokens
+from context.api import Analyzer
+from context.positions import position_at
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+HISTORY_SHARE = 0.12
 
 
 class Engine:
     """One workspace's engine. Cheap to query, expensive to build: keep one per workspace."""
 
     def __init__(self, root: Path | str | None, settings: Settings | None = None) -> None:
-        raise NotImplementedError
+        self.settings = settings or Settings()
+        self.root = Path(root).resolve() if root is not None else Path.cwd()
+        self.analyzer = Analyzer(
+            self.root,
+            self.settings.python or None,
+            max_files=self.settings.max_index_files,
+            max_file_bytes=self.settings.max_file_bytes,
+        )
+        self.history = EditHistory(self.settings.history_max_steps, root=self.root)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holepilot-analysis")
+        self._backend: Backend | None = None
+        self._backend_name: str | None = None
+        self._status = BackendStatus(
+            backend=self.settings.backend, model=self.settings.model, base_url=""
+        )
 
-    def context(self, request: HoleRequest) -> ContextReport:
-        raise NotImplementedError
-
-    async def context_async(self, request: HoleRequest) -> ContextReport:
-        raise NotImplementedError
-
-    async def complete(self, request: HoleRequest, *, n: int = 1) -> CompletionReport:
-        raise NotImplementedError
-
-    async def edit(self, request: EditRequest) -> EditReport:
-        raise NotImplementedError
-
-    def check(self, path: str, text: str | None = None) -> list[Diagnostic]:
-        raise NotImplementedError
-
-    def record_change(self, path: str, old_text: str, new_text: str) -> None:
-        raise NotImplementedError
+    # -- settings and status ----------------------------------------------------------------
+    def update_settings(self, settings: Settings) -> None:
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self.history.max_steps = settings.history_max_steps
+        self._backend_name = None
+        old, self._backend = self._backend, None
+        if old is not None:
+            asyncio.ensure_future(old.aclose()) if _loop_running() else None
 
     def status(self) -> BackendStatus:
-        raise NotImplementedError
+        return self._status
 
-    def update_settings(self, settings: Settings) -> None:
-        raise NotImplementedError
+    async def resolve_backend(self) -> str:
+        """The backend in use (``auto`` resolved once), with the reason logged and in the status."""
+        if self._backend_name is None:
+            name, reason = await resolve_auto(self.settings)
+            log.info("backend: %s (%s)", name, reason)
+            self._backend_name = name
+            model = self.settings.model if name != "static" else ""
+            self._status = BackendStatus(name, model, self.settings.base_url, reason=reason)
+        return self._backend_name
+
+    def _model_backend(self) -> Backend:
+        if self._backend is None:
+            assert self._backend_name is not None
+            self._backend = make_backend(
+                dataclasses.replace(self.settings, backend=self._backend_name)
+            )
+            self._status = dataclasses.replace(
+                self._status, model=self._backend.model, base_url=self._backend.base_url
+            )
+        return self._backend
+
+    # -- context -----------------------------------------------------------------------------
+    def _style(self) -> Style:
+        return choose_style(self.settings, self._backend_name or self.settings.backend)
+
+    def _path(self, path: str) -> Path:
+        p = Path(path)
+        if p.is_absolute() or p.exists():
+            return p.resolve()
+        return (self.root / p).resolve()
+
+    def _context_parts(self, request: HoleRequest) -> tuple[ContextReport, PromptPlan, str]:
+        started = time.perf_counter()
+        path = self._path(request.path)
+        text = request.text if request.text is not None else self.analyzer.read(path)
+        hole = self.analyzer.hole_context(path, request.line, request.column, text)
+        budget = request.budget or self.settings.budget_tokens
+        history = self.history.render_diffs(int(budget * HISTORY_SHARE))
+        render = renderer_for(self._style(), self.root.name)
+        plan, prompt, uses = plan_prompt(hole, budget, render, history, str(self.root))  # type: ignore[arg-type]
+        elapsed = (time.perf_counter() - started) * 1000
+        report = ContextReport(hole, prompt, count_tokens(prompt), budget, tuple(uses), elapsed)
+        log.info(
+            "context %s:%d:%d: %d/%d prompt tokens in %.1f ms",
+            path.name,
+            request.line + 1,
+            request.column + 1,
+            report.prompt_tokens,
+            budget,
+            elapsed,
+        )
+        return report, plan, text
+
+    def context(self, request: HoleRequest) -> ContextReport:
+        return self._context_parts(request)[0]
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def context_async(self, request: HoleRequest) -> ContextReport:
+        return (await self._run(self._context_parts, request))[0]
+
+    # -- checking ----------------------------------------------------------------------------
+    def check(self, path: str, text: str | None = None) -> list[Diagnostic]:
+        resolved = self._path(path)
+        return check_text(
+            self.analyzer, resolved, text if text is not None else self.analyzer.read(resolved)
+        )
+
+    async def check_async(self, path: str, text: str | None = None) -> list[Diagnostic]:
+        return await self._run(self.check, path, text)
+
+    def _diagnoser(self, path: str) -> Callable[[str], Any]:
+        async def diagnose(text: str) -> list[Diagnostic]:
+            return await self.check_async(path, text)
+
+        return diagnose
+
+    # -- completion --------------------------------------------------------------------------
+    async def complete(self, request: HoleRequest, *, n: int = 1) -> CompletionReport:
+        started = time.perf_counter()
+        backend = await self.resolve_backend()
+        report, plan, text = await self._run(self._context_parts, request)
+        hole = report.hole
+        start, end = len(hole.prefix), len(text) - len(hole.suffix)
+        region = Hole(hole.path, text, start, end)
+        diagnose = self._diagnoser(hole.path)
+        before = await diagnose(splice(text, start, end, ""))
+        timings = {"context_ms": report.elapsed_ms}
+        statics = static_candidates(hole)
+        if backend == "static":
+            ranked = await rank_by_problems(region, statics[: max(n, 3)], diagnose, before)
+            best = ranked[0] if ranked else Candidate("", (), "static")
+            rounds: tuple[Any, ...] = ()
+            candidates = ranked[:n]
+        else:
+            outcome = await self._ask_model(plan, report, region, diagnose, before)
+            best, rounds = outcome.best, outcome.rounds
+            timings["check_ms"] = outcome.check_ms
+            extra = (
+                await rank_by_problems(region, statics[: n - 1], diagnose, before) if n > 1 else []
+            )
+            candidates = [best, *[c for c in extra if c.text != best.text]][:n]
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        sl, sc = position_at(text, start)
+        el, ec = position_at(text, end)
+        return CompletionReport(
+            best.text,
+            TextRange(sl, sc, el, ec),
+            tuple(candidates),
+            tuple(rounds),
+            best.diagnostics,
+            backend,
+            self._status.model,
+            report,
+            timings,
+        )
+
+    async def _ask_model(
+        self,
+        plan: PromptPlan,
+        report: ContextReport,
+        region: Hole,
+        diagnose: Callable[[str], Any],
+        before: list[Diagnostic],
+    ) -> Any:
+        style = self._style()
+        backend = self._model_backend()
+
+        async def ask(repair: tuple[tuple[str, str], ...]) -> str:
+            request = fill_request(style, plan, self.settings, self.root.name, repair)
+            answer = await self._generate(backend, request)
+            return clean_filling(
+                answer, report.hole, stops=style.profile.stop, special=style.profile.special_tokens
+            )
+
+        return await fill_with_rounds(region, ask, diagnose, self.settings.max_rounds, before)
+
+    async def _generate(self, backend: Backend, request: Any) -> str:
+        started = time.perf_counter()
+        try:
+            answer = await backend.generate(request)
+        except BackendError as error:
+            self._status = dataclasses.replace(self._status, last_error=str(error))
+            raise
+        latency = (time.perf_counter() - started) * 1000
+        self._status = dataclasses.replace(self._status, last_latency_ms=latency, last_error=None)
+        log.info("%s answered in %.0f ms (%d characters)", backend.name, latency, len(answer))
+        return answer
+
+    # -- inline chat -------------------------------------------------------------------------
+    async def edit(self, request: EditRequest) -> EditReport:
+        started = time.perf_counter()
+        backend = await self.resolve_backend()
+        path = self._path(request.path)
+        text = (
+            request.text if request.text is not None else await self._run(self.analyzer.read, path)
+        )
+        fmt = request.format or self.settings.edit_format
+        diagnose = self._diagnoser(str(path))
+        before = await diagnose(text)
+        rounds: list[Round] = []
+        if backend == "static":
+            new_text = await editing.static_edit(self, path, text, request)
+        else:
+            new_text, rounds = await editing.model_edit(
+                self, self._model_backend(), path, text, request, fmt, diagnose, before
+            )
+        after = await diagnose(new_text)
+        remaining = tuple(d for d in after if d not in before)
+        timings = {"total_ms": (time.perf_counter() - started) * 1000}
+        return EditReport(
+            text,
+            new_text,
+            editing.unified(path, text, new_text, self.root),
+            remaining,
+            tuple(rounds),
+            backend,
+            self._status.model,
+            timings,
+        )
+
+    # -- history and lifecycle ---------------------------------------------------------------
+    def record_change(self, path: str, old_text: str, new_text: str) -> None:
+        """A document changed in the editor: keep the edit for prompts, forget stale analysis."""
+        resolved = str(self._path(path))
+        self.history.record(resolved, old_text, new_text)
+
+    def index_workspace(self, progress: Callable[[int, int], None] | None = None) -> int:
+        files = self.analyzer.workspace.files()
+        for i, file in enumerate(files):
+            self.analyzer.workspace.summary_for_path(file)
+            if progress is not None and (i % 25 == 0 or i + 1 == len(files)):
+                progress(i + 1, len(files))
+        return len(files)
 
     async def aclose(self) -> None:
-        raise NotImplementedError
+        if self._backend is not None:
+            await self._backend.aclose()
+            self._backend = None
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+__all__ = ["Engine", "HolepilotError"]

@@ -52,15 +52,32 @@ class PromptPlan:
 
     def context_blocks(self) -> list[tuple[str, str]]:
         """(title, text) pairs in stable order, for FIM comment or file blocks."""
-        return [(SECTION_TITLES[s], self.section_text(s)) for s in SECTION_ORDER if self.section_text(s)]
+        return [
+            (SECTION_TITLES[s], self.section_text(s)) for s in SECTION_ORDER if self.section_text(s)
+        ]
 
 
 Renderer = Callable[[PromptPlan], str]
 
 
-def _def_text(d: Definition) -> str:
-    where = f"# {d.location.path}:{d.location.line + 1}\n" if d.location else ""
+def _display_path(path: str, root: str) -> str:
+    return (
+        path[len(root) :].lstrip("/\\")
+        if root and path.startswith(root)
+        else path.rsplit("/", 1)[-1]
+    )
+
+
+def _def_text(d: Definition, root: str) -> str:
+    where = (
+        f"# {_display_path(d.location.path, root)}:{d.location.line + 1}\n" if d.location else ""
+    )
     return where + d.text
+
+
+def _outside(d: Definition, root: str) -> float:
+    """Definitions from outside the workspace (stdlib, site-packages) matter less."""
+    return 3.0 if root and d.location is not None and not d.location.path.startswith(root) else 0.0
 
 
 def hole_facts(hole: HoleContext) -> str:
@@ -74,25 +91,34 @@ def hole_facts(hole: HoleContext) -> str:
         lines.append(f"Inside the call: {hole.call.signature}{active}")
     if hole.receiver:
         members = ", ".join(m.name for m in hole.receiver_members[:30])
-        lines.append(f"Completing an attribute of `{hole.receiver}`: {hole.receiver_type or 'unknown type'}")
+        lines.append(
+            f"Completing an attribute of `{hole.receiver}`: {hole.receiver_type or 'unknown type'}"
+        )
         if members:
             lines.append(f"Its members: {members}")
     return "\n".join(lines)
 
 
-def candidate_blocks(hole: HoleContext, history: str = "") -> list[Block]:
+def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> list[Block]:
     """Every block that could go into the prompt, with its priority (lower = more useful)."""
     blocks = [Block("facts", hole_facts(hole), 0.0)]
     for i, d in enumerate(hole.relevant_types):
-        blocks.append(Block("types", _def_text(d), 1.0 + i * 0.6))
+        blocks.append(Block("types", _def_text(d, root), 1.0 + i * 0.6 + _outside(d, root)))
     for i, d in enumerate(hole.relevant_headers):
-        blocks.append(Block("headers", _def_text(d), 1.5 + i * 0.5))
-    for i, d in enumerate(hole.cross_file):
-        blocks.append(Block("nearby", _def_text(d), 1.2 + i * 0.5))
+        blocks.append(Block("headers", _def_text(d, root), 1.5 + i * 0.5 + _outside(d, root)))
+    shown = {d.name for d in hole.relevant_types}
+    for i, d in enumerate(x for x in hole.cross_file if x.name not in shown):
+        blocks.append(Block("nearby", _def_text(d, root), 1.2 + i * 0.5 + _outside(d, root)))
     if hole.receiver_members:
         text = "\n".join(m.text for m in hole.receiver_members[:40])
-        blocks.append(Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5))
-    scope = [f"{b.name}: {b.type}" if b.type else b.name for b in hole.typing_context if b.kind != "import"]
+        blocks.append(
+            Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5)
+        )
+    scope = [
+        f"{b.name}: {b.type}" if b.type else b.name
+        for b in hole.typing_context
+        if b.kind != "import"
+    ]
     if scope:
         blocks.append(Block("scope", "\n".join(scope[:40]), 2.5))
     if history:
@@ -129,14 +155,17 @@ def _head_lines(text: str, tokens: int) -> str:
     return "\n".join(kept)
 
 
-def plan_prompt(hole: HoleContext, budget: int, render: Renderer, history: str = "") -> tuple[PromptPlan, str, list[SectionUse]]:
-    """Pack the most useful blocks and the largest code window that fit ``budget`` tokens."""
+def plan_prompt(
+    hole: HoleContext, budget: int, render: Renderer, history: str = "", root: str = ""
+) -> tuple[PromptPlan, str, list[SectionUse]]:
+    """Pack the most useful blocks and the largest code window that fit ``budget`` tokens.
+    Paths are shown relative to ``root``."""
     prefix = _tail_lines(hole.prefix, int(budget * MIN_PREFIX_SHARE))
     suffix = _head_lines(hole.suffix, int(budget * MIN_SUFFIX_SHARE))
-    plan = PromptPlan(hole.path, (), prefix, suffix, budget)
+    plan = PromptPlan(_display_path(hole.path, root), (), prefix, suffix, budget)
     chosen: list[Block] = []
     uses: list[SectionUse] = []
-    for block in sorted(candidate_blocks(hole, history), key=lambda b: b.priority):
+    for block in sorted(candidate_blocks(hole, history, root), key=lambda b: b.priority):
         trial = dataclasses.replace(plan, blocks=_ordered([*chosen, block]))
         fits = count_tokens(render(trial)) <= budget
         if fits:
@@ -175,10 +204,14 @@ def _shrink(plan: PromptPlan) -> PromptPlan:
         worst = max(plan.blocks, key=lambda b: b.priority)
         return dataclasses.replace(plan, blocks=tuple(b for b in plan.blocks if b is not worst))
     if plan.suffix:
-        return dataclasses.replace(plan, suffix=plan.suffix.rsplit("\n", 1)[0] if "\n" in plan.suffix else "")
+        return dataclasses.replace(
+            plan, suffix=plan.suffix.rsplit("\n", 1)[0] if "\n" in plan.suffix else ""
+        )
     if "\n" in plan.prefix:
         return dataclasses.replace(plan, prefix=plan.prefix.split("\n", 1)[1])
-    return dataclasses.replace(plan, prefix=plan.prefix[len(plan.prefix) // 2 :] if len(plan.prefix) > 1 else "")
+    return dataclasses.replace(
+        plan, prefix=plan.prefix[len(plan.prefix) // 2 :] if len(plan.prefix) > 1 else ""
+    )
 
 
 def _summarize(uses: list[SectionUse]) -> list[SectionUse]:
@@ -188,7 +221,9 @@ def _summarize(uses: list[SectionUse]) -> list[SectionUse]:
         if prior is None:
             totals[u.name] = u
         else:
-            totals[u.name] = SectionUse(u.name, prior.tokens + u.tokens, prior.included or u.included)
+            totals[u.name] = SectionUse(
+                u.name, prior.tokens + u.tokens, prior.included or u.included
+            )
     return list(totals.values())
 
 
@@ -208,7 +243,13 @@ def render_chat_user(plan: PromptPlan) -> str:
         if not text:
             continue
         fenced = section in ("types", "headers", "nearby")
-        body = f"```python\n{text}\n```" if fenced else f"```diff\n{text}\n```" if section == "history" else text
+        body = (
+            f"```python\n{text}\n```"
+            if fenced
+            else f"```diff\n{text}\n```"
+            if section == "history"
+            else text
+        )
         parts.append(f"## {SECTION_TITLES[section]}\n{body}")
     parts.append(f"## Code ({plan.path})\n```python\n{plan.prefix}{HOLE_MARK}{plan.suffix}\n```")
     parts.append(f"Write the code that replaces {HOLE_MARK}.")

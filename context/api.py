@@ -42,9 +42,17 @@ WINDOW_AFTER = 8
 class Analyzer:
     """One workspace's analysis. Not thread-safe: use it from one thread."""
 
-    def __init__(self, root: Path | str, python: str | None = None, *, max_files: int = 5000,
-                 max_file_bytes: int = 4_000_000) -> None:
-        self.workspace = Workspace(Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes)
+    def __init__(
+        self,
+        root: Path | str,
+        python: str | None = None,
+        *,
+        max_files: int = 5000,
+        max_file_bytes: int = 4_000_000,
+    ) -> None:
+        self.workspace = Workspace(
+            Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes
+        )
         self.resolver = Resolver(self.workspace)
 
     @staticmethod
@@ -67,9 +75,13 @@ class Analyzer:
         from context.diagnose import diagnose
 
         path = Path(path).resolve()
-        return diagnose(self.workspace, self.resolver, path, self.read(path) if text is None else text)
+        return diagnose(
+            self.workspace, self.resolver, path, self.read(path) if text is None else text
+        )
 
-    def hole_context(self, path: Path | str, line: int, column: int, text: str | None = None) -> HoleContext:
+    def hole_context(
+        self, path: Path | str, line: int, column: int, text: str | None = None
+    ) -> HoleContext:
         started = time.perf_counter()
         path = Path(path).resolve()
         if text is None:
@@ -82,21 +94,30 @@ class Analyzer:
             hole = self._analyse(path, text, site, module)
         finally:
             self.workspace.set_overlay(None, module.module)
-        log.debug("hole context %s:%d:%d in %.1f ms", path, line + 1, column + 1,
-                  (time.perf_counter() - started) * 1000)
+        log.debug(
+            "hole context %s:%d:%d in %.1f ms",
+            path,
+            line + 1,
+            column + 1,
+            (time.perf_counter() - started) * 1000,
+        )
         return hole
 
     def _analyse(self, path: Path, text: str, site: HoleSite, module: ModuleSummary) -> HoleContext:
         scope = Scope(self.resolver, module, enclosing_chain(site), site.line, site.column)
         call, param_type = self._call(scope, site)
         node: ast.AST = site.node
-        expectation = ExpectedType(site, scope, (param_type, call.active_name if call else None)).at(site.node)
+        expectation = ExpectedType(
+            site, scope, (param_type, call.active_name if call else None)
+        ).at(site.node)
         expected = expectation.type
         receiver_text, receiver_type, members = None, None, []
         if isinstance(node, ast.Attribute):
             receiver_text = ast.unparse(node.value)
             inferred = scope.expr(node.value)
-            receiver_type = display(inferred.type) or (inferred.symbol.qualname if inferred.symbol else None)
+            receiver_type = display(inferred.type) or (
+                inferred.symbol.qualname if inferred.symbol else None
+            )
             members = receiver_members(scope, inferred)
         bindings, binding_types = self._bindings(scope)
         seeds = [t for t in [expected, *binding_types] if t is not None]
@@ -105,18 +126,32 @@ class Analyzer:
             if inferred_type is not None:
                 seeds.insert(1 if expected else 0, inferred_type)
         types = relevant_types(self.resolver, scope, seeds)
-        headers = relevant_headers(scope, expected, self.workspace.all_summaries()) if expected and \
-            without_none(expected).name not in ("Any", "object") else []
+        headers = (
+            relevant_headers(scope, expected, self.workspace.all_summaries())
+            if expected and without_none(expected).name not in ("Any", "object")
+            else []
+        )
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
         cross = cross_file_definitions(scope, window, str(path))
         location = Location(str(path), expectation.line) if expectation.line is not None else None
         return HoleContext(
-            path=str(path), line=site.line, column=site.column, hole_kind=site.kind,
-            prefix=text[: site.replace_start], suffix=text[site.replace_end :],
-            expected_type=display(expected), expected_type_source=expectation.source if expected else None,
-            expected_type_location=location, typing_context=tuple(bindings), relevant_types=tuple(types),
-            relevant_headers=tuple(headers), receiver=receiver_text, receiver_type=receiver_type,
-            receiver_members=tuple(members), call=call, cross_file=tuple(cross),
+            path=str(path),
+            line=site.line,
+            column=site.column,
+            hole_kind=site.kind,
+            prefix=text[: site.replace_start],
+            suffix=text[site.replace_end :],
+            expected_type=display(expected),
+            expected_type_source=expectation.source if expected else None,
+            expected_type_location=location,
+            typing_context=tuple(bindings),
+            relevant_types=tuple(types),
+            relevant_headers=tuple(headers),
+            receiver=receiver_text,
+            receiver_type=receiver_type,
+            receiver_members=tuple(members),
+            call=call,
+            cross_file=tuple(cross),
         )
 
     def _call(self, scope: Scope, site: HoleSite) -> tuple[CallInfo | None, TypeExpr | None]:
@@ -151,7 +186,11 @@ class Analyzer:
                     if f.class_var:
                         continue
                     t = self.resolver.resolve_type(f.annotation, module)
-                    out.append(Binding(f"self.{f.name}", display(t), "attribute", Location(module.path, f.line)))
+                    out.append(
+                        Binding(
+                            f"self.{f.name}", display(t), "attribute", Location(module.path, f.line)
+                        )
+                    )
         out.extend(self._globals(scope))
         return out[:MAX_BINDINGS], types
 
@@ -160,8 +199,16 @@ class Analyzer:
         out: list[Binding] = []
         for var in module.variables.values():
             if not var.is_alias and var.name not in scope.locals:
-                t = scope.symbol_value(self.resolver.lookup(module, var.name)) if var.name in module.variables else None  # type: ignore[arg-type]
-                out.append(Binding(var.name, display(t.type) if t else None, "global", Location(module.path, var.line)))
+                symbol = self.resolver.lookup(module, var.name)
+                t = scope.symbol_value(symbol) if symbol is not None else None
+                out.append(
+                    Binding(
+                        var.name,
+                        display(t.type) if t else None,
+                        "global",
+                        Location(module.path, var.line),
+                    )
+                )
         for imp in module.imports.values():
             if imp.module != "__future__":
                 out.append(Binding(imp.local, None, "import", Location(module.path, imp.line)))

@@ -1,10 +1,10 @@
 """Errors of the analysis layer.
 
-    ContextError
-     ├── SourceError        the file cannot be read as Python source text
-     │    ├── NotUtf8Error
-     │    └── BinaryFileError
-     └── PositionError      the position lies outside the document
+ContextError
+ ├── SourceError        the file cannot be read as Python source text
+ │    ├── NotUtf8Error
+ │    └── BinaryFileError
+ └── PositionError      the position lies outside the document
 """
 
 from __future__ import annotations

@@ -31,12 +31,18 @@ def constructor_params(resolver: Resolver, symbol: Symbol) -> tuple[Param, ...]:
             return init.call_params(bound=True)
         if cls.kind in ("dataclass", "namedtuple", "typeddict", "model"):
             return tuple(
-                Param(f.name, f.annotation, f.default, "pos" if cls.kind != "typeddict" else "kwonly")
-                for f in cls.fields if not f.class_var and f.annotation)
+                Param(
+                    f.name, f.annotation, f.default, "pos" if cls.kind != "typeddict" else "kwonly"
+                )
+                for f in cls.fields
+                if not f.class_var and f.annotation
+            )
     return ()
 
 
-def call_info(scope: Scope, call: ast.Call, hole: ast.AST) -> tuple[CallInfo | None, TypeExpr | None]:
+def call_info(
+    scope: Scope, call: ast.Call, hole: ast.AST
+) -> tuple[CallInfo | None, TypeExpr | None]:
     """The call the hole is an argument of, and the type of the parameter it fills."""
     callee = scope.expr(call.func)
     symbol = callee.symbol
@@ -46,18 +52,30 @@ def call_info(scope: Scope, call: ast.Call, hole: ast.AST) -> tuple[CallInfo | N
         params = constructor_params(scope.resolver, symbol)
         signature = f"{symbol.name}({', '.join(p.render() for p in params)})"
     elif symbol.kind == "function" and symbol.function is not None:
-        params = symbol.function.call_params(bound=callee.bound_to is not None or symbol.function.is_classmethod)
+        params = symbol.function.call_params(
+            bound=callee.bound_to is not None or symbol.function.is_classmethod
+        )
         ret = f" -> {symbol.function.returns}" if symbol.function.returns else ""
         signature = f"{symbol.name}({', '.join(p.render() for p in params)}){ret}"
     else:
         return None, None
     active = _active_param(call, hole, params)
     param = params[active] if active is not None else None
-    expected = scope.resolver.resolve_type(param.annotation, symbol.module) if param and param.annotation else None
+    expected = (
+        scope.resolver.resolve_type(param.annotation, symbol.module)
+        if param and param.annotation
+        else None
+    )
     if param is not None and param.kind == "varargs" and expected is not None:
         pass  # each extra positional argument has the annotated type itself
-    info = CallInfo(ast.unparse(call.func), signature, tuple(p.name for p in params), active,
-                    param.name if param else None, _location(symbol))
+    info = CallInfo(
+        ast.unparse(call.func),
+        signature,
+        tuple(p.name for p in params),
+        active,
+        param.name if param else None,
+        _location(symbol),
+    )
     return info, expected
 
 
@@ -97,14 +115,23 @@ def relevant_types(resolver: Resolver, scope: Scope, seeds: Iterable[TypeExpr]) 
             continue
         if symbol.kind == "variable" and symbol.variable is not None:
             text = f"{symbol.name} = {symbol.variable.value}"
-            out.append(Definition(symbol.qualname, "alias", text, _location(symbol), 1.0 / (1 + depth)))
+            out.append(
+                Definition(symbol.qualname, "alias", text, _location(symbol), 1.0 / (1 + depth))
+            )
             target = resolver.resolve_type(symbol.variable.value, symbol.module)
             if target is not None:
                 queue.extend((n, depth + 1) for n in names_in(target))
             continue
         assert symbol.cls is not None
-        out.append(Definition(symbol.qualname, "class", render_class(symbol.cls), _location(symbol),
-                              1.0 / (1 + depth)))
+        out.append(
+            Definition(
+                symbol.qualname,
+                "class",
+                render_class(symbol.cls),
+                _location(symbol),
+                1.0 / (1 + depth),
+            )
+        )
         if depth < 2:
             queue.extend((n, depth + 1) for n in _referenced_types(resolver, symbol))
     return out
@@ -152,7 +179,11 @@ def fit(resolver: Resolver, returns: TypeExpr | None, expected: TypeExpr) -> flo
     best = 0.0
     for part, weight in _weighted_parts(expected):
         for candidate, penalty in ((returns, 1.0), (without_none(returns), 0.7)):
-            if candidate == part or (candidate.short == part.short and not part.args and candidate.name.endswith(part.name)):
+            if candidate == part or (
+                candidate.short == part.short
+                and not part.args
+                and candidate.name.endswith(part.name)
+            ):
                 best = max(best, weight * penalty)
             elif not part.args and _is_subclass(resolver, candidate, part):
                 best = max(best, weight * penalty * 0.9)
@@ -166,12 +197,15 @@ def _is_subclass(resolver: Resolver, sub: TypeExpr, sup: TypeExpr) -> bool:
     return any(f"{m.module}.{c.name}" == sup.name for c, m in resolver.mro(symbol)[1:])
 
 
-def _producers_of_module(module: ModuleSummary, resolver: Resolver, proximity: float,
-                         prefix: str = "") -> Iterator[_Producer]:
+def _producers_of_module(
+    module: ModuleSummary, resolver: Resolver, proximity: float, prefix: str = ""
+) -> Iterator[_Producer]:
     for fn in module.functions.values():
         if not fn.name.startswith("_"):
             symbol = Symbol("function", fn.name, module, function=fn)
-            yield _Producer(prefix + fn.name, symbol, resolver.resolve_type(fn.returns, module), proximity)
+            yield _Producer(
+                prefix + fn.name, symbol, resolver.resolve_type(fn.returns, module), proximity
+            )
     for cls in module.classes.values():
         if cls.name.startswith("_") or cls.kind == "protocol":
             continue
@@ -196,7 +230,9 @@ def _producers_in_scope(scope: Scope) -> Iterator[_Producer]:
         if symbol.kind == "module":
             yield from _producers_of_module(symbol.module, resolver, 0.95, prefix=f"{name}.")
         elif symbol.kind == "function" and symbol.function is not None:
-            yield _Producer(name, symbol, resolver.resolve_type(symbol.function.returns, symbol.module), 1.0)
+            yield _Producer(
+                name, symbol, resolver.resolve_type(symbol.function.returns, symbol.module), 1.0
+            )
         elif symbol.kind == "class" and symbol.cls is not None and symbol.cls.kind != "protocol":
             yield _Producer(name, symbol, TypeExpr(symbol.qualname), 1.0)
     for binding_name, binding in list(scope.locals.items()):
@@ -232,7 +268,9 @@ def _header_text(label: str, symbol: Symbol, resolver: Resolver) -> str:
     return f"{'async ' if fn.is_async else ''}def {label}({', '.join(p.render() for p in params)}){ret}"
 
 
-def relevant_headers(scope: Scope, expected: TypeExpr, workspace_modules: Iterable[ModuleSummary]) -> list[Definition]:
+def relevant_headers(
+    scope: Scope, expected: TypeExpr, workspace_modules: Iterable[ModuleSummary]
+) -> list[Definition]:
     """Functions, methods and constructors whose result fits ``expected``, best first."""
     resolver = scope.resolver
     scored: dict[str, Definition] = {}
@@ -244,11 +282,24 @@ def relevant_headers(scope: Scope, expected: TypeExpr, workspace_modules: Iterab
             if score <= 0 or (key in scored and scored[key].score >= score):
                 continue
             text = _header_text(p.label, p.symbol, resolver)
-            kind = "constructor" if p.symbol.kind == "class" else "method" if p.symbol.owner else "function"
-            scored[key] = Definition(p.label, kind, text, _location(p.symbol), round(score, 3), display(p.returns))
+            kind = (
+                "constructor"
+                if p.symbol.kind == "class"
+                else "method"
+                if p.symbol.owner
+                else "function"
+            )
+            scored[key] = Definition(
+                p.label, kind, text, _location(p.symbol), round(score, 3), display(p.returns)
+            )
 
-    consider(p for p in _producers_in_scope(scope)
-             if scope.function is None or p.symbol.function is None or p.symbol.line != scope.function.lineno - 1)
+    consider(
+        p
+        for p in _producers_in_scope(scope)
+        if scope.function is None
+        or p.symbol.function is None
+        or p.symbol.line != scope.function.lineno - 1
+    )
     for module in workspace_modules:
         if module.path != scope.module.path:
             consider(_producers_of_module(module, resolver, 0.8))
@@ -261,12 +312,30 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
     resolver = scope.resolver
     if receiver.symbol is not None and receiver.symbol.kind == "module":
         module = receiver.symbol.module
-        defs = [Definition(p.label, p.symbol.kind, _header_text(p.label, p.symbol, resolver), _location(p.symbol))
-                for p in _producers_of_module(module, resolver, 1.0) if "." not in p.label]
-        defs.extend(Definition(v.name, "variable", f"{v.name}: {v.annotation or '?'}", Location(module.path, v.line))
-                    for v in module.variables.values() if not v.name.startswith("_"))
+        defs = [
+            Definition(
+                p.label,
+                p.symbol.kind,
+                _header_text(p.label, p.symbol, resolver),
+                _location(p.symbol),
+            )
+            for p in _producers_of_module(module, resolver, 1.0)
+            if "." not in p.label
+        ]
+        defs.extend(
+            Definition(
+                v.name,
+                "variable",
+                f"{v.name}: {v.annotation or '?'}",
+                Location(module.path, v.line),
+            )
+            for v in module.variables.values()
+            if not v.name.startswith("_")
+        )
         return defs
-    symbol = receiver.symbol if receiver.symbol is not None and receiver.symbol.kind == "class" else None
+    symbol = (
+        receiver.symbol if receiver.symbol is not None and receiver.symbol.kind == "class" else None
+    )
     if symbol is None and receiver.type is not None:
         symbol = resolver.class_symbol(without_none(receiver.type).name)
     if symbol is None:
@@ -278,12 +347,19 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
     return out
 
 
-def _class_members(cls: ClassSummary, module: ModuleSummary, seen: set[str]) -> Iterator[Definition]:
+def _class_members(
+    cls: ClassSummary, module: ModuleSummary, seen: set[str]
+) -> Iterator[Definition]:
     for f in cls.fields:
         if f.name not in seen and not f.name.startswith("_"):
             seen.add(f.name)
-            yield Definition(f.name, "field", f"{f.name}: {f.annotation or '?'}", Location(module.path, f.line),
-                             type=f.annotation)
+            yield Definition(
+                f.name,
+                "field",
+                f"{f.name}: {f.annotation or '?'}",
+                Location(module.path, f.line),
+                type=f.annotation,
+            )
     for m in cls.methods:
         if m.name not in seen and not m.name.startswith("_"):
             seen.add(m.name)
@@ -293,7 +369,9 @@ def _class_members(cls: ClassSummary, module: ModuleSummary, seen: set[str]) -> 
 
 
 # -- cross-file definitions --------------------------------------------------------------------
-def cross_file_definitions(scope: Scope, names: Iterable[str], current_path: str) -> list[Definition]:
+def cross_file_definitions(
+    scope: Scope, names: Iterable[str], current_path: str
+) -> list[Definition]:
     out: list[Definition] = []
     seen: set[str] = set()
     for dotted in names:
@@ -319,8 +397,11 @@ def names_used(tree: ast.AST, first_line: int, last_line: int) -> list[str]:
     """Names and dotted attribute chains used between two 0-based lines, nearest the end first."""
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name | ast.Attribute) and isinstance(node.ctx, ast.Load) \
-                and first_line <= node.lineno - 1 <= last_line:
+        if (
+            isinstance(node, ast.Name | ast.Attribute)
+            and isinstance(node.ctx, ast.Load)
+            and first_line <= node.lineno - 1 <= last_line
+        ):
             dotted = _dotted(node)
             if dotted:
                 found.append((node.lineno, dotted))
@@ -341,5 +422,13 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-__all__ = ["FunctionSummary", "call_info", "cross_file_definitions", "fit", "names_used", "receiver_members",
-           "relevant_headers", "relevant_types"]
+__all__ = [
+    "FunctionSummary",
+    "call_info",
+    "cross_file_definitions",
+    "fit",
+    "names_used",
+    "receiver_members",
+    "relevant_headers",
+    "relevant_types",
+]

@@ -17,7 +17,9 @@ from context.types import TypeExpr, element_type, item_type, make_union, union_m
 
 HOLE = "__hole__"
 PLACEHOLDERS = ("...", HOLE)
-BLOCK_KEYWORDS = re.compile(r"^\s*(if|elif|while|for|with|def|class|async\s+def|async\s+for|async\s+with|except|match|case)\b")
+BLOCK_KEYWORDS = re.compile(
+    r"^\s*(if|elif|while|for|with|def|class|async\s+def|async\s+for|async\s+with|except|match|case)\b"
+)
 CLOSERS = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -98,11 +100,13 @@ def word_span(line_text: str, column: int) -> tuple[int, int]:
     return start, end
 
 
-def _candidates(lines: list[str], line: int, column: int, span: tuple[int, int] | None) -> list[str]:
+def _candidates(
+    lines: list[str], line: int, column: int, span: tuple[int, int] | None
+) -> list[str]:
     current = lines[line]
     start, end = span if span else word_span(current, column)
     before, after = current[:start], current[end:]
-    context = "\n".join(lines[_statement_start(lines, line) : line] + [before])
+    context = "\n".join([*lines[_statement_start(lines, line) : line], before])
     closers = "".join(CLOSERS[b] for b in reversed(_open_brackets(context)))
     out = [before + HOLE + after, before + HOLE + closers]
     if BLOCK_KEYWORDS.match(current):
@@ -120,14 +124,14 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     line_start = offset - column
     best: str | None = None
     for candidate in _candidates(lines, line, column, span):
-        trial = lines[:line] + [candidate] + lines[line + 1 :]
+        trial = [*lines[:line], candidate, *lines[line + 1 :]]
         tree = ts_parse("\n".join(trial))
         if line not in error_lines(tree):
             best = candidate
             break
     if best is None:
         best = _candidates(lines, line, column, span)[1]
-    analysis = "\n".join(lines[:line] + [best] + lines[line + 1 :])
+    analysis = "\n".join([*lines[:line], best, *lines[line + 1 :]])
     parsed = tolerant_ast(analysis)
     node, parents = _find_placeholder(parsed.tree, line)
     if span and span != (column, column):
@@ -136,16 +140,23 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     else:
         replace = (offset, offset)
         kind = _kind(node, parents)
-    return HoleSite(analysis, parsed.tree, node, parents, line, column, replace[0], replace[1], kind)
+    return HoleSite(
+        analysis, parsed.tree, node, parents, line, column, replace[0], replace[1], kind
+    )
 
 
 def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.AST, ast.AST]]:
     parents = parents_of(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
-            parent = parents.get(node)
+            parents.get(node)
             return node, parents
-        if isinstance(node, ast.Attribute) and node.attr == HOLE and node.end_lineno and node.end_lineno - 1 == line:
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == HOLE
+            and node.end_lineno
+            and node.end_lineno - 1 == line
+        ):
             return node, parents
     # The line could not be kept (it was replaced to make the module parse): a bare hole.
     stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
@@ -156,7 +167,9 @@ def _kind(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> str:
     if isinstance(node, ast.Attribute):
         return "attribute"
     parent = parents.get(node)
-    if isinstance(parent, ast.Call) and node is not parent.func or isinstance(parent, ast.keyword):
+    if (isinstance(parent, ast.Call) and node is not parent.func) or isinstance(
+        parent, ast.keyword
+    ):
         return "argument"
     if isinstance(parent, ast.Expr):
         return "statement"
@@ -169,8 +182,17 @@ def enclosing_chain(site: HoleSite) -> list[ast.AST]:
     node: ast.AST | None = site.node
     while node is not None:
         node = site.parents.get(node)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-                      | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        if isinstance(
+            node,
+            ast.FunctionDef
+            | ast.AsyncFunctionDef
+            | ast.ClassDef
+            | ast.Lambda
+            | ast.ListComp
+            | ast.SetComp
+            | ast.DictComp
+            | ast.GeneratorExp,
+        ):
             chain.append(node)
     if not chain and site.node not in site.parents:
         chain = _chain_by_line(site.tree, site.line)
@@ -181,8 +203,12 @@ def _chain_by_line(tree: ast.Module, line: int) -> list[ast.AST]:
     chain: list[ast.AST] = []
     body: list[ast.stmt] = tree.body
     while True:
-        inner = [n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                 and n.lineno - 1 <= line <= (n.end_lineno or n.lineno) - 1]
+        inner = [
+            n
+            for n in body
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            and n.lineno - 1 <= line <= (n.end_lineno or n.lineno) - 1
+        ]
         if not inner:
             return list(reversed(chain))
         chain.append(inner[0])
@@ -200,10 +226,14 @@ class Expectation:
 class ExpectedType:
     """Works out the type the hole expects from the syntax around it."""
 
-    def __init__(self, site: HoleSite, scope: Scope, call_param: tuple[TypeExpr | None, str | None]) -> None:
+    def __init__(
+        self, site: HoleSite, scope: Scope, call_param: tuple[TypeExpr | None, str | None]
+    ) -> None:
         self.site = site
         self.scope = scope
-        self.call_param = call_param  # (the parameter's type, resolved where it was written; its name)
+        self.call_param = (
+            call_param  # (the parameter's type, resolved where it was written; its name)
+        )
 
     def at(self, node: ast.expr, depth: int = 0) -> Expectation:
         parent = self.site.parents.get(node)
@@ -211,18 +241,24 @@ class ExpectedType:
             return Expectation(None, None)
         scope = self.scope
         if isinstance(parent, ast.AnnAssign) and parent.value is node:
-            return Expectation(scope.resolve(ast.unparse(parent.annotation)),
-                               f"annotation of {ast.unparse(parent.target)}")
+            return Expectation(
+                scope.resolve(ast.unparse(parent.annotation)),
+                f"annotation of {ast.unparse(parent.target)}",
+            )
         if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1:
             return self._assigned(parent.targets[0])
         if isinstance(parent, ast.AugAssign) and parent.value is node:
-            return Expectation(scope.expr(parent.target).type, f"type of {ast.unparse(parent.target)}")
+            return Expectation(
+                scope.expr(parent.target).type, f"type of {ast.unparse(parent.target)}"
+            )
         if isinstance(parent, ast.Return):
             return self._returned()
         if isinstance(parent, ast.Yield):
             fn = scope.function
             declared = scope.resolve(ast.unparse(fn.returns)) if fn and fn.returns else None
-            return Expectation(yield_type(declared) if declared else None, "yield type of the enclosing function")
+            return Expectation(
+                yield_type(declared) if declared else None, "yield type of the enclosing function"
+            )
         if isinstance(parent, ast.Call | ast.keyword) and node is not getattr(parent, "func", None):
             expected, name = self.call_param
             return Expectation(expected, f"parameter {name}" if expected is not None else None)
@@ -233,7 +269,9 @@ class ExpectedType:
         if isinstance(parent, ast.Compare):
             others = [parent.left, *parent.comparators]
             other = next((o for o in others if o is not node), None)
-            if other is not None and not isinstance(parent.ops[0], ast.In | ast.NotIn | ast.Is | ast.IsNot):
+            if other is not None and not isinstance(
+                parent.ops[0], ast.In | ast.NotIn | ast.Is | ast.IsNot
+            ):
                 return Expectation(scope.expr(other).type, f"other operand {ast.unparse(other)}")
             return Expectation(None, None)
         if isinstance(parent, ast.If | ast.While | ast.Assert) and parent.test is node:
@@ -256,11 +294,14 @@ class ExpectedType:
         if isinstance(target, ast.Name):
             binding = scope.locals.get(target.id)
             if binding is not None and binding.annotation:
-                return Expectation(scope.resolve(binding.annotation), f"declared type of {target.id}",
-                                   binding.line)
+                return Expectation(
+                    scope.resolve(binding.annotation), f"declared type of {target.id}", binding.line
+                )
             var = scope.module.variables.get(target.id)
             if var is not None and var.annotation and (scope.function is None or binding is None):
-                return Expectation(scope.resolve(var.annotation), f"declared type of {target.id}", var.line)
+                return Expectation(
+                    scope.resolve(var.annotation), f"declared type of {target.id}", var.line
+                )
             return Expectation(None, None)
         if isinstance(target, ast.Attribute):
             owner = scope.expr(target.value)
@@ -282,7 +323,8 @@ class ExpectedType:
         if declared is None:
             return Expectation(None, None)
         if isinstance(fn, ast.FunctionDef) and any(
-                isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn)):
+            isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn)
+        ):
             if declared.short == "Generator" and len(declared.args) == 3:
                 return Expectation(declared.args[2], f"return type of {fn.name}", fn.lineno - 1)
             return Expectation(None, None)
@@ -292,12 +334,16 @@ class ExpectedType:
         positional = [*args.posonlyargs, *args.args]
         offset = len(positional) - len(args.defaults)
         for i, default in enumerate(args.defaults):
-            if default is node and positional[offset + i].annotation is not None:
-                a = positional[offset + i]
-                return Expectation(self.scope.resolve(ast.unparse(a.annotation)), f"annotation of parameter {a.arg}")  # type: ignore[arg-type]
-        for a, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            a = positional[offset + i]
             if default is node and a.annotation is not None:
-                return Expectation(self.scope.resolve(ast.unparse(a.annotation)), f"annotation of parameter {a.arg}")
+                return Expectation(
+                    self.scope.resolve(ast.unparse(a.annotation)), f"annotation of parameter {a.arg}"
+                )
+        for kw, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if kw_default is node and kw.annotation is not None:
+                return Expectation(
+                    self.scope.resolve(ast.unparse(kw.annotation)), f"annotation of parameter {kw.arg}"
+                )
         return Expectation(None, None)
 
     def _element(self, container: ast.expr, node: ast.expr, depth: int) -> Expectation:
@@ -308,7 +354,10 @@ class ExpectedType:
             if isinstance(container, ast.Dict):
                 if len(member.args) == 2:
                     is_key = any(k is node for k in container.keys)
-                    return Expectation(member.args[0 if is_key else 1], f"{'key' if is_key else 'value'} of {outer.source}")
+                    return Expectation(
+                        member.args[0 if is_key else 1],
+                        f"{'key' if is_key else 'value'} of {outer.source}",
+                    )
             elif isinstance(container, ast.Tuple) and member.short in ("tuple", "Tuple"):
                 index = container.elts.index(node)
                 return Expectation(item_type(member, index), f"item {index} of {outer.source}")
@@ -319,4 +368,12 @@ class ExpectedType:
         return Expectation(None, None)
 
 
-__all__ = ["HOLE", "Expectation", "ExpectedType", "HoleSite", "enclosing_chain", "locate_hole", "make_union"]
+__all__ = [
+    "HOLE",
+    "Expectation",
+    "ExpectedType",
+    "HoleSite",
+    "enclosing_chain",
+    "locate_hole",
+    "make_union",
+]

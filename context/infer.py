@@ -21,10 +21,31 @@ from context.types import (
     without_none,
 )
 
-LITERAL_TYPES = {bool: "bool", int: "int", float: "float", complex: "complex", str: "str", bytes: "bytes"}
-BUILTIN_CALL_TYPES = {"int": "int", "str": "str", "float": "float", "bool": "bool", "list": "list",
-                      "dict": "dict", "set": "set", "tuple": "tuple", "bytes": "bytes", "len": "int",
-                      "repr": "str", "sorted": "list", "abs": "float", "round": "int", "frozenset": "frozenset"}
+LITERAL_TYPES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    complex: "complex",
+    str: "str",
+    bytes: "bytes",
+}
+BUILTIN_CALL_TYPES = {
+    "int": "int",
+    "str": "str",
+    "float": "float",
+    "bool": "bool",
+    "list": "list",
+    "dict": "dict",
+    "set": "set",
+    "tuple": "tuple",
+    "bytes": "bytes",
+    "len": "int",
+    "repr": "str",
+    "sorted": "list",
+    "abs": "float",
+    "round": "int",
+    "frozenset": "frozenset",
+}
 
 
 @dataclass(frozen=True)
@@ -73,8 +94,14 @@ def _before(node: ast.AST, line: int, column: int) -> bool:
 class Scope:
     """Bindings visible at (line, column) inside ``chain`` (outermost first) of ``module``."""
 
-    def __init__(self, resolver: Resolver, module: ModuleSummary, chain: list[ast.AST],
-                 line: int, column: int) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        module: ModuleSummary,
+        chain: list[ast.AST],
+        line: int,
+        column: int,
+    ) -> None:
         self.resolver = resolver
         self.module = module
         self.line = line
@@ -103,29 +130,49 @@ class Scope:
             elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
                 for gen in node.generators:
                     for name, index in _targets(gen.target):
-                        self.locals[name] = LocalBinding(name, "comprehension", gen.target.lineno - 1,
-                                                         iter_of=gen.iter, index=index)
+                        self.locals[name] = LocalBinding(
+                            name,
+                            "comprehension",
+                            gen.target.lineno - 1,
+                            iter_of=gen.iter,
+                            index=index,
+                        )
         if class_names:
             symbol = self.resolver.lookup_dotted(self.module, ".".join(class_names))
             self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
 
-    def _add_params(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]) -> None:
+    def _add_params(
+        self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]
+    ) -> None:
         args = [*fn.args.posonlyargs, *fn.args.args]
         is_method = bool(class_names) and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
+        )
         for i, a in enumerate([*args, *fn.args.kwonlyargs]):
-            binding = LocalBinding(a.arg, "parameter", a.lineno - 1,
-                                   annotation=ast.unparse(a.annotation) if a.annotation else None)
+            binding = LocalBinding(
+                a.arg,
+                "parameter",
+                a.lineno - 1,
+                annotation=ast.unparse(a.annotation) if a.annotation else None,
+            )
             if i == 0 and is_method and a.annotation is None and a in args:
                 binding.annotation = ".".join(class_names)
-                if any(isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list):
+                if any(
+                    isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list
+                ):
                     binding.annotation = f"type[{'.'.join(class_names)}]"
             self.locals[a.arg] = binding
         for extra, wrap in ((fn.args.vararg, "tuple"), (fn.args.kwarg, "dict")):
             if extra is not None:
                 ann = ast.unparse(extra.annotation) if extra.annotation else None
-                text = (f"tuple[{ann}, ...]" if wrap == "tuple" else f"dict[str, {ann}]") if ann else wrap
-                self.locals[extra.arg] = LocalBinding(extra.arg, "parameter", extra.lineno - 1, annotation=text)
+                text = (
+                    (f"tuple[{ann}, ...]" if wrap == "tuple" else f"dict[str, {ann}]")
+                    if ann
+                    else wrap
+                )
+                self.locals[extra.arg] = LocalBinding(
+                    extra.arg, "parameter", extra.lineno - 1, annotation=text
+                )
 
     def _collect_body(self, body: list[ast.stmt]) -> None:
         stack: list[ast.AST] = list(reversed(body))
@@ -136,22 +183,35 @@ class Scope:
             self._bind_statement(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
                 continue
-            stack.extend(reversed([c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt | ast.expr)]))
+            stack.extend(
+                reversed(
+                    [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt | ast.expr)]
+                )
+            )
 
     def _bind_statement(self, node: ast.AST) -> None:
         line = getattr(node, "lineno", 1) - 1
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            self.locals[node.target.id] = LocalBinding(node.target.id, "local", line,
-                                                       annotation=ast.unparse(node.annotation), value=node.value)
+            self.locals[node.target.id] = LocalBinding(
+                node.target.id,
+                "local",
+                line,
+                annotation=ast.unparse(node.annotation),
+                value=node.value,
+            )
         elif isinstance(node, ast.Assign) and _before(node, self.line, self.column):
             for target in node.targets:
                 for name, index in _targets(target):
                     prior = self.locals.get(name)
                     if prior is not None and prior.annotation:
                         continue  # a declared type wins over later assignments
-                    self.locals[name] = LocalBinding(name, "local", line, value=node.value, index=index)
+                    self.locals[name] = LocalBinding(
+                        name, "local", line, value=node.value, index=index
+                    )
         elif isinstance(node, ast.NamedExpr) and _before(node, self.line, self.column):
-            self.locals[node.target.id] = LocalBinding(node.target.id, "local", line, value=node.value)
+            self.locals[node.target.id] = LocalBinding(
+                node.target.id, "local", line, value=node.value
+            )
         elif isinstance(node, ast.For | ast.AsyncFor):
             for name, index in _targets(node.target):
                 self.locals[name] = LocalBinding(name, "loop", line, iter_of=node.iter, index=index)
@@ -161,15 +221,17 @@ class Scope:
                     for name, _ in _targets(item.optional_vars):
                         self.locals[name] = LocalBinding(name, "local", line)
         elif isinstance(node, ast.ExceptHandler) and node.name:
-            self.locals[node.name] = LocalBinding(node.name, "local", line,
-                                                  annotation=ast.unparse(node.type) if node.type else None)
+            self.locals[node.name] = LocalBinding(
+                node.name, "local", line, annotation=ast.unparse(node.type) if node.type else None
+            )
         elif isinstance(node, ast.Import | ast.ImportFrom):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 self.locals[local] = LocalBinding(local, "import", line)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            self.locals[node.name] = LocalBinding(node.name, "function" if not isinstance(node, ast.ClassDef)
-                                                  else "class", line)
+            self.locals[node.name] = LocalBinding(
+                node.name, "function" if not isinstance(node, ast.ClassDef) else "class", line
+            )
 
     # -- inference ----------------------------------------------------------------------------
     def resolve(self, annotation: str | None) -> TypeExpr | None:
@@ -201,7 +263,11 @@ class Scope:
         return self.symbol_value(symbol)
 
     def symbol_value(self, symbol: Symbol) -> Inferred:
-        if symbol.kind == "variable" and symbol.variable is not None and not symbol.variable.is_alias:
+        if (
+            symbol.kind == "variable"
+            and symbol.variable is not None
+            and not symbol.variable.is_alias
+        ):
             var = symbol.variable
             if var.annotation:
                 return Inferred(type=self.resolver.resolve_type(var.annotation, symbol.module))
@@ -255,8 +321,15 @@ class Scope:
                 return Inferred(type=TypeExpr("dict", (keys[0], values[0])))
             return Inferred(type=TypeExpr("dict"))
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
-            return Inferred(type=TypeExpr("list" if isinstance(node, ast.ListComp) else "set"
-                                          if isinstance(node, ast.SetComp) else "Iterator"))
+            return Inferred(
+                type=TypeExpr(
+                    "list"
+                    if isinstance(node, ast.ListComp)
+                    else "set"
+                    if isinstance(node, ast.SetComp)
+                    else "Iterator"
+                )
+            )
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.Attribute):
@@ -267,7 +340,11 @@ class Scope:
             base = self.expr(node.value)
             if isinstance(node.slice, ast.Slice):
                 return Inferred(type=base.type)
-            index = node.slice.value if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int) else None
+            index = (
+                node.slice.value
+                if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)
+                else None
+            )
             if base.type is not None:
                 return Inferred(type=item_type(without_none(base.type), index))
             return Inferred()
@@ -277,13 +354,24 @@ class Scope:
         if isinstance(node, ast.IfExp):
             a, b = self.expr(node.body).type, self.expr(node.orelse).type
             return Inferred(type=make_union([a, b]) if a and b else a or b)
-        if isinstance(node, ast.Compare | ast.BoolOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
-            return Inferred(type=TypeExpr("bool")) if not isinstance(node, ast.BoolOp) else self.expr(node.values[-1])
+        if isinstance(node, ast.Compare | ast.BoolOp) or (
+            isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+        ):
+            return (
+                Inferred(type=TypeExpr("bool"))
+                if not isinstance(node, ast.BoolOp)
+                else self.expr(node.values[-1])
+            )
         if isinstance(node, ast.BinOp):
             left, right = self.expr(node.left).type, self.expr(node.right).type
             if left and right and left.name in ("int", "float") and right.name in ("int", "float"):
-                return Inferred(type=TypeExpr("float" if "float" in (left.name, right.name) or
-                                              isinstance(node.op, ast.Div) else "int"))
+                return Inferred(
+                    type=TypeExpr(
+                        "float"
+                        if "float" in (left.name, right.name) or isinstance(node.op, ast.Div)
+                        else "int"
+                    )
+                )
             return Inferred(type=left if left == right else None)
         return Inferred()
 
@@ -326,8 +414,12 @@ class Scope:
         return returns
 
     def call(self, node: ast.Call) -> Inferred:
-        if isinstance(node.func, ast.Name) and node.func.id in BUILTIN_CALL_TYPES \
-                and self.resolver.lookup(self.module, node.func.id) is None and node.func.id not in self.locals:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id in BUILTIN_CALL_TYPES
+            and self.resolver.lookup(self.module, node.func.id) is None
+            and node.func.id not in self.locals
+        ):
             return Inferred(type=TypeExpr(BUILTIN_CALL_TYPES[node.func.id]))
         callee = self.expr(node.func)
         symbol = callee.symbol

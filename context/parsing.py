@@ -68,7 +68,9 @@ class TolerantParse:
 
 def _parse(text: str) -> ast.Module:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
+        warnings.simplefilter(
+            "ignore"
+        )  # invalid escape sequences and the like are not our business
         return ast.parse(text, type_comments=False)
 
 
@@ -107,7 +109,9 @@ def tolerant_ast(text: str) -> TolerantParse:
             if index in replaced:
                 # Replacing it did not help: the trouble begins earlier (an open bracket, a string).
                 index = max(i for i in range(index + 1) if lines[i].strip()) if index > 0 else 0
-                candidates = [i for i in range(index, -1, -1) if i not in replaced and lines[i].strip()]
+                candidates = [
+                    i for i in range(index, -1, -1) if i not in replaced and lines[i].strip()
+                ]
                 if not candidates:
                     break
                 index = candidates[0]

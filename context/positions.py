@@ -60,7 +60,9 @@ def offset_at(text: str, line: int, column: int, *, strict: bool = True) -> int:
     for _ in range(line):
         newline = text.find("\n", start)
         if newline < 0:
-            raise PositionError(f"line {line + 1} is outside the file ({text.count(chr(10)) + 1} lines)")
+            raise PositionError(
+                f"line {line + 1} is outside the file ({text.count(chr(10)) + 1} lines)"
+            )
         start = newline + 1
     end = text.find("\n", start)
     end = len(text) if end < 0 else end

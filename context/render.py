@@ -10,12 +10,20 @@ MAX_FIELDS = 24
 
 
 def _public(method: FunctionSummary) -> bool:
-    return not method.name.startswith("_") or method.name in ("__init__", "__call__", "__getitem__",
-                                                               "__iter__", "__enter__", "__post_init__")
+    return not method.name.startswith("_") or method.name in (
+        "__init__",
+        "__call__",
+        "__getitem__",
+        "__iter__",
+        "__enter__",
+        "__post_init__",
+    )
 
 
 def render_function(fn: FunctionSummary, indent: str = "") -> str:
-    lines = [f"{indent}@{d}" for d in fn.decorators if d in ("property", "classmethod", "staticmethod")]
+    lines = [
+        f"{indent}@{d}" for d in fn.decorators if d in ("property", "classmethod", "staticmethod")
+    ]
     lines.append(indent + fn.header())
     if fn.doc:
         lines[-1] = lines[-1].removesuffix(" ...")
@@ -24,7 +32,11 @@ def render_function(fn: FunctionSummary, indent: str = "") -> str:
 
 
 def render_class(cls: ClassSummary, *, with_doc: bool = True) -> str:
-    head = [f"@{d}" for d in cls.decorators if d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen", "total_ordering")]
+    head = [
+        f"@{d}"
+        for d in cls.decorators
+        if d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen", "total_ordering")
+    ]
     bases = f"({', '.join(cls.bases)})" if cls.bases else ""
     head.append(f"class {cls.name}{bases}:")
     body: list[str] = []
@@ -57,7 +69,9 @@ def class_header(cls: ClassSummary) -> str:
     if init is not None:
         lines.append("    " + init.header())
     elif cls.kind in ("dataclass", "namedtuple", "model", "typeddict"):
-        fields = ", ".join(f"{f.name}: {f.annotation}" for f in cls.fields if not f.class_var and f.annotation)
+        fields = ", ".join(
+            f"{f.name}: {f.annotation}" for f in cls.fields if not f.class_var and f.annotation
+        )
         lines.append(f"    # fields: {fields}" if fields else "    ...")
     else:
         lines.append("    ...")

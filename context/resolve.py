@@ -31,7 +31,11 @@ class Symbol:
     @property
     def qualname(self) -> str:
         prefix = f"{self.owner.name}." if self.owner else ""
-        return f"{self.module.module}.{prefix}{self.name}" if self.module.module else prefix + self.name
+        return (
+            f"{self.module.module}.{prefix}{self.name}"
+            if self.module.module
+            else prefix + self.name
+        )
 
     @property
     def path(self) -> str:
@@ -148,8 +152,14 @@ class Resolver:
         symbol = self.lookup_dotted(module, t.name)
         if symbol is not None and symbol.kind == "class":
             return TypeExpr(symbol.qualname, args)
-        if symbol is not None and symbol.kind == "variable" and symbol.variable and symbol.variable.is_alias \
-                and depth < 4 and not args:
+        if (
+            symbol is not None
+            and symbol.kind == "variable"
+            and symbol.variable
+            and symbol.variable.is_alias
+            and depth < 4
+            and not args
+        ):
             target = symbol.variable.value or symbol.variable.annotation
             inner = parse_type(target)
             if inner is not None:
@@ -170,6 +180,11 @@ class Resolver:
 
     def alias_symbol(self, name: str, module: ModuleSummary) -> Symbol | None:
         symbol = self.lookup_dotted(module, name)
-        if symbol is not None and symbol.kind == "variable" and symbol.variable and symbol.variable.is_alias:
+        if (
+            symbol is not None
+            and symbol.kind == "variable"
+            and symbol.variable
+            and symbol.variable.is_alias
+        ):
             return symbol
         return None

@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
-DATACLASS_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "attr.define",
-                        "define", "frozen", "attrs.frozen", "attr.attrs", "pydantic.dataclasses.dataclass"}
+DATACLASS_DECORATORS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attrs.define",
+    "attr.define",
+    "define",
+    "frozen",
+    "attrs.frozen",
+    "attr.attrs",
+    "pydantic.dataclasses.dataclass",
+}
 SPECIAL_BASES = {
-    "NamedTuple": "namedtuple", "TypedDict": "typeddict", "Enum": "enum", "IntEnum": "enum",
-    "StrEnum": "enum", "Flag": "enum", "IntFlag": "enum", "Protocol": "protocol",
+    "NamedTuple": "namedtuple",
+    "TypedDict": "typeddict",
+    "Enum": "enum",
+    "IntEnum": "enum",
+    "StrEnum": "enum",
+    "Flag": "enum",
+    "IntFlag": "enum",
+    "Protocol": "protocol",
     "BaseModel": "model",
 }
 
@@ -47,7 +64,10 @@ class FunctionSummary:
 
     @property
     def is_property(self) -> bool:
-        return any(d in ("property", "cached_property", "functools.cached_property") for d in self.decorators)
+        return any(
+            d in ("property", "cached_property", "functools.cached_property")
+            for d in self.decorators
+        )
 
     @property
     def is_static(self) -> bool:
@@ -66,7 +86,9 @@ class FunctionSummary:
                 if not any(q.kind == "varargs" for q in self.params):
                     parts.append("*")
             parts.append(p.render())
-            if p.kind == "posonly" and (i + 1 == len(self.params) or self.params[i + 1].kind != "posonly"):
+            if p.kind == "posonly" and (
+                i + 1 == len(self.params) or self.params[i + 1].kind != "posonly"
+            ):
                 parts.append("/")
         return ", ".join(parts)
 
@@ -77,7 +99,12 @@ class FunctionSummary:
 
     def call_params(self, bound: bool) -> tuple[Param, ...]:
         """Parameters a caller passes: without ``self``/``cls`` when bound."""
-        if bound and self.params and not self.is_static and self.params[0].kind in ("pos", "posonly"):
+        if (
+            bound
+            and self.params
+            and not self.is_static
+            and self.params[0].kind in ("pos", "posonly")
+        ):
             return self.params[1:]
         return self.params
 
@@ -96,7 +123,9 @@ class ClassSummary:
     name: str
     bases: tuple[str, ...]
     line: int
-    kind: str = "class"  # "dataclass", "namedtuple", "typeddict", "enum", "protocol", "model", "class"
+    kind: str = (
+        "class"  # "dataclass", "namedtuple", "typeddict", "enum", "protocol", "model", "class"
+    )
     decorators: tuple[str, ...] = ()
     doc: str = ""
     fields: tuple[FieldSummary, ...] = ()
@@ -154,8 +183,12 @@ def _text(node: ast.AST | None, limit: int = 80) -> str | None:
 
 def _doc_line(node: ast.AST) -> str:
     body = getattr(node, "body", None)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         lines = body[0].value.value.strip().splitlines()
         return lines[0].strip() if lines else ""
     return ""
@@ -169,7 +202,9 @@ def _decorator_name(node: ast.expr) -> str:
 def _params(args: ast.arguments) -> tuple[Param, ...]:
     out: list[Param] = []
     positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+        args.defaults
+    )
     for i, (a, d) in enumerate(zip(positional, defaults, strict=True)):
         kind = "posonly" if i < len(args.posonlyargs) else "pos"
         out.append(Param(a.arg, _text(a.annotation), _text(d, 40), kind))
@@ -212,17 +247,23 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
         short = b.rsplit(".", 1)[-1].split("[", 1)[0]
         if short in SPECIAL_BASES:
             return SPECIAL_BASES[short]
-    if any(d in DATACLASS_DECORATORS or d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen")
-           for d in decorators):
+    if any(
+        d in DATACLASS_DECORATORS or d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen")
+        for d in decorators
+    ):
         return "dataclass"
     return "class"
 
 
-def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef], known: set[str]) -> list[FieldSummary]:
+def _self_fields(
+    methods: list[ast.FunctionDef | ast.AsyncFunctionDef], known: set[str]
+) -> list[FieldSummary]:
     """``self.x: T = ...`` anywhere, and ``self.x = param`` in ``__init__`` typed by the parameter."""
     found: list[FieldSummary] = []
     for fn in methods:
-        annotations = {a.arg: a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+        annotations = {
+            a.arg: a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+        }
         for node in ast.walk(fn):
             target: ast.expr | None = None
             annotation: ast.expr | None = None
@@ -232,10 +273,16 @@ def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef], known: s
                 target = node.targets[0]
                 if isinstance(node.value, ast.Name) and fn.name == "__init__":
                     annotation = annotations.get(node.value.id)
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and target.value.id == "self" and target.attr not in known:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                and target.attr not in known
+            ):
                 known.add(target.attr)
-                found.append(FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1))
+                found.append(
+                    FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1)
+                )
     return found
 
 
@@ -250,13 +297,24 @@ def summarize_class(cls: ast.ClassDef) -> ClassSummary:
     for node in cls.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             ann = _text(node.annotation, 120)
-            fields.append(FieldSummary(node.target.id, ann, _text(node.value, 40), node.lineno - 1,
-                                       class_var=bool(ann and "ClassVar" in ann)))
+            fields.append(
+                FieldSummary(
+                    node.target.id,
+                    ann,
+                    _text(node.value, 40),
+                    node.lineno - 1,
+                    class_var=bool(ann and "ClassVar" in ann),
+                )
+            )
         elif isinstance(node, ast.Assign):
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     ann = cls.name if kind == "enum" else None
-                    fields.append(FieldSummary(t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True))
+                    fields.append(
+                        FieldSummary(
+                            t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True
+                        )
+                    )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             methods.append(summarize_function(node))
             method_nodes.append(node)
@@ -264,8 +322,15 @@ def summarize_class(cls: ast.ClassDef) -> ClassSummary:
             nested.append(summarize_class(node))
     fields.extend(_self_fields(method_nodes, {f.name for f in fields}))
     return ClassSummary(
-        name=cls.name, bases=bases, line=cls.lineno - 1, kind=kind, decorators=decorators,
-        doc=_doc_line(cls), fields=tuple(fields), methods=tuple(methods), classes=tuple(nested),
+        name=cls.name,
+        bases=bases,
+        line=cls.lineno - 1,
+        kind=kind,
+        decorators=decorators,
+        doc=_doc_line(cls),
+        fields=tuple(fields),
+        methods=tuple(methods),
+        classes=tuple(nested),
     )
 
 
@@ -281,8 +346,25 @@ def _absolute(module: str, level: int, target: str | None, is_package: bool) -> 
 def _is_alias_value(value: ast.expr | None) -> bool:
     if isinstance(value, ast.Subscript):
         head = ast.unparse(value.value).rsplit(".", 1)[-1]
-        return head in {"Union", "Optional", "Callable", "Literal", "list", "dict", "tuple", "set",
-                        "List", "Dict", "Tuple", "Set", "Sequence", "Mapping", "Iterable", "type", "Type"}
+        return head in {
+            "Union",
+            "Optional",
+            "Callable",
+            "Literal",
+            "list",
+            "dict",
+            "tuple",
+            "set",
+            "List",
+            "Dict",
+            "Tuple",
+            "Set",
+            "Sequence",
+            "Mapping",
+            "Iterable",
+            "type",
+            "Type",
+        }
     return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)
 
 
@@ -308,22 +390,33 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
         ann = _text(node.annotation, 120)
         is_alias = bool(ann and ann.rsplit(".", 1)[-1] == "TypeAlias")
         summary.variables[node.target.id] = VariableSummary(
-            node.target.id, None if is_alias else ann, _text(node.value, 120), node.lineno - 1, is_alias)
+            node.target.id,
+            None if is_alias else ann,
+            _text(node.value, 120),
+            node.lineno - 1,
+            is_alias,
+        )
     elif isinstance(node, ast.Assign):
         for t in node.targets:
             if isinstance(t, ast.Name):
                 summary.variables[t.id] = VariableSummary(
-                    t.id, None, _text(node.value, 120), node.lineno - 1, _is_alias_value(node.value))
-    elif type(node).__name__ == "TypeAlias" and isinstance(getattr(node, "name", None), ast.Name):  # 3.12+
-        name = node.name.id  # type: ignore[attr-defined]
-        summary.variables[name] = VariableSummary(name, None, _text(node.value, 120), node.lineno - 1, True)  # type: ignore[attr-defined]
+                    t.id, None, _text(node.value, 120), node.lineno - 1, _is_alias_value(node.value)
+                )
+    elif type(node).__name__ == "TypeAlias" and isinstance(
+        getattr(node, "name", None), ast.Name
+    ):  # 3.12+
+        alias: Any = node
+        name = alias.name.id
+        summary.variables[name] = VariableSummary(name, None, _text(alias.value, 120), node.lineno - 1, True)
     elif isinstance(node, ast.If | ast.Try):
         # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
         for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:
             _summarize_statement(summary, child, is_package)
 
 
-def summarize_module(tree: ast.Module, path: str, module: str, is_package: bool = False) -> ModuleSummary:
+def summarize_module(
+    tree: ast.Module, path: str, module: str, is_package: bool = False
+) -> ModuleSummary:
     summary = ModuleSummary(path=path, module=module, doc=_doc_line(tree))
     for node in tree.body:
         _summarize_statement(summary, node, is_package)

@@ -14,16 +14,61 @@ UNION_NAMES = {"Union", "typing.Union"}
 OPTIONAL_NAMES = {"Optional", "typing.Optional"}
 WRAPPER_NAMES = {"Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"}
 ITERABLE_NAMES = {
-    "list", "List", "set", "Set", "frozenset", "FrozenSet", "Sequence", "MutableSequence",
-    "Iterable", "Iterator", "Collection", "AbstractSet", "MutableSet", "Generator", "deque",
-    "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Reversible", "KeysView", "ValuesView",
+    "list",
+    "List",
+    "set",
+    "Set",
+    "frozenset",
+    "FrozenSet",
+    "Sequence",
+    "MutableSequence",
+    "Iterable",
+    "Iterator",
+    "Collection",
+    "AbstractSet",
+    "MutableSet",
+    "Generator",
+    "deque",
+    "AsyncIterator",
+    "AsyncIterable",
+    "AsyncGenerator",
+    "Reversible",
+    "KeysView",
+    "ValuesView",
 }
-MAPPING_NAMES = {"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict", "defaultdict",
-                 "OrderedDict", "ChainMap", "Counter"}
+MAPPING_NAMES = {
+    "dict",
+    "Dict",
+    "Mapping",
+    "MutableMapping",
+    "DefaultDict",
+    "defaultdict",
+    "OrderedDict",
+    "ChainMap",
+    "Counter",
+}
 AWAITABLE_NAMES = {"Awaitable", "Coroutine"}
 BUILTIN_TYPES = {
-    "int", "float", "str", "bytes", "bool", "complex", "None", "object", "list", "dict", "set",
-    "tuple", "frozenset", "type", "bytearray", "Any", "Callable", "Self", "NoReturn", "Never",
+    "int",
+    "float",
+    "str",
+    "bytes",
+    "bool",
+    "complex",
+    "None",
+    "object",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "frozenset",
+    "type",
+    "bytearray",
+    "Any",
+    "Callable",
+    "Self",
+    "NoReturn",
+    "Never",
 }
 
 
@@ -142,7 +187,11 @@ def unwrap_awaitable(t: TypeExpr) -> TypeExpr:
 
 def yield_type(t: TypeExpr) -> TypeExpr | None:
     """The yielded type of a generator function annotated ``t``."""
-    if t.short in ("Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator") and t.args:
+    if (
+        t.short
+        in ("Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator")
+        and t.args
+    ):
         return t.args[0]
     return None
 
@@ -167,10 +216,16 @@ def names_in(t: TypeExpr) -> list[str]:
     found: list[str] = []
 
     def visit(x: TypeExpr) -> None:
-        if x.name not in ("|", "[]", "...") and not x.name.startswith(("'", '"')) and x.short not in BUILTIN_TYPES \
-                and x.short not in ITERABLE_NAMES | MAPPING_NAMES | AWAITABLE_NAMES \
-                and x.short not in {"Tuple", "Type", "Literal", "Optional", "Union", "TypeGuard", "Iterator"} \
-                and not x.name[:1].isdigit() and x.name not in found:
+        if (
+            x.name not in ("|", "[]", "...")
+            and not x.name.startswith(("'", '"'))
+            and x.short not in BUILTIN_TYPES
+            and x.short not in ITERABLE_NAMES | MAPPING_NAMES | AWAITABLE_NAMES
+            and x.short
+            not in {"Tuple", "Type", "Literal", "Optional", "Union", "TypeGuard", "Iterator"}
+            and not x.name[:1].isdigit()
+            and x.name not in found
+        ):
             found.append(x.name)
         for a in x.args:
             if x.short != "Literal":

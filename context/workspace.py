@@ -26,8 +26,25 @@ from context.summary import ModuleSummary, summarize_module
 log = logging.getLogger(__name__)
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "build", "dist",
-             ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages", ".eggs"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    "site-packages",
+    ".eggs",
+}
 TYPESHED_STDLIB = Path(jedi.__file__).parent / "third_party" / "typeshed" / "stdlib"
 
 
@@ -69,17 +86,17 @@ def environment_paths(root: Path, python: str | None) -> list[Path]:
     if python:
         candidates.append(python)
     for name in (".venv", "venv"):
-        exe = root / name / "bin" / "python"
-        if exe.exists():
-            candidates.append(str(exe))
+        local = root / name / "bin" / "python"
+        if local.exists():
+            candidates.append(str(local))
     if os.environ.get("VIRTUAL_ENV"):
         candidates.append(str(Path(os.environ["VIRTUAL_ENV"]) / "bin" / "python"))
     for exe in candidates:
         try:
             env = jedi.create_environment(exe, safe=False)
-            paths = [Path(p) for p in env.get_sys_path()]
+            found = [Path(p) for p in env.get_sys_path()]
             log.info("workspace environment: %s", exe)
-            return [p for p in paths if "site-packages" in p.parts or "dist-packages" in p.parts]
+            return [p for p in found if "site-packages" in p.parts or "dist-packages" in p.parts]
         except Exception as error:  # jedi raises its own InvalidPythonEnvironment and OSErrors
             log.warning("cannot use Python environment %s: %s", exe, error)
     return [Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)]
@@ -94,8 +111,14 @@ class _Cached:
 class Workspace:
     """Module summaries of one workspace, resolved by dotted name or by path."""
 
-    def __init__(self, root: Path, python: str | None = None, *, max_files: int = 5000,
-                 max_file_bytes: int = 4_000_000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        python: str | None = None,
+        *,
+        max_files: int = 5000,
+        max_file_bytes: int = 4_000_000,
+    ) -> None:
         self.root = root.resolve()
         self.python = python
         self.max_files = max_files
@@ -137,12 +160,17 @@ class Workspace:
         if self._files is None:
             found: list[Path] = []
             for dirpath, dirnames, filenames in os.walk(self.root):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                )
                 for name in sorted(filenames):
                     if name.endswith((".py", ".pyi")):
                         found.append(Path(dirpath) / name)
                 if len(found) >= self.max_files:
-                    log.warning("workspace has more than %d Python files; indexing the first ones", self.max_files)
+                    log.warning(
+                        "workspace has more than %d Python files; indexing the first ones",
+                        self.max_files,
+                    )
                     break
             self._files = found[: self.max_files]
         return self._files
@@ -172,7 +200,9 @@ class Workspace:
             log.info("not indexed: %s", error)
             return None
         module = self.module_name(path) if self._inside(path) else self._module_from_env(path)
-        summary = summarize_module(tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"))
+        summary = summarize_module(
+            tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi")
+        )
         self._by_path[path] = _Cached(stamp, summary)
         return summary
 
@@ -200,9 +230,12 @@ class Workspace:
         rel = Path(*dotted.split(".")) if dotted else None
         if rel is not None:
             for base in self._search_bases():
-                for candidate in (base / rel / "__init__.pyi", base / rel / "__init__.py",
-                                  base.joinpath(*rel.parts[:-1], rel.name + ".pyi"),
-                                  base.joinpath(*rel.parts[:-1], rel.name + ".py")):
+                for candidate in (
+                    base / rel / "__init__.pyi",
+                    base / rel / "__init__.py",
+                    base.joinpath(*rel.parts[:-1], rel.name + ".pyi"),
+                    base.joinpath(*rel.parts[:-1], rel.name + ".py"),
+                ):
                     if candidate.is_file():
                         found = candidate
                         break

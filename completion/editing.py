@@ -1,0 +1,133 @@
+"""Inline chat: an instruction applied to a selection, as a CursorCore conversation, checked
+against diagnostics and repaired in error rounds. With the static backend, the placeholders
+(``...`` used as values, ``__hole__``) inside the selection are filled instead."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from completion.backends.base import Backend
+from completion.check import render_error_report
+from completion.cursorcore import (
+    IM_END,
+    NEXT_END,
+    parse_answer,
+    render_conversation,
+    to_chat_messages,
+)
+from completion.history import clip_snapshots
+from completion.model import Diagnostic, EditRequest, Round
+from completion.requests import edit_request
+from completion.static_filler import static_candidates
+from context.positions import offset_at
+
+if TYPE_CHECKING:
+    from completion.api import Engine
+
+log = logging.getLogger(__name__)
+WINDOW_LINES = 80
+HISTORY_STEPS = 3
+
+
+def unified(path: Path, old: str, new: str, root: Path) -> str:
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def _offsets(text: str, request: EditRequest) -> tuple[int, int]:
+    start = offset_at(text, request.start_line, request.start_column, strict=False)
+    end = offset_at(text, request.end_line, request.end_column, strict=False)
+    return min(start, end), max(start, end)
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of whole lines around the selection that the model sees and may change."""
+    lines = text.split("\n")
+    first = max(0, text.count("\n", 0, start) - WINDOW_LINES)
+    last = min(len(lines), text.count("\n", 0, end) + WINDOW_LINES + 1)
+    w_start = sum(len(x) + 1 for x in lines[:first])
+    w_end = min(len(text), sum(len(x) + 1 for x in lines[:last]))
+    return w_start, w_end
+
+
+async def model_edit(
+    engine: Engine,
+    backend: Backend,
+    path: Path,
+    text: str,
+    request: EditRequest,
+    fmt: str,
+    diagnose: Callable[[str], Awaitable[list[Diagnostic]]],
+    before: list[Diagnostic],
+) -> tuple[str, list[Round]]:
+    start, end = _offsets(text, request)
+    w_start, w_end = _window(text, start, end)
+    code = text[w_start:w_end]
+    area: int | tuple[int, int] = (
+        (start - w_start, end - w_start) if end > start else start - w_start
+    )
+    first_line = text.count("\n", 0, w_start)
+    last_line = first_line + code.count("\n") + (0 if code.endswith("\n") else 1)
+    history = clip_snapshots(engine.history.steps_for(str(path))[-HISTORY_STEPS:], text, first_line, last_line)
+    instruction = request.instruction
+    best: tuple[str, int] | None = None
+    rounds: list[Round] = []
+    for index in range(engine.settings.max_rounds + 1):
+        messages = to_chat_messages(history, code, instruction, area, fmt)
+        raw = render_conversation(history, code, instruction, area, fmt)
+        model_request = edit_request(
+            messages, raw, backend.modes, engine.settings, (NEXT_END, IM_END)
+        )
+        answer = await engine._generate(backend, model_request)
+        new_code = parse_answer(code, answer, fmt)
+        candidate = text[:w_start] + new_code + text[w_end:]
+        problems = [d for d in await diagnose(candidate) if d not in before]
+        rounds.append(Round(index, new_code, tuple(problems)))
+        if best is None or len(problems) < best[1]:
+            best = (candidate, len(problems))
+        if not problems or new_code == code:
+            break
+        report = render_error_report(problems, new_code, str(path))
+        instruction = f"{request.instruction}\n\nYour previous edit introduced these problems; avoid them:\n{report}"
+    assert best is not None
+    return best[0], rounds
+
+
+async def static_edit(engine: Engine, path: Path, text: str, request: EditRequest) -> str:
+    """Fill every placeholder inside the selection with the best static candidate."""
+    from completion.model import HoleRequest
+
+    start, end = _offsets(text, request)
+    result = text
+    for marker in ("__hole__", "..."):
+        search = start
+        while True:
+            at = result.find(marker, search, end + (len(result) - len(text)))
+            if at < 0:
+                break
+            line = result.count("\n", 0, at)
+            column = at - (result.rfind("\n", 0, at) + 1)
+            if marker == "..." and result.split("\n")[line].strip() == "...":
+                search = at + len(marker)
+                continue
+            report = await engine.context_async(HoleRequest(str(path), line, column, result))
+            candidates = static_candidates(report.hole)
+            if not candidates:
+                search = at + len(marker)
+                continue
+            result = result[:at] + candidates[0].text + result[at + len(marker) :]
+            search = at + len(candidates[0].text)
+    log.info("static edit filled the placeholders of the selection in %s", path.name)
+    return result
+
+
+__all__ = ["model_edit", "static_edit", "unified"]
