@@ -64,6 +64,7 @@ PROVIDER_KEY_ENV = {
     "anthropic": "ANTHROPIC_API_KEY",
 }
 AUTO_PROBE_TIMEOUT_S = 0.5
+RETRY_AFTER_CAP_S = 10.0
 
 
 def make_backend(settings: Settings, *, env: Mapping[str, str] = os.environ) -> Backend:
@@ -87,6 +88,8 @@ def make_backend(settings: Settings, *, env: Mapping[str, str] = os.environ) -> 
         request_timeout_s=settings.request_timeout_s,
         max_retries=settings.max_retries,
         max_concurrent_requests=settings.max_concurrent_requests,
+        # Waiting longer than a request may take is pointless for an editor.
+        retry_after_cap_s=min(RETRY_AFTER_CAP_S, settings.request_timeout_s),
         trust_env=not is_loopback_url(base_url),
     )
     return BACKEND_CLASSES[name](config)
