@@ -4,6 +4,7 @@ shows in a log record or an error message."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import pytest
@@ -35,6 +36,16 @@ async def test_cancelling_the_task_closes_the_stream(backend_name: str) -> None:
                 await task
             assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
     assert 0 < len(received) < len(LONG.split())
+
+
+async def test_leaving_the_stream_early_closes_it(backend_name: str) -> None:
+    request, _ = PRIMARY[backend_name]
+    with scripted([{"fault": "slow", "delay": 0.2, "answer": LONG}]) as server:
+        async with backend_for(backend_name, server.url, request_timeout_s=30.0) as backend:
+            async with contextlib.aclosing(backend.stream(request)) as pieces:  # type: ignore[type-var]
+                async for _ in pieces:
+                    break
+            assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
 
 
 async def test_cancelling_a_hung_request_closes_the_connection() -> None:
