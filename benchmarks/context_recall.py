@@ -119,6 +119,7 @@ def run_holepilot(result: PackageResult, module: str, root: Path) -> None:
     for i, budget in enumerate(BUDGETS):
         chunk = answers[i * count : (i + 1) * count]
         record(result, "holepilot", budget, [answer.prompt for answer in chunk])
+        record(result, "surfaced", budget, [answer.surfaced for answer in chunk])
         result.latency[f"over_budget_{budget}"] = sum(
             count_tokens(a.prompt) > budget for a in chunk
         )

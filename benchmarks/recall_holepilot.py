@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # The command-line entry points, preferred first.
 ENTRY_MODULES = ("lsp_server.main", "lsp_server", "completion.cli")
+# Sections of a JSON answer that list rendered definitions (each item has a ``text``).
+DEFINITION_SECTIONS = ("relevant_types", "relevant_headers", "cross_file", "receiver_members")
 BATCH_TIMEOUT_S = 1800
 COLD_TIMEOUT_S = 120
 
@@ -27,6 +29,17 @@ class Answer:
     prompt_tokens: int
     elapsed_ms: float
     error: str = ""
+    surfaced: str = ""  # every definition the analysis found, before the budget cut
+
+
+def surfaced_text(record: dict[str, object]) -> str:
+    """The texts of all definitions an answer lists, joined: what the analysis surfaced."""
+    texts: list[str] = []
+    for section in DEFINITION_SECTIONS:
+        items = record.get(section)
+        if isinstance(items, list):
+            texts += [str(item.get("text", "")) for item in items if isinstance(item, dict)]
+    return "\n".join(texts)
 
 
 def entry_module(repo: Path, candidates: tuple[str, ...] = ENTRY_MODULES) -> str | None:
@@ -66,6 +79,7 @@ def parse_answer(line: str) -> Answer:
         str(record.get("prompt", "")),
         int(record.get("prompt_tokens", 0)),
         float(record.get("elapsed_ms", 0.0)),
+        surfaced=surfaced_text(record),
     )
 
 

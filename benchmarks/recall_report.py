@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from html import escape
 
-METHOD_LABELS = {"local": "local window", "jaccard": "Jaccard retrieval", "holepilot": "holepilot"}
-METHOD_COLORS = {"local": "#9e9e9e", "jaccard": "#f0a030", "holepilot": "#2a70c8"}
+METHOD_LABELS = {
+    "local": "local window",
+    "jaccard": "Jaccard retrieval",
+    "holepilot": "holepilot",
+    "surfaced": "holepilot analysis, unbudgeted",
+}
+METHOD_COLORS = {
+    "local": "#9e9e9e",
+    "jaccard": "#f0a030",
+    "holepilot": "#2a70c8",
+    "surfaced": "#a9c8ee",
+}
 TARGETS = {1024: 0.70, 2048: 0.80}
 
 # recall[method][budget] -> recall in [0, 1], or None when the method did not run.
@@ -101,8 +111,8 @@ def recall_svg(table: RecallTable, budgets: tuple[int, ...], title: str) -> str:
     group_w = plot_w / len(budgets)
     bar_w = (group_w - 30) / max(1, len(methods))
     parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" width="720" height="350" font-family="sans-serif">',
-        '<rect width="720" height="350" fill="white"/>',
+        '<svg xmlns="http://www.w3.org/2000/svg" width="820" height="350" font-family="sans-serif">',
+        '<rect width="820" height="350" fill="white"/>',
         f'<text x="{left}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
         *_axes(left, top, plot_w, plot_h),
     ]

@@ -58,6 +58,15 @@ def test_parse_answer() -> None:
     assert parse_answer('{"error": "boom"}').error == "boom"
     assert parse_answer("garbage").error.startswith("not JSON")
     assert parse_answer("[1]").error.startswith("not an object")
+    full = {
+        "prompt": "p",
+        "cross_file": [{"name": "f", "text": "def f(x): ..."}],
+        "relevant_types": [{"name": "C", "text": "class C:\n    ..."}],
+        "typing_context": [{"name": "v", "text": "def not_a_definition(): ..."}],
+    }
+    surfaced = parse_answer(json.dumps(full)).surfaced
+    assert "def f(x)" in surfaced and "class C:" in surfaced
+    assert "not_a_definition" not in surfaced
 
 
 def test_run_batch_against_a_real_subprocess(tmp_path: Path) -> None:
