@@ -60,7 +60,7 @@ async def test_cancelling_a_hung_request_closes_the_connection() -> None:
             assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
 
 
-async def _held_stream_and_second_request(limit: int) -> tuple[bool, ScriptedLLMServer]:
+async def _held_stream_and_second_request(limit: int, wait_s: float) -> tuple[bool, ScriptedLLMServer]:
     """Hold one stream open after its first piece; report whether a second request reached
     the server meanwhile."""
     request, _ = PRIMARY["ollama"]
@@ -80,7 +80,7 @@ async def _held_stream_and_second_request(limit: int) -> tuple[bool, ScriptedLLM
             holder = asyncio.create_task(hold())
             await asyncio.wait_for(first_piece.wait(), 5)
             second = asyncio.create_task(backend.generate(request))
-            reached = await asyncio.to_thread(server.wait_for_requests, 2, 0.5)
+            reached = await asyncio.to_thread(server.wait_for_requests, 2, wait_s)
             release.set()
             assert await holder == "one two three"
             assert await second == "one two three"
@@ -88,13 +88,13 @@ async def _held_stream_and_second_request(limit: int) -> tuple[bool, ScriptedLLM
 
 
 async def test_concurrency_limit_queues_requests() -> None:
-    reached, server = await _held_stream_and_second_request(limit=1)
+    reached, server = await _held_stream_and_second_request(limit=1, wait_s=0.5)
     assert not reached, "the second request must wait for the first to finish"
     assert len(server.requests) == 2
 
 
 async def test_concurrency_limit_allows_parallel_requests() -> None:
-    reached, _ = await _held_stream_and_second_request(limit=2)
+    reached, _ = await _held_stream_and_second_request(limit=2, wait_s=5.0)
     assert reached
 
 

@@ -64,6 +64,14 @@ def test_malformed_infill_is_refused(client: httpx.Client) -> None:
     assert answer.status_code == 400 and "input_extra" in answer.text
 
 
+def test_ollama_raw_mode_refuses_a_system_prompt(client: httpx.Client) -> None:
+    with ScriptedLLMServer([{"answer": "x"}]) as server:
+        body = {"prompt": "p", "raw": True, "system": "be nice", "stream": False}
+        assert client.post(server.url + "/api/generate", json=body).status_code == 400
+        body = {"prompt": "p", "suffix": "s", "stream": False}
+        assert client.post(server.url + "/api/generate", json=body).json()["response"] == "x"
+
+
 def test_api_key_is_required_when_set(client: httpx.Client) -> None:
     body = {"prompt": "p", "stream": False}
     with ScriptedLLMServer([{"answer": "x"}], api_key="k") as server:

@@ -304,6 +304,8 @@ def _request_problem(path: str, body: Any) -> str | None:
     name, kind = required
     if not isinstance(body.get(name), kind):
         return f"'{name}' must be a {kind.__name__}"
+    if path == "/api/generate" and body.get("raw") and any(body.get(k) for k in ("template", "system", "context")):
+        return "raw mode does not support template, system, or context"
     extra = body.get("input_extra", [])
     if path == "/infill" and not (
         isinstance(extra, list)
