@@ -133,3 +133,11 @@ def test_process_mode_stops_by_itself(tmp_path: Path) -> None:
     finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=15)
     assert finished.returncode == 0
     assert json.loads(finished.stdout.splitlines()[0])["port"] > 0
+
+
+def test_fixture_starts_and_stops_servers(llm_server, client: httpx.Client) -> None:
+    first = llm_server([{"answer": "one"}])
+    second = llm_server([{"answer": "two"}], api_key="k")
+    answer = client.post(first.url + "/completion", json={"prompt": "p"}).json()
+    assert answer["content"] == "one"
+    assert client.post(second.url + "/completion", json={"prompt": "p"}).status_code == 401

@@ -7,6 +7,11 @@ In-process (pytest)::
         ...  # talk to server.url
         assert server.requests[0].path == "/v1/chat/completions"
 
+or through the ``llm_server`` fixture (a factory; every test may use it)::
+
+    def test_x(llm_server):
+        server = llm_server([{"answer": "return a + b"}], api_key="k")
+
 As a process (editor end-to-end tests)::
 
     python -m tests.support.llm_server --script FILE.json [--port 0] [--max-seconds 600]
@@ -50,6 +55,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+import pytest
 
 FAULTS = (None, "hang", "cut", "truncated", "invalid_json", "bad_schema", "slow")
 DEFAULT_MODELS = ("scripted-model",)
@@ -647,6 +654,22 @@ class ScriptedLLMServer:
 
     def posts(self) -> Iterator[RecordedRequest]:
         return (r for r in self.requests if r.method == "POST")
+
+
+@pytest.fixture
+def llm_server() -> Iterator[Callable[..., ScriptedLLMServer]]:
+    """A factory of started servers (``llm_server(rules, api_key=...)``), all stopped after
+    the test."""
+    servers: list[ScriptedLLMServer] = []
+
+    def start(script: Any, **options: Any) -> ScriptedLLMServer:
+        server = ScriptedLLMServer(script, **options).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
