@@ -10,8 +10,19 @@ import {
   ErrorHandlerResult,
   LanguageClient,
   LanguageClientOptions,
+  CancellationToken,
+  DynamicFeature,
+  ErrorCodes,
+  LSPErrorCodes,
+  MessageSignature,
+  ResponseError,
+  ExecuteCommandRegistrationOptions,
+  ExecuteCommandRequest,
+  RegistrationData,
+  StaticFeature,
   State,
 } from 'vscode-languageclient/node';
+import { serverCommandsToRegister } from './commandIds';
 import { feedbackMiddleware } from './feedback';
 import {
   adviseOnStartFailure,
@@ -33,7 +44,50 @@ export interface ClientEvents {
   onStatus(status: StatusParams): void;
   onStarting(): void;
   onFailed(advice: FailureAdvice): void;
+  onRequestFailed(method: string, message: string): void;
 }
+
+/** A language client that leaves the extension's own command ids to the extension. */
+class HoleLanguageClient extends LanguageClient {
+  override registerFeature(feature: StaticFeature | DynamicFeature<unknown>): void {
+    if ('registrationType' in feature && feature.registrationType.method === ExecuteCommandRequest.method) {
+      const commands = feature as DynamicFeature<ExecuteCommandRegistrationOptions>;
+      const register = commands.register.bind(commands);
+      commands.register = (data: RegistrationData<ExecuteCommandRegistrationOptions>) =>
+        register({
+          ...data,
+          registerOptions: { ...data.registerOptions, commands: serverCommandsToRegister(data.registerOptions.commands) },
+        });
+    }
+    super.registerFeature(feature);
+  }
+
+  /** Set after construction; told about every failed request, which never pops up on its own. */
+  onRequestFailure: ((method: string, message: string) => void) | undefined;
+
+  override handleFailedRequest<T>(
+    type: MessageSignature,
+    token: CancellationToken | undefined,
+    error: unknown,
+    defaultValue: T,
+    _showNotification?: boolean,
+    throwOnCancel?: boolean,
+  ): T {
+    if (error instanceof ResponseError && !QUIET_ERRORS.has(error.code)) {
+      this.onRequestFailure?.(type.method, error.message);
+    }
+    return super.handleFailedRequest(type, token, error, defaultValue, false, throwOnCancel);
+  }
+}
+
+// Cancellations, edits racing a request and a closing connection are not failures worth showing.
+const QUIET_ERRORS = new Set<number>([
+  ErrorCodes.PendingResponseRejected,
+  ErrorCodes.ConnectionInactive,
+  LSPErrorCodes.RequestCancelled,
+  LSPErrorCodes.ServerCancelled,
+  LSPErrorCodes.ContentModified,
+]);
 
 export class HoleClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -112,8 +166,12 @@ export class HoleClient implements vscode.Disposable {
         return;
       }
     }
-    const client = new LanguageClient('holepilot', 'holepilot', () => this.spawn(command, apiKey), this.options());
+    const client = new HoleLanguageClient('holepilot', 'holepilot', () => this.spawn(command, apiKey), this.options());
     client.onNotification('holepilot/status', (raw: unknown) => this.events.onStatus(parseStatus(raw)));
+    client.onRequestFailure = (method, message) => {
+      this.log.warn(`${method} failed: ${message}`);
+      this.events.onRequestFailed(method, message);
+    };
     this.client = client;
     try {
       await client.start();

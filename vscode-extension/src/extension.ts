@@ -7,7 +7,7 @@ import { CONTEXT_SCHEME, ContextDocuments, fillHole, showContext } from './holeC
 import { InlineChat } from './inlineChat';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { needsRestart, SECTION } from './settings';
-import { failedView, startingView, statusView } from './status';
+import { failedRequestStatus, failedView, startingView, StatusParams, statusView } from './status';
 import { StatusBar } from './statusBar';
 
 let holeClient: HoleClient | undefined;
@@ -15,9 +15,15 @@ let holeClient: HoleClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('holepilot', { log: true });
   const statusBar = new StatusBar('holepilot.showLog');
+  let lastStatus: StatusParams = { state: 'ok' };
   const client = new HoleClient(context, log, {
     onStarting: () => statusBar.show(startingView()),
-    onStatus: (status) => statusBar.show(statusView(status)),
+    onStatus: (status) => {
+      lastStatus = status;
+      statusBar.show(statusView(status));
+    },
+    onRequestFailed: (method, message) =>
+      statusBar.show(statusView(failedRequestStatus(lastStatus, method, message))),
     onFailed: (advice) => statusBar.show(failedView(`${advice.message} ${advice.fix}`)),
   });
   holeClient = client;

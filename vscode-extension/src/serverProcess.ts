@@ -57,7 +57,7 @@ export function checkServerImport(
   return new Promise((resolve) => {
     execFile(
       python,
-      ['-c', `import ${SERVER_MODULE}`],
+      ['-c', importCheck(SERVER_MODULE)],
       { env, cwd, timeout: timeoutMs, windowsHide: true },
       (error, _stdout, stderr) => {
         if (!error) {
@@ -74,4 +74,13 @@ export function checkServerImport(
       },
     );
   });
+}
+
+/** Python that exits non-zero, naming the module, unless `python -m <module>` can run. */
+export function importCheck(module: string): string {
+  return [
+    'import importlib.util, sys',
+    `import ${module}`,
+    `sys.exit(0 if importlib.util.find_spec("${module}.__main__") else "No module named ${module}.__main__")`,
+  ].join('; ');
 }

@@ -69,6 +69,11 @@ export function failedView(message: string): StatusView {
   };
 }
 
+/** The status after a request failed: the last known backend, in the error state. */
+export function failedRequestStatus(last: StatusParams, method: string, message: string): StatusParams {
+  return { ...last, state: 'error', lastError: message, reason: `${method} failed; see the log.` };
+}
+
 /** Narrows an untrusted notification payload; anything unusable becomes an error state. */
 export function parseStatus(raw: unknown): StatusParams {
   if (raw === null || typeof raw !== 'object') {

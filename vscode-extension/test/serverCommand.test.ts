@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   adviseOnStartFailure,
@@ -104,4 +107,19 @@ test('the import check reports a missing module', { skip: !python }, async () =>
 test('the import check reports a missing interpreter', async () => {
   const failure = await checkServerImport('/no/such/python', { PATH: '' }, undefined);
   assert.equal(failure?.errorCode, 'ENOENT');
+});
+
+test('the import check needs a runnable lsp_server package', { skip: !python }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hp-import-'));
+  try {
+    mkdirSync(join(dir, 'lsp_server'));
+    writeFileSync(join(dir, 'lsp_server', '__init__.py'), '');
+    const env = { PATH: process.env.PATH ?? '', PYTHONPATH: dir };
+    const failure = await checkServerImport(python!, env, dir);
+    assert.match(failure?.stderrTail ?? '', /No module named lsp_server\.__main__/);
+    writeFileSync(join(dir, 'lsp_server', '__main__.py'), 'raise SystemExit("must not run")\n');
+    assert.equal(await checkServerImport(python!, env, dir), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failedView, formatLatency, parseStatus, statusView } from '../src/status';
+import { failedRequestStatus, failedView, formatLatency, parseStatus, statusView } from '../src/status';
 
 test('ok shows backend, model and latency', () => {
   const view = statusView({ state: 'ok', backend: 'openai', model: 'qwen', lastLatencyMs: 412.4 });
@@ -37,4 +37,12 @@ test('a failed server start is a warning', () => {
   const view = failedView('cannot run python3');
   assert.equal(view.severity, 'warning');
   assert.match(view.tooltip, /cannot run python3/);
+});
+
+test('a failed request keeps the backend and turns the item into a warning', () => {
+  const last = parseStatus({ state: 'ok', backend: 'openai', model: 'm', lastLatencyMs: 20 });
+  const view = statusView(failedRequestStatus(last, 'textDocument/inlineCompletion', 'boom'));
+  assert.equal(view.severity, 'warning');
+  assert.match(view.text, /holepilot: openai · m/);
+  assert.match(view.tooltip, /last error: boom\n.*inlineCompletion failed/);
 });

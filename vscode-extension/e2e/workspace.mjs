@@ -1,0 +1,117 @@
+// The small Python workspace, the user settings and the scripted model answers of the run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SHAPES_PY = `from dataclasses import dataclass
+
+
+@dataclass
+class Circle:
+    radius: float
+
+    def area(self) -> float:
+        return 3.14159 * self.radius * self.radius
+
+
+@dataclass
+class Square:
+    side: float
+
+    def area(self) -> float:
+        return self.side * self.side
+
+
+Shape = Circle | Square
+`;
+
+// The hole: the body of total_area is typed by the test, line by line.
+export const MAIN_PY = `from shapes import Circle, Shape, Square
+
+
+def total_area(shapes: list[Shape]) -> float:
+    """The summed area of all shapes."""
+`;
+
+export const COMPLETION = 'sum(shape.area() for shape in shapes)';
+export const TYPED_PREFIX = '    return ';
+export const COMPLETED_LINE = `${TYPED_PREFIX}${COMPLETION}`;
+
+export const REPORT_PY = `from shapes import Shape
+
+
+def describe(shape: Shape) -> str:
+    return "shape with area " + str(shape.area())
+`;
+export const INSTRUCTION = 'round the area to two decimals';
+export const EDITED_LINE = '    return "shape with area " + str(round(shape.area(), 2))';
+export const REPORT_EDITED_PY = REPORT_PY.replace(
+  '    return "shape with area " + str(shape.area())',
+  EDITED_LINE,
+);
+
+export function writeWorkspace(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'shapes.py'), SHAPES_PY);
+  writeFileSync(join(dir, 'main.py'), MAIN_PY);
+  writeFileSync(join(dir, 'report.py'), REPORT_PY);
+}
+
+/** The inline-chat answer in the server's edit format, rendered by the server's own code. */
+export function editAnswer(python, repoRoot, format) {
+  const code = [
+    'import json, sys',
+    'from completion.cursorcore import edit_to_answer',
+    'old, new, fmt = json.load(sys.stdin)',
+    'print(edit_to_answer(old, new, fmt), end="")',
+  ].join('\n');
+  return execFileSync(python, ['-c', code], {
+    cwd: repoRoot,
+    input: JSON.stringify([REPORT_PY, REPORT_EDITED_PY, format]),
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+}
+
+/** Rules of the scripted model: the edit answers the instruction, everything else completes the hole. */
+export function llmScript(editAnswerText) {
+  return {
+    rules: [
+      { match: INSTRUCTION, answer: editAnswerText },
+      { match: null, answer: COMPLETION },
+    ],
+  };
+}
+
+export function writeUserSettings(userDataDir, { llmUrl, python, editFormat }) {
+  const settings = {
+    'holepilot.backend': 'openai',
+    'holepilot.baseUrl': llmUrl,
+    'holepilot.model': 'scripted-model',
+    'holepilot.editFormat': editFormat,
+    'holepilot.debounceMs': 0,
+    'holepilot.server.pythonPath': python,
+    'editor.inlineSuggest.enabled': true,
+    'editor.quickSuggestions': { other: false, comments: false, strings: false },
+    'editor.suggestOnTriggerCharacters': false,
+    'editor.acceptSuggestionOnEnter': 'off',
+    'editor.autoClosingBrackets': 'never',
+    'editor.autoClosingQuotes': 'never',
+    'files.autoSave': 'off',
+    'files.trimTrailingWhitespace': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'extensions.ignoreRecommendations': true,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'window.restoreWindows': 'none',
+  };
+  const userDir = join(userDataDir, 'User');
+  mkdirSync(userDir, { recursive: true });
+  writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CLIENT_COMMANDS, serverCommandsToRegister } from '../src/commandIds';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const extensionSource = readFileSync(join(__dirname, '..', '..', 'src', 'extension.ts'), 'utf8');
+
+test('every contributed command is one the client keeps for itself', () => {
+  for (const { command } of manifest.contributes.commands as { command: string }[]) {
+    assert.ok(CLIENT_COMMANDS.includes(command), command);
+  }
+});
+
+test('every kept command is registered by the extension', () => {
+  for (const command of CLIENT_COMMANDS.filter((c) => c !== 'holepilot.didAcceptCompletion')) {
+    assert.ok(extensionSource.includes(`'${command}'`), command);
+  }
+});
+
+test('server commands that clash with the extension are not registered twice', () => {
+  assert.deepEqual(serverCommandsToRegister(['holepilot.inlineChat', 'holepilot.doctor', 'holepilot.fillHole']), [
+    'holepilot.doctor',
+  ]);
+  assert.deepEqual(serverCommandsToRegister(undefined), []);
+});
