@@ -40,6 +40,7 @@ from completion.errors import (
 logger = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 200
+DRAIN_TIMEOUT_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -131,36 +132,28 @@ class HttpBackend(Backend):
         self, call: WireCall, url: str, lines: AsyncIterator[str], deadline: float
     ) -> AsyncGenerator[str, None]:
         parser = make_parser(call.framing)
-        done = False
         while True:
-            line = await self._next_line(lines, url, deadline, after_end=done)
-            events = parser.finish() if line is None else parser.feed(line)
-            for event in events if not done else ():
+            line = await self._next_line(lines, url, deadline)
+            for event in parser.finish() if line is None else parser.feed(line):
                 piece = self._decode(call, event, url)
-                done = piece.done
                 if piece.text:
                     yield piece.text
-                if done:
-                    break
+                if piece.done:
+                    await _drain(lines, deadline)
+                    return
             if line is None:
-                break
-        if not done:
-            raise self.error(BadResponse, url, "stream ended before its end marker")
+                raise self.error(BadResponse, url, "stream ended before its end marker")
 
-    async def _next_line(
-        self, lines: AsyncIterator[str], url: str, deadline: float, *, after_end: bool
-    ) -> str | None:
-        """The next line, or None at the end of the body (or on trouble after the end marker)."""
+    async def _next_line(self, lines: AsyncIterator[str], url: str, deadline: float) -> str | None:
+        """The next line, or None at the end of the body."""
         try:
             async with asyncio.timeout_at(deadline):
                 return await anext(lines)
         except StopAsyncIteration:
             return None
-        except (TimeoutError, httpx.HTTPError) as error:
-            if after_end:
-                return None  # the answer is complete; what follows its end marker is moot
-            if isinstance(error, TimeoutError):
-                raise self._timeout(url) from error
+        except TimeoutError as error:
+            raise self._timeout(url) from error
+        except httpx.HTTPError as error:
             raise self._transport_error(error, url, answered=True) from error
 
     def _decode(self, call: WireCall, event: Event, url: str) -> Piece:
@@ -282,6 +275,16 @@ class HttpBackend(Backend):
             status, ServerError if status >= 500 else BadResponse
         )
         return self.error(kind, url, detail)
+
+
+async def _drain(lines: AsyncIterator[str], deadline: float) -> None:
+    """Read what follows the end marker (usually nothing) so the connection can be reused;
+    give up quickly, since the answer is complete."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(TimeoutError, httpx.HTTPError):
+        async with asyncio.timeout_at(min(deadline, loop.time() + DRAIN_TIMEOUT_S)):
+            async for _ in lines:
+                pass
 
 
 def _lines_of(response: httpx.Response) -> AsyncGenerator[str, None]:

@@ -48,6 +48,15 @@ async def test_leaving_the_stream_early_closes_it(backend_name: str) -> None:
             assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
 
 
+async def test_completed_streams_leave_the_connection_reusable(backend_name: str) -> None:
+    request, _ = PRIMARY[backend_name]
+    with scripted([{"answer": "one two"}]) as server:
+        async with backend_for(backend_name, server.url) as backend:
+            for _ in range(3):
+                assert await backend.generate(request) == "one two"
+    assert server.connections_opened == 1
+
+
 async def test_cancelling_a_hung_request_closes_the_connection() -> None:
     request, _ = PRIMARY["openai"]
     with scripted([{"fault": "hang"}]) as server:

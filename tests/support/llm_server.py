@@ -338,6 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Small streamed chunks must not wait for Nagle's algorithm.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.owner.track(self.connection)
 
     def finish(self) -> None:
@@ -569,6 +571,7 @@ class ScriptedLLMServer:
             self.script.models = tuple(models)
         self.requests: list[RecordedRequest] = []
         self.disconnects: list[str] = []
+        self.connections_opened = 0
         self.stopping = threading.Event()
         self._changed = threading.Condition()
         self._connections: set[socket.socket] = set()
@@ -615,6 +618,7 @@ class ScriptedLLMServer:
     def track(self, connection: socket.socket) -> None:
         with self._changed:
             self._connections.add(connection)
+            self.connections_opened += 1
 
     def untrack(self, connection: socket.socket) -> None:
         with self._changed:
