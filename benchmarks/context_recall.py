@@ -60,6 +60,7 @@ class PackageResult:
     scores: dict[tuple[str, int], Scores] = field(default_factory=dict)
     latency: dict[str, object] = field(default_factory=dict)
     found: dict[tuple[str, int], list[list[bool]]] = field(default_factory=dict)
+    elapsed_ms: dict[int, list[float]] = field(default_factory=dict)  # holepilot, per budget
 
     @property
     def definitions(self) -> int:
@@ -120,6 +121,7 @@ def run_holepilot(result: PackageResult, module: str, root: Path) -> None:
         chunk = answers[i * count : (i + 1) * count]
         record(result, "holepilot", budget, [answer.prompt for answer in chunk])
         record(result, "surfaced", budget, [answer.surfaced for answer in chunk])
+        result.elapsed_ms[budget] = [answer.elapsed_ms for answer in chunk]
         result.latency[f"over_budget_{budget}"] = sum(
             count_tokens(a.prompt) > budget for a in chunk
         )
@@ -176,6 +178,7 @@ def package_json(result: PackageResult) -> dict[str, object]:
             {
                 **hole.to_json(),
                 "found": {f"{m}@{b}": f[i] for (m, b), f in sorted(result.found.items())},
+                "elapsed_ms": {str(b): times[i] for b, times in sorted(result.elapsed_ms.items())},
             }
             for i, hole in enumerate(result.holes)
         ],

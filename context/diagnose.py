@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from context.errors import SourceError
 from context.infer import Inferred, Scope, parse_expression
@@ -54,7 +55,9 @@ SCALARS = frozenset({"int", "float", "complex", "str", "bytes", "bool", "None", 
 PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, "float": {"complex"},
               "bytearray": {"bytes"}}
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
+OPAQUE_TYPES = frozenset({"Any", "object", "super", "type", "Self", "NoReturn", "Never"})  # no members to check
 MAX_SYNTAX_PROBLEMS = 5
+IGNORE_COMMENT = re.compile(r"#\s*(type|pyright):\s*ignore")
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 STAR_DEPTH = 3
 
@@ -502,16 +505,28 @@ class _Scope(Scope):
         symbol = callee.symbol
         if symbol is not None and symbol.kind == "function" and not self.checker.plain_function(symbol):
             return Inferred()
-        if symbol is not None and symbol.kind == "class" and not self.checker.plain_class(symbol):
+        if symbol is not None and symbol.kind == "class" and (
+                not self.checker.plain_class(symbol) or symbol.name in OPAQUE_TYPES):
             return Inferred()
         return super().call(node)
 
+    def expr(self, node: ast.expr) -> Inferred:
+        if isinstance(node, ast.Await):  # only what Awaitable and Coroutine say is certain
+            inner = self.expr(node.value).type
+            if inner is not None and inner.short in ("Awaitable", "Coroutine") and inner.args:
+                return Inferred(type=inner.args[-1])
+            return Inferred()
+        return super().expr(node)
+
     def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
         for cls, module in self.resolver.mro(symbol):
-            if cls.field(attr) is not None:
+            found = cls.field(attr)
+            if found is not None:
                 facts = self.checker.facts_for(module)
-                found = facts.classes.get(cls.line) if facts else None
-                if found is None or (attr not in found.annotated and found.self_stores.get(attr, 0) > 1):
+                owner = facts.classes.get(cls.line) if facts else None
+                if owner is None or (attr not in owner.annotated and owner.self_stores.get(attr, 0) > 1):
+                    return Inferred()
+                if self.checker.is_descriptor(found.annotation, module):
                     return Inferred()
                 break
             if cls.method(attr) is not None:
@@ -536,6 +551,8 @@ class Checker:
         self._mros: dict[str, Mro | None] = {}
         self._untrusted: dict[int, set[str]] = {}
         self._stars: dict[int, tuple[set[str], bool]] = {}
+        self._facts: dict[str, ModuleFacts | None] = {}
+        self._generators: dict[int, bool] = {}
 
     def run(self) -> list[Problem]:
         out = self.name_problems()
@@ -552,7 +569,9 @@ class Checker:
     def facts_for(self, module: ModuleSummary) -> ModuleFacts | None:
         if module.path == self.summary.path:
             return self.facts
-        return facts_of_file(module.path, module.module)
+        if module.path not in self._facts:
+            self._facts[module.path] = facts_of_file(module.path, module.module)
+        return self._facts[module.path]
 
     def builtin(self, name: str) -> Symbol | None:
         if self.builtins is None:
@@ -601,6 +620,8 @@ class Checker:
 
     def class_of(self, t: TypeExpr) -> Symbol | None:
         name = _norm(t.name)
+        if name.rsplit(".", 1)[-1] in OPAQUE_TYPES:
+            return None
         if "." not in name:
             symbol = self.builtin(name)
             return symbol if symbol is not None and symbol.kind == "class" else None
@@ -659,6 +680,15 @@ class Checker:
                 return None
             members |= facts.members | module_facts.stored_attrs
         return members
+
+    def is_descriptor(self, annotation: str | None, module: ModuleSummary) -> bool:
+        """Whether a class attribute of this type may compute what instances see (``__get__``)."""
+        t = self.resolver.resolve_type(annotation, module)
+        symbol = self.class_of(t) if t is not None else None
+        if symbol is None:
+            return False
+        members = self.instance_members(symbol)
+        return members is None or "__get__" in members
 
     def dynamic(self, mro: Mro) -> bool:
         """Whether a class of the MRO (but ``object``) computes attributes or is decorated."""
@@ -905,6 +935,8 @@ class Checker:
             assert cls is not None
             if owner.module is self.builtins and cls.name == "object":
                 return (), owner.module
+            if "__new__" in facts.members:
+                return None
             if "__init__" in facts.members:
                 init = cls.method("__init__")
                 method = Symbol("function", "__init__", owner.module, function=init, owner=cls)
@@ -994,7 +1026,7 @@ class Checker:
         for ret, scope in self.facts.returns:
             fn = scope.node
             if ret.value is None or not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) \
-                    or fn.returns is None or ret.lineno - 1 in self.replaced or _is_generator(fn):
+                    or fn.returns is None or ret.lineno - 1 in self.replaced or self._generator(fn):
                 continue
             infer = self.infer_scope(scope)
             expected = infer.resolve(ast.unparse(fn.returns))
@@ -1002,6 +1034,12 @@ class Checker:
             if problem is not None:
                 out.append(problem)
         return out
+
+    def _generator(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        key = id(fn)
+        if key not in self._generators:
+            self._generators[key] = _is_generator(fn)
+        return self._generators[key]
 
     def type_problem(self, value: ast.expr, expected: TypeExpr | None, infer: _Scope, where: str) -> Problem | None:
         wanted = self._expected_members(expected) if expected is not None else None
@@ -1082,6 +1120,22 @@ def _is_generator(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
+class _MemoWorkspace:
+    """The workspace, with modules looked up once per check (files do not change meanwhile)."""
+
+    def __init__(self, inner: Workspace) -> None:
+        self.inner = inner
+        self.memo: dict[str, ModuleSummary | None] = {}
+
+    def module(self, dotted: str) -> ModuleSummary | None:
+        if dotted not in self.memo:
+            self.memo[dotted] = self.inner.module(dotted)
+        return self.memo[dotted]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) -> list[Problem]:
     """Problems in ``text`` (the buffer of ``path``), in document order."""
     started = time.perf_counter()
@@ -1092,14 +1146,25 @@ def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) ->
     summary = summarize_module(parsed.tree, str(path), module_name, is_package)
     facts = module_facts(parsed.tree, module_name, is_package, record=True)
     workspace.set_overlay(summary)
+    memo = _MemoWorkspace(workspace)
     try:
-        checker = Checker(workspace, resolver, summary, facts, _Lines(text), parsed.replaced_lines)
+        checker = Checker(cast(Workspace, memo), Resolver(cast(Workspace, memo)), summary, facts, _Lines(text),
+                          parsed.replaced_lines)
         problems += checker.run()
     finally:
         workspace.set_overlay(None, summary.module)
-    unique = sorted(set(problems), key=lambda p: (p.line, p.column, p.message))
+    ignored = _ignored_lines(text)
+    unique = sorted({p for p in problems if p.line not in ignored or p.source == "syntax"},
+                    key=lambda p: (p.line, p.column, p.message))
     log.debug("diagnosed %s in %.1f ms: %d problems", path, (time.perf_counter() - started) * 1000, len(unique))
     return unique
+
+
+def _ignored_lines(text: str) -> set[int]:
+    """Lines a ``# type: ignore`` or ``# pyright: ignore`` comment silences."""
+    if "ignore" not in text:
+        return set()
+    return {i for i, line in enumerate(text.split("\n")) if IGNORE_COMMENT.search(line)}
 
 
 # -- syntax -------------------------------------------------------------------------------------------

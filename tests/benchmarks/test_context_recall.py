@@ -1,0 +1,66 @@
+"""The benchmark's glue on a tiny package: baselines, merged tables, JSON and the printed report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import context_recall as cr
+from benchmarks.recall_holepilot import Answer
+from benchmarks.recall_index import PackageIndex
+from benchmarks.recall_mining import mine_holes
+from benchmarks.recall_packages import PackageSpec
+
+
+def tiny_result(tmp_path: Path) -> tuple[cr.PackageResult, PackageIndex]:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "shapes.py").write_text(
+        "class Shape:\n    pass\n\n\ndef make(n):\n    return Shape()\n", encoding="utf-8"
+    )
+    (package / "use.py").write_text(
+        "from .shapes import Shape, make\n\ndef f():\n    a = make(1)\n    return Shape()\n",
+        encoding="utf-8",
+    )
+    index = PackageIndex(tmp_path, ("pkg",))
+    holes = mine_holes(index, "pkg")
+    return cr.PackageResult(
+        PackageSpec("pkg", "1.0", ("pkg",)), len(index.modules), len(holes), holes
+    ), index
+
+
+def test_baselines_tables_json_and_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result, index = tiny_result(tmp_path)
+    cr.run_baselines(result, index)
+    assert set(result.scores) == {(m, b) for m in ("local", "jaccard") for b in cr.BUDGETS}
+    table = cr.recall_table(result.scores)
+    assert table["jaccard"][1024] == 1.0
+    assert table["local"][1024] == 0.0
+    assert table["holepilot"][1024] is None
+    merged = cr.merged_scores([result, result])
+    assert merged["jaccard", 2048].overall.total == 2 * result.definitions
+    data = json.loads(json.dumps(cr.package_json(result)))
+    assert data["holes"] == 2 and data["definitions"] == 2
+    assert data["hole_list"][0]["found"]["jaccard@1024"] == [True]
+    cr.print_report([result])
+    printed = capsys.readouterr().out
+    assert "| pkg-1.0 | 2 / 2 | Jaccard retrieval | 1.000 | 1.000 | 1.000 |" in printed
+    assert "| local@1024 |" in printed
+
+
+def test_latency_summary_leaves_out_the_first_answer_and_errors() -> None:
+    answers = [
+        Answer("", 0, 900.0),
+        Answer("", 0, 10.0),
+        Answer("", 0, 20.0),
+        Answer("", 0, 5.0, error="x"),
+    ]
+    summary = cr.latency_summary(answers)
+    assert summary["first_ms"] == 900.0
+    assert summary["p50_ms"] == 10.0 and summary["p95_ms"] == 20.0
+    assert summary["errors"] == 1 and summary["requests"] == 4
