@@ -579,7 +579,7 @@ class ScriptedLLMServer:
         self.port: int = self._http.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
-            target=self._http.serve_forever, kwargs={"poll_interval": 0.05},
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.01},
             name=f"scripted-llm-{self.port}", daemon=True,
         )
         self._started = False
