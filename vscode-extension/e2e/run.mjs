@@ -8,7 +8,8 @@
 // Environment: HOLEPILOT_PYTHON (a python with holepilot importable; default: the repository's
 // .venv), HOLEPILOT_E2E_DIR (where install-code-server.sh put code-server; default .e2e),
 // HOLEPILOT_E2E_SKIP_BUILD=1 to reuse dist/holepilot.vsix, HOLEPILOT_E2E_TIMEOUT_S (default 300).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -56,8 +57,8 @@ async function buildVsix(temp) {
   return vsix;
 }
 
-async function startLlmServer(temp) {
-  const script = llmScript(editAnswer(python, repoRoot, editFormat));
+async function startLlmServer(temp, apiKey) {
+  const script = { ...llmScript(editAnswer(python, repoRoot, editFormat)), api_key: apiKey };
   const scriptPath = join(temp, 'llm-script.json');
   writeFileSync(scriptPath, JSON.stringify(script, null, 2));
   const proc = startProcess('llm-server', python, ['-m', 'tests.support.llm_server', '--script', scriptPath, '--max-seconds', String(timeoutS + 60)], {
@@ -116,6 +117,10 @@ function keepLogs(userData) {
     rmSync(join(artifacts, 'editor-logs'), { recursive: true, force: true });
     cpSync(logs, join(artifacts, 'editor-logs'), { recursive: true });
   }
+  const settings = join(userData, 'User', 'settings.json');
+  if (existsSync(settings)) {
+    cpSync(settings, join(artifacts, 'editor-settings.json'));
+  }
 }
 
 async function main() {
@@ -124,6 +129,7 @@ async function main() {
   const temp = mkdtempSync(join(tmpdir(), 'holepilot-e2e-'));
   const dirs = { userData: join(temp, 'user-data'), extensions: join(temp, 'extensions'), home: join(temp, 'home') };
   const workspace = join(temp, 'workspace');
+  const apiKey = `sk-e2e-${randomBytes(9).toString('hex')}`;
   let browser;
   try {
     const vsix = await buildVsix(temp);
@@ -135,20 +141,43 @@ async function main() {
       logPath: join(artifacts, 'install-extension.log'),
       timeoutMs: 120000,
     });
-    const llm = await startLlmServer(temp);
+    const llm = await startLlmServer(temp, apiKey);
     writeWorkspace(workspace);
     writeUserSettings(dirs.userData, { llmUrl: llm.url, python, editFormat });
     const cs = await startCodeServer(dirs, workspace);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url });
-    log('all steps passed');
+    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey });
   } finally {
     await browser?.close().catch(() => undefined);
     await stopAll();
     keepLogs(dirs.userData);
     rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
   }
+  assertSecretNotWritten(apiKey);
+  log('all steps passed');
+}
+
+/** The API key lives in SecretStorage only: no log or settings file of the run may hold it. */
+function assertSecretNotWritten(apiKey) {
+  const leaks = [];
+  const scan = (path) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path)) scan(join(path, name));
+    } else if (
+      // The model server is the one place the key must reach.
+      !path.endsWith('llm-server.log') &&
+      /\.(log|json|txt)$/.test(path) &&
+      readFileSync(path, 'utf8').includes(apiKey)
+    ) {
+      leaks.push(path);
+    }
+  };
+  scan(artifacts);
+  if (leaks.length > 0) {
+    throw new Error(`the API key was written to ${leaks.join(', ')}`);
+  }
+  log('the API key appears in no log or settings file');
 }
 
 const watchdog = setTimeout(async () => {

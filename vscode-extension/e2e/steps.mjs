@@ -1,18 +1,13 @@
 // What a user does in the editor, step by step, with a screenshot after each.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  COMPLETED_LINE,
-  COMPLETION,
-  EDITED_LINE,
-  INSTRUCTION,
-  TYPED_PREFIX,
-} from './workspace.mjs';
+import { COMPLETED_LINE, COMPLETION, INSTRUCTION, MAIN_PY, REPORT_EDITED_PY, TYPED_PREFIX } from './workspace.mjs';
 
 const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-export async function steps({ page, url, workspace, artifacts, log }) {
+export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey }) {
   let index = 0;
+  const failures = [];
   const shot = async (name) => {
     index += 1;
     const path = join(artifacts, `${String(index).padStart(2, '0')}-${name}.png`);
@@ -29,6 +24,16 @@ export async function steps({ page, url, workspace, artifacts, log }) {
     }
     await shot(name);
   };
+  // Groups are independent: one failing does not hide what the others show.
+  const group = async (name, body) => {
+    try {
+      await body();
+    } catch (error) {
+      log(`FAILED ${error.message}`);
+      failures.push(error.message);
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+    }
+  };
 
   await step('workbench', async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
@@ -40,56 +45,90 @@ export async function steps({ page, url, workspace, artifacts, log }) {
     await statusItem(page).waitFor({ timeout: 60000 });
   });
 
-  await step('status-bar-backend', async () => {
-    await page.locator('.statusbar-item', { hasText: /holepilot: openai/ }).waitFor({ timeout: 60000 });
-  });
-
-  await step('ghost-text', async () => {
-    await focusEditor(page);
-    await page.keyboard.press(`${CONTROL}+End`);
-    const started = Date.now();
-    await page.keyboard.type(TYPED_PREFIX, { delay: 20 });
-    const ghost = page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
-    await ghost.first().waitFor({ timeout: 60000 });
-    log(`ghost text after ${Date.now() - started} ms: ${await ghost.first().textContent()}`);
-  });
-
-  await step('accept-and-save', async () => {
-    await page.keyboard.press('Tab');
-    await page.keyboard.press(`${CONTROL}+s`);
-    await fileContains(join(workspace, 'main.py'), COMPLETED_LINE, 20000);
-    log(`main.py holds "${COMPLETION}"`);
-  });
-
-  await step('inline-chat-diff', async () => {
-    await openFile(page, 'report.py');
-    await gotoLine(page, 5);
-    await page.keyboard.press('Shift+End');
-    await page.keyboard.press(`${CONTROL}+i`);
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ timeout: 10000 });
-    await input.fill(INSTRUCTION);
+  await step('set-api-key', async () => {
+    await runCommand(page, 'holepilot: Set API key');
+    const input = page.locator('.quick-input-widget input.input[type="password"]');
+    await input.waitFor({ timeout: 30000 });
+    await input.fill(apiKey);
     await page.keyboard.press('Enter');
-    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 90000 });
-    await notificationButton(page, 'Accept').waitFor({ timeout: 30000 });
+    await input.waitFor({ state: 'hidden', timeout: 10000 });
   });
 
-  await step('inline-chat-accepted', async () => {
-    await notificationButton(page, 'Accept').click();
-    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 20000 });
-    await focusEditor(page);
-    await page.keyboard.press(`${CONTROL}+s`);
-    await fileContains(join(workspace, 'report.py'), EDITED_LINE, 20000);
-    log('report.py holds the accepted edit');
+  await step('status-bar-backend', async () => {
+    // The label names the API key only once the server started with it has reported its status.
+    const label = '[aria-label*="holepilot: openai"][aria-label*="API key set"]';
+    await page.locator(`.statusbar-item${label}, .statusbar-item ${label}`).first().waitFor({ timeout: 60000 });
   });
 
-  await step('show-context', async () => {
-    await openFile(page, 'main.py');
-    await gotoLine(page, 6, 12);
-    await runCommand(page, 'holepilot: Show context at cursor');
-    await page.locator('.tab', { hasText: /main\.py-6\.md/ }).waitFor({ timeout: 60000 });
-    await page.locator('.monaco-editor .view-lines', { hasText: 'Expected type' }).first().waitFor({ timeout: 10000 });
+  await group('completion', async () => {
+    await step('ghost-text', async () => {
+      await focusEditor(page);
+      await page.keyboard.press(`${CONTROL}+End`);
+      const started = Date.now();
+      await page.keyboard.type(TYPED_PREFIX, { delay: 20 });
+      const ghost = page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+      await ghost.first().waitFor({ timeout: 60000 });
+      log(`ghost text ${Date.now() - started} ms after typing began: ${await ghost.first().textContent()}`);
+    });
+    await step('accept-and-save', async () => {
+      await page.keyboard.press('Tab');
+      await page.keyboard.press(`${CONTROL}+s`);
+      await fileEquals(join(workspace, 'main.py'), MAIN_PY + COMPLETED_LINE, 20000);
+      log(`main.py holds "${COMPLETION}"`);
+    });
   });
+
+  await group('inline chat', async () => {
+    await step('inline-chat-diff', async () => {
+      await openFile(page, 'report.py');
+      await gotoLine(page, 5);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.press(`${CONTROL}+i`);
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(INSTRUCTION);
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 90000 });
+      await notificationButton(page, 'Accept').waitFor({ timeout: 30000 });
+    });
+    await step('inline-chat-accepted', async () => {
+      await notificationButton(page, 'Accept').click();
+      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 20000 });
+      await focusEditor(page);
+      await page.keyboard.press(`${CONTROL}+s`);
+      await fileEquals(join(workspace, 'report.py'), REPORT_EDITED_PY, 20000);
+      log('report.py holds the accepted edit');
+    });
+  });
+
+  await group('context', async () => {
+    await step('show-context', async () => {
+      await openFile(page, 'main.py');
+      await gotoLine(page, 6, 12);
+      await runCommand(page, 'holepilot: Show context at cursor');
+      await page.locator('.tab', { hasText: /main\.py-6\.md/ }).waitFor({ timeout: 60000 });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'Expected type' }).first().waitFor({ timeout: 10000 });
+    });
+  });
+
+  await group('api key', async () => {
+    await step('api-key-reached-the-model', async () => {
+      const requests = await (await fetch(`${llmUrl}/__requests`)).json();
+      const posts = requests.filter((request) => request.method === 'POST');
+      if (posts.length === 0) {
+        throw new Error('the scripted model server received no request');
+      }
+      const withKey = posts.filter((request) => JSON.stringify(request.headers).includes(apiKey));
+      log(`${withKey.length} of ${posts.length} model requests carried the API key`);
+      if (withKey.length === 0) {
+        throw new Error('no model request carried the API key set through "holepilot: Set API key"');
+      }
+    });
+  });
+
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} group(s) failed:\n  ${failures.join('\n  ')}`);
+  }
 }
 
 function statusItem(page) {
@@ -109,8 +148,8 @@ async function openFile(page, name) {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  // Click the matching row: Enter could pick a row of the list before it is filtered.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 10000 });
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10000 });
   await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
 }
@@ -119,7 +158,7 @@ async function gotoLine(page, line, column) {
   await page.keyboard.press(`${CONTROL}+g`);
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
-  await input.fill(column ? `${line}:${column}` : String(line));
+  await input.fill(column ? `:${line}:${column}` : `:${line}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
@@ -129,20 +168,19 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 10000 });
 }
 
-/** Polls the file on disk (saving is asynchronous) until it holds `text`, within `timeoutMs`. */
-async function fileContains(path, text, timeoutMs) {
+/** Polls the file on disk (saving is asynchronous) until it is exactly `expected`, within `timeoutMs`. */
+async function fileEquals(path, expected, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let content = '';
   while (Date.now() < deadline) {
     content = readFileSync(path, 'utf8');
-    if (content.includes(text)) {
+    if (content === expected) {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${path} does not hold ${JSON.stringify(text)}; it holds:\n${content}`);
+  throw new Error(`${path} is not as expected.\n--- expected\n${expected}\n--- on disk\n${content}`);
 }

@@ -42,7 +42,7 @@ const CRASH_WINDOW_MS = 3 * 60 * 1000;
 
 export interface ClientEvents {
   onStatus(status: StatusParams): void;
-  onStarting(): void;
+  onStarting(apiKey: boolean): void;
   onFailed(advice: FailureAdvice): void;
   onRequestFailed(method: string, message: string): void;
 }
@@ -155,8 +155,8 @@ export class HoleClient implements vscode.Disposable {
       command: config.get<string[]>('command'),
     });
     this.command = command;
-    this.events.onStarting();
     const apiKey = await readApiKey(this.context.secrets);
+    this.events.onStarting(apiKey !== undefined);
     this.log.info(`Starting the server: ${formatCommandLine(command)} (API key ${apiKey ? 'set' : 'not set'})`);
     if (command.python) {
       const env = serverEnvironment(process.env, apiKey);

@@ -27,8 +27,11 @@ export function fence(text: string, language = 'python'): string {
   return `${ticks}${language}\n${text.replace(/\n+$/, '')}\n${ticks}`;
 }
 
-function where(item: Json): string {
-  const path = str(item.path);
+type Relativize = (path: string) => string;
+
+function where(item: Json, relativize: Relativize): string {
+  const raw = str(item.path);
+  const path = raw ? relativize(raw) : undefined;
   const line = str(item.line);
   if (!path) {
     return '';
@@ -36,13 +39,13 @@ function where(item: Json): string {
   return line ? ` — \`${path}:${line}\`` : ` — \`${path}\``;
 }
 
-function definitionsSection(title: string, items: Json[]): string[] {
+function definitionsSection(title: string, items: Json[], relativize: Relativize): string[] {
   if (items.length === 0) {
     return [`## ${title}`, '', '_none_', ''];
   }
   const out = [`## ${title} (${items.length})`, ''];
   for (const item of items) {
-    out.push(`**${str(item.name) ?? '?'}**${where(item)}`, '');
+    out.push(`**${str(item.name) ?? '?'}**${where(item, relativize)}`, '');
     const text = str(item.text);
     if (text) {
       out.push(fence(text), '');
@@ -83,7 +86,11 @@ function callSection(call: unknown): string[] {
 }
 
 /** The markdown shown by "holepilot: Show context at cursor". */
-export function renderContextMarkdown(context: unknown, title = 'holepilot context'): string {
+export function renderContextMarkdown(
+  context: unknown,
+  title = 'holepilot context',
+  relativize: Relativize = (path) => path,
+): string {
   if (!isObject(context)) {
     return `# ${title}\n\nThe server returned no context.\n`;
   }
@@ -100,12 +107,12 @@ export function renderContextMarkdown(context: unknown, title = 'holepilot conte
     '',
     ...typingContextSection(asList(context.typing_context)),
     ...callSection(context.call),
-    ...definitionsSection('Relevant types', asList(context.relevant_types)),
-    ...definitionsSection('Relevant headers', asList(context.relevant_headers)),
+    ...definitionsSection('Relevant types', asList(context.relevant_types), relativize),
+    ...definitionsSection('Relevant headers', asList(context.relevant_headers), relativize),
   ];
   const members = asList(context.receiver_members);
   if (members.length > 0) {
-    out.push(...definitionsSection('Receiver members', members));
+    out.push(...definitionsSection('Receiver members', members, relativize));
   }
   const prompt = str(context.prompt);
   if (prompt) {

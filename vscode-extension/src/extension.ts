@@ -17,7 +17,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new StatusBar('holepilot.showLog');
   let lastStatus: StatusParams = { state: 'ok' };
   const client = new HoleClient(context, log, {
-    onStarting: () => statusBar.show(startingView()),
+    onStarting: (apiKey) => {
+      statusBar.setApiKey(apiKey);
+      statusBar.show(startingView());
+    },
     onStatus: (status) => {
       lastStatus = status;
       statusBar.show(statusView(status));

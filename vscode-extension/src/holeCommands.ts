@@ -91,7 +91,8 @@ export async function showContext(running: LanguageClient | undefined, documents
   const name = path.basename(editor.document.uri.path);
   const line = params.position.line + 1;
   const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${name}-${line}.md` });
-  documents.set(uri, renderContextMarkdown(context, `holepilot context — ${name}:${line}`));
+  const title = `holepilot context — ${name}:${line}`;
+  documents.set(uri, renderContextMarkdown(context, title, (file) => vscode.workspace.asRelativePath(file, false)));
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(document, 'markdown');
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });

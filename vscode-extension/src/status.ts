@@ -92,3 +92,13 @@ export function parseStatus(raw: unknown): StatusParams {
     reason: text('reason'),
   };
 }
+
+export function apiKeyLabel(present: boolean): string {
+  return present ? 'API key set (secret storage)' : 'no API key';
+}
+
+/** The status text without icons, plus whether an API key is in use, for screen readers. */
+export function accessibleLabel(view: StatusView, apiKey: boolean): string {
+  const text = view.text.replace(/\$\([\w~-]+\)\s*/g, '');
+  return `${text}, ${apiKeyLabel(apiKey)}`;
+}

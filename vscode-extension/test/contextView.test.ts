@@ -44,3 +44,12 @@ test('fences outgrow backticks inside the text', () => {
   assert.equal(fence('a ``` b'), '````python\na ``` b\n````');
   assert.equal(fence('x\n\n'), '```python\nx\n```');
 });
+
+test('paths are shown relative to the workspace when a relativizer is given', () => {
+  const text = renderContextMarkdown(
+    { relevant_types: [{ name: 'A', text: 'class A: ...', path: '/ws/pkg/a.py', line: 2 }] },
+    't',
+    (path) => path.replace('/ws/', ''),
+  );
+  assert.match(text, /\*\*A\*\* — `pkg\/a.py:2`/);
+});

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failedRequestStatus, failedView, formatLatency, parseStatus, statusView } from '../src/status';
+import {
+  accessibleLabel,
+  failedRequestStatus,
+  failedView,
+  formatLatency,
+  parseStatus,
+  startingView,
+  statusView,
+} from '../src/status';
 
 test('ok shows backend, model and latency', () => {
   const view = statusView({ state: 'ok', backend: 'openai', model: 'qwen', lastLatencyMs: 412.4 });
@@ -45,4 +53,10 @@ test('a failed request keeps the backend and turns the item into a warning', () 
   assert.equal(view.severity, 'warning');
   assert.match(view.text, /holepilot: openai · m/);
   assert.match(view.tooltip, /last error: boom\n.*inlineCompletion failed/);
+});
+
+test('the accessible label drops icons and tells whether an API key is in use', () => {
+  const view = statusView({ state: 'ok', backend: 'openai', model: 'm' });
+  assert.equal(accessibleLabel(view, true), 'holepilot: openai · m, API key set (secret storage)');
+  assert.equal(accessibleLabel(startingView(), false), 'holepilot: starting, no API key');
 });
