@@ -5,7 +5,8 @@
     await checker.aclose()
 
 The server is started once (``basedpyright-langserver --stdio``) and each buffer is opened once,
-then changed in place: a check sends the new text with a new version and waits for the
+then changed in place: a check sends the new text with a new version, then pulls the document's
+diagnostics (``textDocument/diagnostic``) when the server offers that, else waits for the
 ``textDocument/publishDiagnostics`` of that version. The JSON-RPC framing (``Content-Length``
 headers) is done here, on asyncio streams.
 """
@@ -119,6 +120,7 @@ class PyrightChecker:
         self._changed = asyncio.Condition()
         self._lock = asyncio.Lock()
         self._failure: str | None = None
+        self._pull = True
 
     # -- the public surface ---------------------------------------------------------------------------
     async def diagnose(self, path: Path | str, text: str) -> list[Diagnostic]:
@@ -136,7 +138,7 @@ class PyrightChecker:
                     "textDocument": {"uri": uri, "languageId": "python", "version": version, "text": text}})
             self._versions[uri] = version
             try:
-                items = await asyncio.wait_for(self._published_for(uri, version, sent_at), self.timeout)
+                items = await asyncio.wait_for(self._diagnostics(uri, version, sent_at), self.timeout)
             except TimeoutError as error:
                 raise PyrightError(f"pyright gave no diagnostics for {path} within {self.timeout:.0f} s") from error
             return to_diagnostics(items, text)
@@ -182,9 +184,10 @@ class PyrightChecker:
             stderr=asyncio.subprocess.PIPE, cwd=str(self.root))
         self._tasks = [asyncio.create_task(self._read_loop()), asyncio.create_task(self._drain_stderr())]
         try:
-            await asyncio.wait_for(self._request("initialize", self._initialize_params()), self.start_timeout)
+            result = await asyncio.wait_for(self._request("initialize", self._initialize_params()), self.start_timeout)
         except TimeoutError as error:
             raise PyrightError(f"pyright did not initialize within {self.start_timeout:.0f} s") from error
+        log.debug("pyright capabilities: %s", sorted((result or {}).get("capabilities", {})))
         await self._notify("initialized", {})
 
     def _initialize_params(self) -> dict[str, Any]:
@@ -198,6 +201,7 @@ class PyrightChecker:
                 "textDocument": {
                     "synchronization": {"dynamicRegistration": False, "didSave": False},
                     "publishDiagnostics": {"versionSupport": True},
+                    "diagnostic": {"dynamicRegistration": False, "relatedDocumentSupport": False},
                 },
                 "workspace": {"configuration": True, "workspaceFolders": True},
             },
@@ -275,6 +279,26 @@ class PyrightChecker:
         if method == "workspace/configuration":
             return [self._settings(item.get("section")) for item in message["params"].get("items", [])]
         return None  # registrations, progress tokens and the like need no answer
+
+    async def _diagnostics(self, uri: str, version: int, sent_at: int) -> list[dict[str, Any]]:
+        """Pulled diagnostics are computed at once; pushed ones wait for a pause in typing (~250 ms).
+        Servers that do not answer pulls get the push path from then on."""
+        if self._pull:
+            try:
+                return await self._pulled(uri)
+            except PyrightError as error:
+                if self._failure is not None:
+                    raise
+                log.info("pyright does not pull diagnostics (%s); waiting for pushed ones", error)
+                self._pull = False
+        return await self._published_for(uri, version, sent_at)
+
+    async def _pulled(self, uri: str) -> list[dict[str, Any]]:
+        report = await self._request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        items = report.get("items") if isinstance(report, dict) else None
+        if not isinstance(items, list):
+            raise PyrightError(f"pyright answered a diagnostic request with {str(report)[:80]}")
+        return items
 
     async def _published_for(self, uri: str, version: int, sent_at: int) -> list[dict[str, Any]]:
         async with self._changed:

@@ -66,11 +66,13 @@ def test_find_server_names_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 
 @needs_pyright
 @pytest.mark.slow
-async def test_real_pyright_reports_and_stays_warm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pull", [True, False], ids=["pulled", "pushed"])
+async def test_real_pyright_reports_and_stays_warm(tmp_path: Path, pull: bool) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n")
     path = tmp_path / "mod.py"
     path.write_text(FIXED)
     checker = PyrightChecker(tmp_path, timeout=60)
+    checker._pull = pull
     try:
         started = time.perf_counter()
         cold = await checker.diagnose(path, BROKEN)
