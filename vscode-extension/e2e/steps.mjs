@@ -1,7 +1,18 @@
 // What a user does in the editor, step by step, with a screenshot after each.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPLETED_LINE, COMPLETION, INSTRUCTION, MAIN_PY, REPORT_EDITED_PY, TYPED_PREFIX } from './workspace.mjs';
+import {
+  AREA_FILLED_PY,
+  COMPLETED_LINE,
+  COMPLETION,
+  FILLING,
+  INSTRUCTION,
+  MAIN_PY,
+  MISSING_PYTHON,
+  writeWorkspaceSettings,
+  REPORT_EDITED_PY,
+  TYPED_PREFIX,
+} from './workspace.mjs';
 
 const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
 
@@ -111,6 +122,19 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     });
   });
 
+  await group('fill hole', async () => {
+    await step('fill-hole', async () => {
+      await openFile(page, 'area.py');
+      await gotoLine(page, 6, 12);
+      await runCommand(page, 'holepilot: Fill hole');
+      await page.locator('.editor-group-container.active .view-lines', { hasText: FILLING }).waitFor({ timeout: 60000 });
+      await focusEditor(page);
+      await page.keyboard.press(`${CONTROL}+s`);
+      await fileEquals(join(workspace, 'area.py'), AREA_FILLED_PY, 20000);
+      log(`area.py holds "${FILLING}"`);
+    });
+  });
+
   await group('api key', async () => {
     await step('api-key-reached-the-model', async () => {
       const requests = await (await fetch(`${llmUrl}/__requests`)).json();
@@ -123,6 +147,19 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       if (withKey.length === 0) {
         throw new Error('no model request carried the API key set through "holepilot: Set API key"');
       }
+    });
+  });
+
+  // Last: it stops the server. A start that fails must say why and how to fix it.
+  await group('broken server', async () => {
+    await step('missing-server-notification', async () => {
+      writeWorkspaceSettings(workspace, { 'holepilot.server.pythonPath': MISSING_PYTHON });
+      const message = page.locator('.notifications-toasts .notification-toast', {
+        hasText: `cannot run '${MISSING_PYTHON}'`,
+      });
+      await message.first().waitFor({ timeout: 60000 });
+      await message.locator('.monaco-button', { hasText: 'Open settings' }).first().waitFor({ timeout: 5000 });
+      await page.locator('.statusbar-item', { hasText: 'holepilot: server not running' }).waitFor({ timeout: 10000 });
     });
   });
 

@@ -50,11 +50,28 @@ export const REPORT_EDITED_PY = REPORT_PY.replace(
   EDITED_LINE,
 );
 
+// A placeholder hole filled by "holepilot: Fill hole"; the comment tells the scripted model
+// which prompt this is (comments stay out of the headers other prompts may quote).
+export const AREA_PY = `from shapes import Square
+
+
+def unit_square() -> Square:
+    # a square of side one
+    return ...
+`;
+export const FILL_MARK = 'a square of side one';
+export const FILLING = 'Square(side=1.0)';
+export const AREA_FILLED_PY = AREA_PY.replace('return ...', `return ${FILLING}`);
+
+// The server setting that breaks the start: a program that is on no PATH.
+export const MISSING_PYTHON = 'holepilot-missing-python';
+
 export function writeWorkspace(dir) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'shapes.py'), SHAPES_PY);
   writeFileSync(join(dir, 'main.py'), MAIN_PY);
   writeFileSync(join(dir, 'report.py'), REPORT_PY);
+  writeFileSync(join(dir, 'area.py'), AREA_PY);
 }
 
 /** The inline-chat answer in the server's edit format, rendered by the server's own code. */
@@ -78,12 +95,17 @@ export function llmScript(editAnswerText) {
   return {
     rules: [
       { match: INSTRUCTION, answer: editAnswerText },
+      { match: FILL_MARK, answer: FILLING },
       { match: null, answer: COMPLETION },
     ],
   };
 }
 
-export function writeUserSettings(userDataDir, { llmUrl, python, editFormat }) {
+export function userSettingsPath(userDataDir) {
+  return join(userDataDir, 'User', 'settings.json');
+}
+
+export function writeUserSettings(userDataDir, { llmUrl, python, editFormat, ...overrides }) {
   const settings = {
     'holepilot.backend': 'openai',
     'holepilot.baseUrl': llmUrl,
@@ -110,8 +132,14 @@ export function writeUserSettings(userDataDir, { llmUrl, python, editFormat }) {
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'window.restoreWindows': 'none',
+    ...overrides,
   };
-  const userDir = join(userDataDir, 'User');
-  mkdirSync(userDir, { recursive: true });
-  writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(userSettingsPath(userDataDir), JSON.stringify(settings, null, 2));
+}
+
+/** Workspace settings (.vscode/settings.json), which the editor watches as it runs. */
+export function writeWorkspaceSettings(workspace, settings) {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
 }

@@ -1,6 +1,7 @@
 // The language client's lifecycle: start, restart, stop, and a clear message when the server
 // cannot run. Configuration is sent as initializationOptions and on every change.
 
+import { createInterface } from 'readline';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -31,6 +32,7 @@ import {
   resolveServerCommand,
   ServerCommand,
   serverEnvironment,
+  stderrLevel,
 } from './serverCommand';
 import { checkServerImport, ensureStopped, SpawnedServer, spawnServer } from './serverProcess';
 import { collectServerSettings, SECTION, serverSettingKeys, withoutClientOnly } from './settings';
@@ -242,6 +244,12 @@ export class HoleClient implements vscode.Disposable {
         { scheme: 'untitled', language: 'python' },
       ],
       outputChannel: this.log,
+      stdioOptions: {
+        // Only used by servers that are not spoken to over stdio; the default handling.
+        stdout: (input, channel) => createInterface({ input, crlfDelay: Infinity }).on('line', (line) => channel.info(line)),
+        stderr: (input, channel) =>
+          createInterface({ input, crlfDelay: Infinity }).on('line', (line) => channel[stderrLevel(line)](line)),
+      },
       initializationOptions: () => this.serverSettings(),
       // A failed initialize is reported once, by reportStartFailure, with its fix.
       initializationFailedHandler: () => false,

@@ -139,3 +139,12 @@ export class TailBuffer {
     return this.text;
   }
 }
+
+/**
+ * The log level of a line the server wrote on stderr. The server sends its INFO records as
+ * window/logMessage too, so those stay at debug here; anything else (warnings, errors,
+ * tracebacks, output of a server that never started) is a warning.
+ */
+export function stderrLevel(line: string): 'debug' | 'warn' {
+  return /^\S+ \S+ (DEBUG|INFO) /.test(line) ? 'debug' : 'warn';
+}

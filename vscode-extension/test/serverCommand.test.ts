@@ -10,6 +10,7 @@ import {
   formatCommandLine,
   resolveServerCommand,
   serverEnvironment,
+  stderrLevel,
   TailBuffer,
 } from '../src/serverCommand';
 import { checkServerImport, ensureStopped, spawnServer } from '../src/serverProcess';
@@ -122,4 +123,11 @@ test('the import check needs a runnable lsp_server package', { skip: !python }, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('server INFO lines on stderr are debug, everything else a warning', () => {
+  assert.equal(stderrLevel('2026-01-01 10:00:00,123 INFO lsp_server.main: serving'), 'debug');
+  assert.equal(stderrLevel('2026-01-01 10:00:00,123 WARNING pygls: shutting down'), 'warn');
+  assert.equal(stderrLevel('Traceback (most recent call last):'), 'warn');
+  assert.equal(stderrLevel("ModuleNotFoundError: No module named 'jedi'"), 'warn');
 });
