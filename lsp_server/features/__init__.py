@@ -1,0 +1,1 @@
+"""LSP features of holepilot, one module per area; each has ``register(server)``."""

@@ -1,0 +1,160 @@
+"""``workspace/executeCommand`` (inline chat, fill hole, doctor) and ``textDocument/codeAction``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from completion.model import EditRequest, TextRange
+from context.positions import code_points_to_utf16, split_lines
+from lsp_server.convert import internal_position, plain, replace_edit
+from lsp_server.filling import fill_hole
+from lsp_server.server import HolepilotServer, lsp_errors
+
+logger = logging.getLogger(__name__)
+
+INLINE_CHAT = "holepilot.inlineChat"
+FILL_HOLE = "holepilot.fillHole"
+DOCTOR = "holepilot.doctor"
+
+PLACEHOLDER = re.compile(r"\.\.\.|\b__hole__\b")
+INCOMPLETE_END = re.compile(r"(=|\(|\[|\{|,|\.|\+|-|\*|/|%|\band|\bor|\bnot|\bin|\breturn|\byield|\bawait|\bif|\belse|\blambda)\s*$")
+
+
+def _argument(args: tuple[Any, ...]) -> dict[str, Any]:
+    raw = plain(args[0]) if args else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("uri"), str):
+        raise JsonRpcInvalidParams("expected one argument object with a 'uri'")
+    return raw
+
+
+def _position(raw: Any, name: str) -> types.Position:
+    try:
+        return types.Position(line=int(raw["line"]), character=int(raw["character"]))
+    except (TypeError, KeyError, ValueError) as error:
+        raise JsonRpcInvalidParams(f"'{name}' must be {{line, character}}") from error
+
+
+def _range(raw: Any) -> types.Range:
+    if not isinstance(raw, dict):
+        raise JsonRpcInvalidParams("'range' must be {start, end}")
+    return types.Range(start=_position(raw.get("start"), "range.start"), end=_position(raw.get("end"), "range.end"))
+
+
+async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+    arg = _argument(args)
+    snap = ls.snapshot(arg["uri"])
+    line, column = internal_position(snap.text, _position(arg.get("position"), "position"))
+    filling = await fill_hole(ls.session, snap, line, column, 1)
+    ls.drop_if_moved_on(snap)
+    text = filling.texts[0] if filling else ""
+    span = filling.span if filling else TextRange(line, column, line, column)
+    edit = replace_edit(snap.uri, snap.text, span, text)
+    if arg.get("apply") and text:
+        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Fill hole"))
+    return {"edit": edit, "text": text}
+
+
+async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+    arg = _argument(args)
+    instruction = arg.get("instruction")
+    if not isinstance(instruction, str) or not instruction.strip():
+        raise JsonRpcInvalidParams("inline chat needs a non-empty 'instruction'")
+    snap = ls.snapshot(arg["uri"])
+    selection = _range(arg.get("range"))
+    start = internal_position(snap.text, selection.start)
+    end = internal_position(snap.text, selection.end)
+    request = EditRequest(snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format"))
+    report = await ls.session.require_engine().edit(request)
+    ls.drop_if_moved_on(snap)
+    edit = replace_edit(snap.uri, snap.text, TextRange(*start, *end), report.new_text)
+    if arg.get("apply"):
+        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=instruction))
+    return {
+        "edit": edit,
+        "diff": report.diff,
+        "diagnostics": [problem.to_json() for problem in report.diagnostics],
+        "newText": report.new_text,
+    }
+
+
+def doctor_checks(ls: HolepilotServer) -> dict[str, Any]:
+    session = ls.session
+    status = session.backend_status()
+    key_env = session.settings.api_key_env or "HOLEPILOT_API_KEY"
+    checks = [
+        _check("engine", session.engine is not None, session.engine_error or "started", "see the server log"),
+        _check(
+            "backend",
+            status is not None and not status.last_error,
+            (status.last_error or f"{status.backend} {status.model} {status.base_url}".strip()) if status else "no status",
+            "check holepilot.backend and holepilot.baseUrl, and that the model server runs",
+        ),
+        _check("api key", True, f"{key_env} is {'set' if os.environ.get(key_env) else 'not set'}", ""),
+        _check("enabled", session.settings.enable, f"holepilot.enable = {session.settings.enable}", "set holepilot.enable"),
+    ]
+    return {"ok": all(c["ok"] for c in checks), "checks": checks}
+
+
+def _check(name: str, ok: bool, detail: str, fix: str) -> dict[str, Any]:
+    return {"name": name, "ok": ok, "detail": detail, "fix": "" if ok else fix}
+
+
+def hole_positions(text: str, selection: types.Range) -> list[types.Position]:
+    """Placeholders (``...``, ``__hole__``) and incomplete line ends within the selection's lines."""
+    lines = split_lines(text)
+    found: list[types.Position] = []
+    for number in range(selection.start.line, min(selection.end.line, len(lines) - 1) + 1):
+        line = lines[number]
+        match = PLACEHOLDER.search(line)
+        if match:
+            found.append(types.Position(line=number, character=code_points_to_utf16(line, match.start())))
+        elif line.strip() and INCOMPLETE_END.search(line.split("#", 1)[0]):
+            found.append(types.Position(line=number, character=code_points_to_utf16(line, len(line))))
+    return found
+
+
+def register(server: HolepilotServer) -> None:
+    server.command(FILL_HOLE)(lsp_errors(fill_hole_command))
+    server.command(INLINE_CHAT)(lsp_errors(inline_chat_command))
+
+    @server.command(DOCTOR)
+    def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+        return doctor_checks(ls)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        snap = ls.snapshot(params.text_document.uri)
+        uri = params.text_document.uri
+        actions = [
+            types.CodeAction(
+                title="Fill hole with holepilot",
+                kind=types.CodeActionKind.QuickFix,
+                command=types.Command(
+                    title="Fill hole with holepilot",
+                    command=FILL_HOLE,
+                    arguments=[{"uri": uri, "position": position, "apply": True}],
+                ),
+            )
+            for position in hole_positions(snap.text, params.range)[:1]
+        ]
+        if params.range.start != params.range.end:
+            argument = {"uri": uri, "range": params.range}
+            actions.append(
+                types.CodeAction(
+                    title="Edit selection with holepilot…",
+                    kind=types.CodeActionKind.RefactorRewrite,
+                    command=types.Command(
+                        title="Edit selection with holepilot…", command=INLINE_CHAT, arguments=[argument]
+                    ),
+                )
+            )
+        return actions

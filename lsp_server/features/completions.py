@@ -1,0 +1,109 @@
+"""``textDocument/inlineCompletion`` and ``textDocument/completion``."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified
+
+from completion.model import TextRange
+from lsp_server.convert import apply_span, internal_position, internal_range, lsp_range
+from lsp_server.filling import Filling, fill_hole
+from lsp_server.ranking import ranked_items
+from lsp_server.server import HolepilotServer, lsp_errors
+from lsp_server.session import Snapshot, Superseded
+
+logger = logging.getLogger(__name__)
+
+AUTOMATIC_ITEMS = 1
+INVOKED_ITEMS = 3
+STATIC_BACKENDS = ("static", "")
+
+
+def _with_selected(snap: Snapshot, selected: types.SelectedCompletionInfo) -> tuple[Snapshot, TextRange]:
+    """The snapshot as if the selected completion-widget item were accepted, and its range."""
+    span = internal_range(snap.text, selected.range)
+    text = apply_span(snap.text, span, selected.text)
+    return Snapshot(snap.uri, snap.path, text, snap.version), span
+
+
+def _inline_items(original: str, filling: Filling, lead: str, start: TextRange | None) -> list[types.InlineCompletionItem]:
+    """Items replacing the filling's span (or, with a selected item, from its start)."""
+    span = filling.span
+    if start is not None:
+        span = TextRange(start.start_line, start.start_column, start.end_line, start.end_column)
+    edit_range = lsp_range(original, span)
+    return [types.InlineCompletionItem(insert_text=lead + text, range=edit_range) for text in filling.texts]
+
+
+async def _inline_filling(ls: HolepilotServer, snap: Snapshot, position: types.Position, params: types.InlineCompletionParams) -> list[types.InlineCompletionItem]:
+    selected = params.context.selected_completion_info
+    work_snap, lead, start = snap, "", None
+    line, column = internal_position(snap.text, position)
+    if selected is not None:
+        work_snap, start = _with_selected(snap, selected)
+        lead = selected.text
+        line, column = start.start_line, start.start_column + len(lead)
+    automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
+    n = AUTOMATIC_ITEMS if automatic else INVOKED_ITEMS
+    if automatic:
+        filling = await ls.session.latest_wins(snap.uri, fill_hole(ls.session, work_snap, line, column, n))
+    else:
+        filling = await fill_hole(ls.session, work_snap, line, column, n)
+    if filling is None:
+        return []
+    return _inline_items(snap.text, filling, lead, start)
+
+
+def register(server: HolepilotServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    @lsp_errors
+    async def inline_completion(
+        ls: HolepilotServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if not ls.session.settings.enable:
+            return None
+        automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
+        try:
+            items = await _inline_filling(ls, snap, params.position, params)
+        except Superseded:
+            items = []
+        if ls.moved_on(snap):
+            if automatic:
+                raise JsonRpcContentModified(f"{snap.uri} changed since version {snap.version}")
+            return types.InlineCompletionList(items=[])
+        return types.InlineCompletionList(items=items)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["."])
+    )
+    @lsp_errors
+    async def completion(ls: HolepilotServer, params: types.CompletionParams) -> types.CompletionList:
+        snap = ls.snapshot(params.text_document.uri)
+        line, column = internal_position(snap.text, params.position)
+        report = await ls.session.context(snap, line, column)
+        items = ranked_items(report.hole)
+        status = ls.session.backend_status()
+        if status is not None and status.backend not in STATIC_BACKENDS:
+            filling = await fill_hole(ls.session, snap, line, column, 1)
+            if filling is not None:
+                items.insert(0, _model_item(snap.text, filling))
+        ls.drop_if_moved_on(snap)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+
+def _model_item(text: str, filling: Filling) -> types.CompletionItem:
+    filled = filling.texts[0]
+    first_line = filled.strip().splitlines()[0] if filled.strip() else filled
+    return types.CompletionItem(
+        label=first_line[:60],
+        kind=types.CompletionItemKind.Snippet,
+        detail="holepilot: model filling",
+        documentation=types.MarkupContent(kind=types.MarkupKind.PlainText, value=filled),
+        sort_text="00",
+        filter_text=first_line,
+        text_edit=types.TextEdit(range=lsp_range(text, filling.span), new_text=filled),
+        insert_text_format=types.InsertTextFormat.PlainText,
+    )

@@ -1,0 +1,157 @@
+"""Session lifecycle: initialize, settings, document sync, background indexing."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import uuid
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+
+from completion.settings import Settings, parse_settings
+from lsp_server.convert import plain
+from lsp_server.server import HolepilotServer
+
+logger = logging.getLogger(__name__)
+
+
+def apply_settings(ls: HolepilotServer, raw: Any, source: str) -> None:
+    """Parse ``raw`` settings; bad values give one warning message and their defaults."""
+    settings, warnings = parse_settings(plain(raw), Settings())
+    warn_settings(ls, warnings, source)
+    ls.session.update_settings(settings)
+    report_state(ls)
+
+
+def warn_settings(ls: HolepilotServer, warnings: list[str], source: str) -> None:
+    if not warnings:
+        return
+    text = "; ".join(warnings)
+    logger.warning("settings from %s: %s", source, text)
+    ls.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Warning, message=f"holepilot: {text}")
+    )
+
+
+def report_state(ls: HolepilotServer) -> None:
+    session = ls.session
+    status = session.backend_status()
+    if not session.settings.enable:
+        session.status.disabled(status, "holepilot.enable is false")
+    elif session.engine is None:
+        session.status.error(status, session.engine_error or "engine not started")
+    else:
+        session.status.ok(status)
+
+
+def register(server: HolepilotServer) -> None:
+    startup_warnings: list[str] = []
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: HolepilotServer, params: types.InitializeParams) -> None:
+        settings, warnings = parse_settings(plain(params.initialization_options))
+        startup_warnings.extend(warnings)
+        ls.session.settings = settings
+        ls.session.start_engine(ls.workspace.root_path)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: HolepilotServer, params: types.InitializedParams) -> None:
+        warn_settings(ls, startup_warnings, "initializationOptions")
+        report_state(ls)
+        ls.spawn(index_workspace(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: HolepilotServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        raw = plain(params.settings)
+        if get_capability(ls.client_capabilities, "workspace.configuration", False):
+            items = [types.ConfigurationItem(section="holepilot")]
+            answer = await ls.workspace_configuration_async(types.ConfigurationParams(items=items))
+            raw = plain(answer[0]) if answer else None
+            source = "workspace/configuration"
+        else:
+            raw = raw.get("holepilot") if isinstance(raw, dict) else raw
+            source = "didChangeConfiguration"
+        apply_settings(ls, raw, source)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: HolepilotServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.session.texts[params.text_document.uri] = params.text_document.text
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: HolepilotServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.session.record_change(uri, ls.workspace.get_text_document(uri).source)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: HolepilotServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.session.forget(params.text_document.uri)
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: HolepilotServer, params: None) -> None:
+        ls.session.log_hit_rates()
+        if ls.session.engine is not None:
+            await ls.session.engine.aclose()
+
+
+class IndexProgress:
+    """Forwards the engine's indexing progress (from any thread) as work-done reports."""
+
+    def __init__(self, ls: HolepilotServer, token: str | None) -> None:
+        self.ls = ls
+        self.token = token
+        self.loop = asyncio.get_running_loop()
+
+    def __call__(self, *args: Any) -> None:
+        self.loop.call_soon_threadsafe(self._report, args)
+
+    def _report(self, args: tuple[Any, ...]) -> None:
+        numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
+        words = [str(a) for a in args if isinstance(a, str)]
+        percentage = None
+        if len(numbers) >= 2 and numbers[1]:
+            percentage = max(0, min(100, int(numbers[0] * 100 / numbers[1])))
+        message = " ".join(words) or (f"{numbers[0]:g}/{numbers[1]:g} files" if len(numbers) >= 2 else None)
+        if self.token is not None:
+            value = types.WorkDoneProgressReport(message=message, percentage=percentage)
+            self.ls.work_done_progress.report(self.token, value)
+
+
+async def index_workspace(ls: HolepilotServer) -> None:
+    """Let the engine index the workspace in the background, showing progress."""
+    engine = ls.session.engine
+    index = getattr(engine, "index_workspace", None)
+    if engine is None or index is None:
+        logger.warning("workspace indexing unavailable: the engine has no index_workspace")
+        return
+    token = await _begin_progress(ls)
+    try:
+        progress = IndexProgress(ls, token)
+        if inspect.iscoroutinefunction(index):
+            await index(progress)
+        else:  # a blocking indexer must not hold the event loop
+            await asyncio.to_thread(index, progress)
+        logger.info("workspace indexed")
+    except Exception:
+        logger.exception("workspace indexing failed")
+    finally:
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
+
+
+async def _begin_progress(ls: HolepilotServer) -> str | None:
+    if not get_capability(ls.client_capabilities, "window.work_done_progress", False):
+        return None
+    token = f"holepilot-index-{uuid.uuid4()}"
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception:
+        logger.warning("client refused a progress token", exc_info=True)
+        return None
+    begin = types.WorkDoneProgressBegin(title="holepilot: indexing", percentage=0, cancellable=False)
+    ls.work_done_progress.begin(token, begin)
+    return token

@@ -1,0 +1,108 @@
+"""The wire protocol of the holepilot server: pygls' LSP protocol, hardened against bad input.
+
+- params that do not fit a method's type get an ``InvalidParams`` response (pygls alone
+  would log and never answer, leaving the client waiting);
+- requests before ``initialize`` get ``ServerNotInitialized``;
+- holepilot's own requests get typed params, so they are validated like standard ones;
+- positions stay UTF-16, the unit :mod:`context.positions` converts from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from typing import Any
+
+import attrs
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+logger = logging.getLogger(__name__)
+
+HOLE_METHODS = (
+    "textDocument/expectedType",
+    "textDocument/relevantTypes",
+    "textDocument/relevantHeaders",
+    "textDocument/llmCompletion",
+    "textDocument/llmCompletionResolveErrors",
+    "holepilot/context",
+)
+ALLOWED_BEFORE_INITIALIZE = (types.INITIALIZE, types.EXIT, types.CANCEL_REQUEST)
+
+
+@attrs.define
+class HoleRequestMessage:
+    """A request whose params are ``{textDocument: {uri}, position}``."""
+
+    id: int | str
+    params: types.TextDocumentPositionParams
+    method: str
+    jsonrpc: str = "2.0"
+
+
+@attrs.frozen
+class RejectedMessage:
+    """A message that could not be structured; already answered when it was a request."""
+
+    method: str
+
+
+class HolepilotProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initialized = False
+
+    def get_message_type(self, method: str) -> type[Any] | None:  # type: ignore[override]
+        if method in HOLE_METHODS:
+            return HoleRequestMessage
+        return super().get_message_type(method)
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            return self._reject(data, error)
+        except Exception as error:  # a foreign failure while structuring the params
+            return self._reject(data, JsonRpcInvalidParams.of(error))
+
+    def _reject(self, data: dict[str, Any], error: JsonRpcException) -> RejectedMessage:
+        method = str(data.get("method", ""))
+        logger.warning("rejected %s message: %s", method or "a", error)
+        if "id" in data and method:
+            self._send_response(data["id"], None, error.to_response_error())
+        return RejectedMessage(method)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, RejectedMessage):
+            return
+        method = getattr(message, "method", None)
+        if method is not None and not self.initialized and method not in ALLOWED_BEFORE_INITIALIZE:
+            self._refuse_before_initialize(message, method)
+            return
+        super().handle_message(message)
+
+    def _refuse_before_initialize(self, message: Any, method: str) -> None:
+        msg_id = getattr(message, "id", None)
+        logger.warning("%s received before initialize", method)
+        if msg_id is not None:
+            error = JsonRpcServerNotInitialized(f"{method} before initialize")
+            self._send_response(msg_id, None, error.to_response_error())
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        if self.initialized:
+            raise JsonRpcInvalidRequest("initialize may be sent only once")
+        general = params.capabilities.general
+        if general is not None:
+            general.position_encodings = None  # keep UTF-16 positions
+        result = yield from super().lsp_initialize(params)
+        self.initialized = True
+        return result

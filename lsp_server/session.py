@@ -1,0 +1,196 @@
+"""Session state of one server: settings, the engine, document snapshots, caches, debounce.
+
+State changes happen on the event loop; requests work on immutable :class:`Snapshot` s and
+await the engine, which owns the analysis thread and the model requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pygls import uris
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+
+from completion.api import Engine
+from completion.errors import HolepilotError
+from completion.model import BackendStatus, CompletionReport, ContextReport, HoleRequest
+from completion.settings import Settings
+from lsp_server.caches import LruCache, TypeAheadCache
+from lsp_server.status import StatusReporter
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document as one request sees it."""
+
+    uri: str
+    path: str
+    text: str
+    version: int | None
+
+
+class Superseded(Exception):
+    """A newer automatic request for the same document replaced this one."""
+
+
+def read_disk_text(path: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise JsonRpcInvalidParams(f"cannot read {path}: {error.strerror}") from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise JsonRpcInvalidParams(f"{path} is not UTF-8 text ({error.reason})") from error
+
+
+def uri_path(uri: str) -> str:
+    path = uris.to_fs_path(uri)
+    if not path:
+        raise JsonRpcInvalidParams(f"unsupported document URI {uri!r}")
+    return path
+
+
+class Session:
+    """Everything the server remembers between messages."""
+
+    def __init__(self, status: StatusReporter) -> None:
+        self.settings = Settings()
+        self.engine: Engine | None = None
+        self.engine_error: str | None = None
+        self.status = status
+        self.texts: dict[str, str] = {}
+        self.contexts: LruCache[tuple[str, int | None, int, int], ContextReport] = LruCache("context", 64)
+        self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int]]] = (
+            LruCache("filling", 256)
+        )
+        self.type_ahead = TypeAheadCache()
+        self._latest: dict[str, asyncio.Task[Any]] = {}
+        self.requests_sent = 0
+        self.fill_requests = 0
+
+    def start_engine(self, root: str | None) -> None:
+        try:
+            self.engine = Engine(root, self.settings)
+            self.engine_error = None
+        except Exception as error:  # the engine is optional until it can start
+            self.engine_error = f"the holepilot engine could not start: {error!r}"
+            logger.exception("engine start failed")
+
+    def require_engine(self) -> Engine:
+        if self.engine is None:
+            raise JsonRpcInternalError(self.engine_error or "the engine is not started")
+        return self.engine
+
+    def backend_status(self) -> BackendStatus | None:
+        try:
+            return self.engine.status() if self.engine else None
+        except Exception:
+            logger.debug("engine.status failed", exc_info=True)
+            return None
+
+    def update_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.fillings.clear()
+        if self.engine is not None:
+            self.engine.update_settings(settings)
+
+    # documents ------------------------------------------------------------------------------
+
+    def record_change(self, uri: str, new_text: str) -> None:
+        old_text = self.texts.get(uri, "")
+        self.texts[uri] = new_text
+        self.contexts.drop_where(lambda key: key[0] == uri)
+        if self.engine is None or old_text == new_text:
+            return
+        try:
+            self.engine.record_change(uri_path(uri), old_text, new_text)
+        except Exception:
+            logger.exception("record_change failed for %s", uri)
+
+    def forget(self, uri: str) -> None:
+        self.texts.pop(uri, None)
+        self.type_ahead.forget(uri)
+        self.contexts.drop_where(lambda key: key[0] == uri)
+
+    # requests -------------------------------------------------------------------------------
+
+    async def latest_wins(self, uri: str, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` after the debounce delay, cancelling the previous one for ``uri``.
+
+        Raises :class:`Superseded` when a newer call replaced this one. A cancellation of
+        the calling task itself (``$/cancelRequest``) propagates and cancels ``work``.
+        """
+        previous = self._latest.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        task = asyncio.ensure_future(self._after_debounce(work))
+        self._latest[uri] = task
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
+            raise Superseded(uri) from None
+        finally:
+            if self._latest.get(uri) is task:
+                del self._latest[uri]
+
+    async def _after_debounce(self, work: Coroutine[Any, Any, T]) -> T:
+        try:
+            await asyncio.sleep(self.settings.debounce_ms / 1000)
+        except asyncio.CancelledError:
+            work.close()
+            raise
+        return await work
+
+    async def context(self, snap: Snapshot, line: int, column: int) -> ContextReport:
+        key = (snap.uri, snap.version, line, column)
+        cached = self.contexts.get(key)
+        if cached is not None:
+            return cached
+        request = HoleRequest(snap.path, line, column, text=snap.text)
+        report = await self.require_engine().context_async(request)
+        self.contexts.put(key, report)
+        return report
+
+    async def complete(self, snap: Snapshot, line: int, column: int, n: int) -> CompletionReport | None:
+        """The engine's filling, with status reporting; None when the backend failed."""
+        engine = self.require_engine()
+        self.status.working(self.backend_status())
+        started = time.perf_counter()
+        try:
+            self.requests_sent += 1
+            report = await engine.complete(HoleRequest(snap.path, line, column, text=snap.text), n=n)
+        except HolepilotError as error:
+            self.status.error(self.backend_status(), str(error))
+            return None
+        logger.info("completion in %.0f ms from %s", (time.perf_counter() - started) * 1000, report.backend)
+        self._report_backend(engine)
+        return report
+
+    def _report_backend(self, engine: Engine) -> None:
+        status = self.backend_status()
+        if status is not None and status.last_error:
+            self.status.error(status, status.last_error)
+        else:
+            self.status.ok(status)
+
+    def log_hit_rates(self) -> None:
+        logger.info(
+            "cache hit rates: context %.2f, filling %.2f, type-ahead %.2f",
+            self.contexts.hit_rate(),
+            self.fillings.hit_rate(),
+            self.type_ahead.hit_rate(),
+        )
+
