@@ -87,7 +87,13 @@ async function startCodeServer(dirs, workspace) {
   ];
   const proc = startProcess('code-server', process.execPath, args, {
     cwd: workspace,
-    env: { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: join(dirs.home, '.config'), PYTHONPATH: pythonPath() },
+    env: {
+      ...process.env,
+      HOME: dirs.home,
+      XDG_CONFIG_HOME: join(dirs.home, '.config'),
+      XDG_CACHE_HOME: join(dirs.home, '.cache'),
+      PYTHONPATH: pythonPath(),
+    },
     logPath: join(artifacts, 'code-server.log'),
   });
   const [, url] = await waitForLine(proc, /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, 60000);
@@ -147,7 +153,7 @@ async function main() {
     const cs = await startCodeServer(dirs, workspace);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey });
+    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey, cacheDir: join(dirs.home, '.cache') });
   } finally {
     await browser?.close().catch(() => undefined);
     await stopAll();

@@ -1,5 +1,5 @@
 // What a user does in the editor, step by step, with a screenshot after each.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AREA_FILLED_PY,
@@ -16,7 +16,7 @@ import {
 
 const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey }) {
+export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey, cacheDir }) {
   let index = 0;
   const failures = [];
   const shot = async (name) => {
@@ -86,6 +86,16 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await page.keyboard.press(`${CONTROL}+s`);
       await fileEquals(join(workspace, 'main.py'), MAIN_PY + COMPLETED_LINE, 20000);
       log(`main.py holds "${COMPLETION}"`);
+    });
+    await step('acceptance-feedback', async () => {
+      // The server records shown and accepted completions in its local acceptance log.
+      const path = join(cacheDir, 'holepilot', 'acceptance.jsonl');
+      const events = await waitFor(() => {
+        const records = existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+        const kinds = new Set(records.filter((r) => r.text === COMPLETION).map((r) => r.event));
+        return kinds.has('shown') && kinds.has('accepted') ? records : undefined;
+      }, 20000);
+      log(`acceptance log: ${events.map((r) => r.event).join(', ')}`);
     });
   });
 
@@ -206,6 +216,19 @@ async function runCommand(page, title) {
   await input.waitFor({ timeout: 10000 });
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 10000 });
+}
+
+/** Polls `probe` until it returns a value, within `timeoutMs`. */
+async function waitFor(probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) {
+      return value;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing within ${timeoutMs} ms`);
 }
 
 /** Polls the file on disk (saving is asynchronous) until it is exactly `expected`, within `timeoutMs`. */
