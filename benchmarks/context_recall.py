@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +186,17 @@ def package_json(result: PackageResult) -> dict[str, object]:
     }
 
 
+def engine_commit() -> str:
+    """The repository's commit, with ``+dirty`` when the engine's packages have local changes."""
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    status = [*git, "status", "--porcelain", "--", "context", "completion", "lsp_server"]
+    dirty = subprocess.run(status, capture_output=True, text=True).stdout.strip()
+    return f"{head}+dirty" if head and dirty else head
+
+
 def write_outputs(
     args: argparse.Namespace, results: list[PackageResult], module: str | None
 ) -> None:
@@ -196,6 +208,7 @@ def write_outputs(
             "seed": args.seed,
             "budgets": list(BUDGETS),
             "holepilot_entry": module,
+            "engine_commit": engine_commit(),
         },
         "overall": {f"{m}@{b}": s.to_json() for (m, b), s in sorted(merged.items())},
         "packages": {r.spec.name: package_json(r) for r in results},
