@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ def run_holepilot(result: PackageResult, module: str, root: Path) -> None:
             count_tokens(a.prompt) > budget for a in chunk
         )
     result.latency.update(latency_summary(answers))
+    result.latency["slowest_files"] = slowest_files(result.holes, answers)
     cold_s, cold_ok = cold_first_answer_s(module, REPO, root, result.holes[0])
     result.latency["cold_s"] = round(cold_s, 3) if cold_ok else None
 
@@ -143,6 +145,20 @@ def latency_summary(answers: list[Answer]) -> dict[str, object]:
         "p50_ms": round(percentile(elapsed, 0.50), 1),
         "p95_ms": round(percentile(elapsed, 0.95), 1),
     }
+
+
+def slowest_files(
+    holes: list[Hole], answers: list[Answer], limit: int = 5
+) -> list[dict[str, object]]:
+    """Files whose requests take longest (median over their holes and budgets)."""
+    by_path: dict[str, list[float]] = {}
+    for index, answer in enumerate(answers):
+        if not answer.error:
+            by_path.setdefault(holes[index % len(holes)].path, []).append(answer.elapsed_ms)
+    medians = sorted(
+        ((statistics.median(times), path) for path, times in by_path.items()), reverse=True
+    )
+    return [{"path": path, "median_ms": round(median, 1)} for median, path in medians[:limit]]
 
 
 def recall_table(scores: dict[tuple[str, int], Scores]) -> dict[str, dict[int, float | None]]:

@@ -10,7 +10,7 @@ import pytest
 from benchmarks import context_recall as cr
 from benchmarks.recall_holepilot import Answer
 from benchmarks.recall_index import PackageIndex
-from benchmarks.recall_mining import mine_holes
+from benchmarks.recall_mining import Hole, mine_holes
 from benchmarks.recall_packages import PackageSpec
 
 
@@ -64,3 +64,23 @@ def test_latency_summary_leaves_out_the_first_answer_and_errors() -> None:
     assert summary["first_ms"] == 900.0
     assert summary["p50_ms"] == 10.0 and summary["p95_ms"] == 20.0
     assert summary["errors"] == 1 and summary["requests"] == 4
+
+
+def test_slowest_files_rank_by_median_over_budgets(tmp_path: Path) -> None:
+    result, _ = tiny_result(tmp_path)
+    other = Hole("pkg", "pkg/other.py", 1, 1, "call", "", "", result.holes[0].definitions)
+    holes = [result.holes[0], other]
+    # Requests go budget by budget: answer i belongs to hole i % len(holes).
+    answers = [
+        Answer("", 0, 5.0),
+        Answer("", 0, 50.0),
+        Answer("", 0, 7.0),
+        Answer("", 0, 1.0, error="x"),
+    ]
+    assert cr.slowest_files(holes, answers) == [
+        {"path": "pkg/other.py", "median_ms": 50.0},
+        {"path": "pkg/use.py", "median_ms": 6.0},
+    ]
+    assert cr.slowest_files(holes, answers, limit=1) == [
+        {"path": "pkg/other.py", "median_ms": 50.0}
+    ]
