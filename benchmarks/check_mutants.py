@@ -134,7 +134,7 @@ def mutate_wrong_keyword(f: Filling, rng: random.Random, taken: set[str]) -> Mut
     pairs = [(c, k) for c in _plain_calls(f) for k in c.keywords if k.arg and len(k.arg) >= 3]
     if not pairs:
         return None
-    call, keyword = rng.choice(pairs)
+    _call, keyword = rng.choice(pairs)
     assert keyword.arg is not None
     new = typo(keyword.arg, rng, taken)
     if new is None:

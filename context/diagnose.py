@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 MODULE_DUNDERS = frozenset({"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
                             "__builtins__", "__path__", "__cached__", "__annotations__"})
 BUILTIN_NAMES = frozenset(dir(builtins)) | MODULE_DUNDERS | {"reveal_type", "reveal_locals", "WindowsError"}
-NARROWERS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "type", "getattr"})
+NARROWERS = frozenset({"isinstance", "issubclass", "callable"})
 SAFE_DECORATORS = frozenset({"property", "staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod",
                              "override", "typing.override", "typing_extensions.override", "final",
                              "typing.final", "cached_property", "functools.cached_property"})
@@ -57,6 +57,7 @@ PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, 
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
 OPAQUE_TYPES = frozenset({"Any", "object", "super", "type", "Self", "NoReturn", "Never"})  # no members to check
 MAX_SYNTAX_PROBLEMS = 5
+MAX_TYPE_TEXT = 60
 IGNORE_COMMENT = re.compile(r"#\s*(type|pyright):\s*ignore")
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 STAR_DEPTH = 3
@@ -188,6 +189,9 @@ class _Walker:
             scope.bind(node.rest)
         elif isinstance(node, ast.Match):
             scope.narrowed.add(ast.unparse(node.subject))
+        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Call) and node.left.args \
+                and isinstance(node.left.func, ast.Name) and node.left.func.id == "type":
+            scope.narrowed.add(ast.unparse(node.left.args[0]))  # type(x) is C
         elif isinstance(node, ast.Return) and self.record:
             self.facts.returns.append((node, scope))
         for child in ast.iter_child_nodes(node):
@@ -282,19 +286,33 @@ class _Walker:
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if name == "setattr" and len(node.args) >= 2:
-            key = node.args[1]
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                self.facts.stored_attrs.add(key.value)
-            else:
-                self.facts.dynamic_attrs = True
+            self._setattr(node, scope)
         elif name in ("globals", "vars") and not node.args:
             self.facts.dynamic_globals = True
         elif name == "update" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                 and func.value.attr == "__dict__":
             self.facts.dynamic_attrs = True
-        if name in NARROWERS and node.args:
+        if isinstance(func, ast.Name) and name in NARROWERS and node.args:
             scope.narrowed.add(ast.unparse(node.args[0]))
+        elif isinstance(func, ast.Name) and name == "hasattr" and len(node.args) == 2 \
+                and isinstance(node.args[1], ast.Constant):
+            scope.narrowed.add(f"{ast.unparse(node.args[0])}.{node.args[1].value}")
         self._simple(node, scope)
+
+    def _setattr(self, node: ast.Call, scope: NameScope) -> None:
+        """``setattr`` with a literal name stores that attribute; with a computed one, anything —
+        on the class of ``self`` when it sets its own attributes (``__setstate__`` restores only
+        attributes the class has), else on any object of the module."""
+        key, target = node.args[1], node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self.facts.stored_attrs.add(key.value)
+            return
+        owner = scope.parent.facts if scope.parent is not None else None
+        if isinstance(target, ast.Name) and target.id == scope.self_name and owner is not None:
+            if getattr(scope.node, "name", "") != "__setstate__":
+                owner.dynamic = True
+        else:
+            self.facts.dynamic_attrs = True
 
     def _try(self, node: ast.Try | ast.TryStar, scope: NameScope) -> None:
         self.guards.append(_caught(node.handlers))
@@ -444,6 +462,16 @@ def facts_of_file(path: str, module: str) -> ModuleFacts | None:
         _FACTS_CACHE.clear()
     _FACTS_CACHE[path] = (stamp, facts)
     return facts
+
+
+def _shown(t: TypeExpr) -> str:
+    text = display(t) or str(t)
+    return text if len(text) <= MAX_TYPE_TEXT else text[: MAX_TYPE_TEXT - 3] + "..."
+
+
+def _short(base: str) -> str:
+    parsed = parse_type(base)
+    return parsed.short if parsed is not None else base
 
 
 def _norm(name: str) -> str:
@@ -833,7 +861,7 @@ class Checker:
             if (attr.startswith("__") and attr.endswith("__")) or node.lineno - 1 in self.replaced:
                 continue
             narrowed = self.narrowed(scope)
-            if narrowed and any(text in narrowed for text in _chain_texts(node.value)):
+            if narrowed and any(text in narrowed for text in _chain_texts(node)):
                 continue
             base = self.infer_scope(scope).expr(node.value)
             message = self.missing_attribute(base, attr)
@@ -928,8 +956,6 @@ class Checker:
         mro = self.mro(symbol)
         if mro is None or not self.plain_class(symbol) or self.dynamic(mro):
             return None
-        if any(len([b for b in owner.cls.bases if "Generic" not in b]) > 1 for owner, _ in mro if owner.cls):
-            return None  # multiple inheritance: leave the MRO to a real checker
         for owner, facts in mro:
             cls = owner.cls
             assert cls is not None
@@ -947,6 +973,8 @@ class Checker:
                 return None
             if cls.kind in ("dataclass", "namedtuple"):
                 return self._field_params(mro)
+            if len([b for b in cls.bases if parse_type(b) and _short(b) not in ("Generic", "Protocol")]) > 1:
+                return None  # multiple inheritance above: the order of the MRO is for a real checker
         return None
 
     def _field_params(self, mro: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
@@ -1048,7 +1076,7 @@ class Checker:
         got = self._actual_members(value, infer)
         if got is None or any(self.compatible(a, e) for a in got for e in wanted):
             return None
-        message = f"expected '{display(expected)}' {where}, got '{display(make_union(got))}'"
+        message = f"expected '{_shown(expected)}' {where}, got '{_shown(make_union(got))}'"
         return self.problem(value, message, "types", "type-mismatch")
 
     def _expected_members(self, t: TypeExpr) -> list[TypeExpr] | None:
