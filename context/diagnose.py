@@ -295,7 +295,7 @@ class _Walker:
         if isinstance(func, ast.Name) and name in NARROWERS and node.args:
             scope.narrowed.add(ast.unparse(node.args[0]))
         elif isinstance(func, ast.Name) and name == "hasattr" and len(node.args) == 2 \
-                and isinstance(node.args[1], ast.Constant):
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
             scope.narrowed.add(f"{ast.unparse(node.args[0])}.{node.args[1].value}")
         self._simple(node, scope)
 
@@ -1164,6 +1164,29 @@ class _MemoWorkspace:
         return getattr(self.inner, name)
 
 
+class _MemoResolver(Resolver):
+    """The resolver, remembering lookups and types for the duration of one check."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self._lookups: dict[tuple[int, str], Symbol | None] = {}
+        self._types: dict[tuple[int, str], TypeExpr | None] = {}
+
+    def lookup(self, module: ModuleSummary, name: str, depth: int = 0) -> Symbol | None:
+        key = (id(module), name)
+        if key not in self._lookups:
+            self._lookups[key] = super().lookup(module, name, depth)
+        return self._lookups[key]
+
+    def resolve_type(self, text: str | TypeExpr | None, module: ModuleSummary) -> TypeExpr | None:
+        if not isinstance(text, str):
+            return super().resolve_type(text, module)
+        key = (id(module), text)
+        if key not in self._types:
+            self._types[key] = super().resolve_type(text, module)
+        return self._types[key]
+
+
 def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) -> list[Problem]:
     """Problems in ``text`` (the buffer of ``path``), in document order."""
     started = time.perf_counter()
@@ -1176,7 +1199,7 @@ def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) ->
     workspace.set_overlay(summary)
     memo = _MemoWorkspace(workspace)
     try:
-        checker = Checker(cast(Workspace, memo), Resolver(cast(Workspace, memo)), summary, facts, _Lines(text),
+        checker = Checker(cast(Workspace, memo), _MemoResolver(cast(Workspace, memo)), summary, facts, _Lines(text),
                           parsed.replaced_lines)
         problems += checker.run()
     finally:
