@@ -54,8 +54,8 @@ async def fill_hole(session: Session, snap: Snapshot, line: int, column: int, n:
         return Filling(rest[:n], at_cursor, "type-ahead")
     key = hole_key(snap.path, prefix, suffix)
     cached = session.fillings.get(key)
-    if cached is not None and len(cached[0]) >= n:
-        texts, delta = cached
+    if cached is not None and cached[2] >= n:
+        texts, delta, _ = cached
         return Filling(texts[:n], _absolute_span(snap.text, cursor, delta), "cache")
     report = await session.complete(snap, line, column, n)
     if report is None:
@@ -63,7 +63,7 @@ async def fill_hole(session: Session, snap: Snapshot, line: int, column: int, n:
     texts = _distinct([report.text, *(c.text for c in report.candidates)], n)
     if not texts:
         return None
-    session.fillings.put(key, (texts, _relative_span(snap.text, cursor, report.range)))
+    session.fillings.put(key, (texts, _relative_span(snap.text, cursor, report.range), n))
     if report.range == at_cursor:
         session.type_ahead.remember(snap.uri, prefix, suffix, texts)
     return Filling(texts, report.range, "model", report)

@@ -70,7 +70,8 @@ class Session:
         self.status = status
         self.texts: dict[str, str] = {}
         self.contexts: LruCache[tuple[str, int | None, int, int], ContextReport] = LruCache("context", 64)
-        self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int]]] = (
+        # text around the hole -> (fillings, their span relative to the cursor, how many asked)
+        self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]] = (
             LruCache("filling", 256)
         )
         self.type_ahead = TypeAheadCache()

@@ -10,6 +10,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from completion.jsonio import context_json
 from completion.model import CompletionReport, ContextReport
 from lsp_server.convert import definition_markup, internal_position, lsp_location, plain_markup
 from lsp_server.server import HolepilotServer, lsp_errors
@@ -81,8 +82,6 @@ def register(server: HolepilotServer) -> None:
     @server.feature("holepilot/context")
     @lsp_errors
     async def holepilot_context(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
-        from completion.jsonio import context_json  # the CLI's JSON, shared
-
         _, report = await _context_at(ls, params)
         result: dict[str, Any] = context_json(report)
         return result

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import uuid
 from typing import Any
@@ -124,18 +123,19 @@ class IndexProgress:
 async def index_workspace(ls: HolepilotServer) -> None:
     """Let the engine index the workspace in the background, showing progress."""
     engine = ls.session.engine
-    index = getattr(engine, "index_workspace", None)
-    if engine is None or index is None:
+    on_owner_thread = getattr(engine, "index_workspace_async", None)
+    blocking = getattr(engine, "index_workspace", None)
+    if engine is None or (on_owner_thread is None and blocking is None):
         logger.warning("workspace indexing unavailable: the engine has no index_workspace")
         return
     token = await _begin_progress(ls)
     try:
         progress = IndexProgress(ls, token)
-        if inspect.iscoroutinefunction(index):
-            await index(progress)
-        else:  # a blocking indexer must not hold the event loop
-            await asyncio.to_thread(index, progress)
-        logger.info("workspace indexed")
+        if on_owner_thread is not None:
+            count = await on_owner_thread(progress)
+        elif blocking is not None:  # a blocking indexer must not hold the event loop
+            count = await asyncio.to_thread(blocking, progress)
+        logger.info("workspace indexed: %s files", count)
     except Exception:
         logger.exception("workspace indexing failed")
     finally:
