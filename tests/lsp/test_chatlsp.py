@@ -1,0 +1,66 @@
+"""The ChatLSP requests and ``holepilot/context`` over the real protocol."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, SHAPES, openai_options
+
+TIMEOUT = 60
+
+
+def at_hole(uri: str) -> dict[str, object]:
+    return {"textDocument": {"uri": uri}, "position": {"line": HOLE_LINE, "character": HOLE_COLUMN}}
+
+
+async def ask(session, method: str, params: dict[str, object]):
+    return await asyncio.wait_for(session.request(method, params), TIMEOUT)
+
+
+async def test_expected_type_names_the_annotation(start_session):
+    session = await start_session()
+    uri = session.open("shapes.py", SHAPES)
+    result = await ask(session, "textDocument/expectedType", at_hole(uri))
+    assert result["content"] == {"kind": "plaintext", "value": "Shape"}
+
+
+async def test_relevant_types_and_headers(start_session):
+    session = await start_session()
+    uri = session.open("shapes.py", SHAPES)
+    types_result = await ask(session, "textDocument/relevantTypes", at_hole(uri))
+    texts = [content["value"] for content in types_result["contents"]]
+    assert any("class Shape" in text for text in texts)
+    assert types_result["locations"] and all(loc["uri"].startswith("file://") for loc in types_result["locations"])
+    headers = await ask(session, "textDocument/relevantHeaders", at_hole(uri))
+    header_texts = [content["value"] for content in headers["contents"]]
+    assert any("Shape" in text for text in header_texts)
+    assert not any(text.startswith("def describe") for text in header_texts)  # returns str
+
+
+async def test_llm_completion_and_resolve_errors(start_session, llm):
+    # the repair round carries the rejected answer back as the assistant's turn
+    model = llm([
+        {"match": '"role":"assistant"', "answer": "shapes[0]"},
+        {"match": None, "answer": "shapes.first()"},
+    ])
+    session = await start_session(options=openai_options(model.url, maxRounds=1))
+    uri = session.open("shapes.py", SHAPES)
+    first = await ask(session, "textDocument/llmCompletion", at_hole(uri))
+    assert first["snippet"] == "shapes.first()"  # the model's first answer, as it came
+    assert "class Shape" in first["context"]
+    resolved = await ask(session, "textDocument/llmCompletionResolveErrors", at_hole(uri))
+    assert resolved["snippet"] == "shapes[0]"  # after an error round
+    assert "first" in model.requests[-1].text
+
+
+async def test_holepilot_context_is_the_cli_json(start_session):
+    session = await start_session()
+    uri = session.open("shapes.py", SHAPES)
+    result = await ask(session, "holepilot/context", at_hole(uri))
+    for key in ("prompt", "prompt_tokens", "budget", "expected_type", "typing_context", "relevant_types",
+                "relevant_headers", "receiver_members", "call", "elapsed_ms"):
+        assert key in result, key
+    assert result["expected_type"] == "Shape"
+    names = {item["name"] for item in result["typing_context"]}
+    assert {"shapes", "origin", "label"} <= names
+    assert all(item["line"] >= 1 for item in result["typing_context"] if item.get("line"))
