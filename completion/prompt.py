@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from completion.errors import BudgetError
 from completion.model import SectionUse
 from completion.tokens import count_tokens
 from context.model import Definition, HoleContext
@@ -175,8 +176,13 @@ def plan_prompt(
     plan = _grow_window(plan, hole, render)
     text = render(plan)
     while count_tokens(text) > budget:
-        plan = _shrink(plan)
-        text = render(plan)
+        smaller = _shrink(plan)
+        if smaller == plan:
+            raise BudgetError(
+                f"a budget of {budget} tokens cannot hold the prompt's own instructions "
+                f"({count_tokens(text)} tokens with no code); raise the budget"
+            )
+        plan, text = smaller, render(smaller)
     return plan, text, _summarize(uses)
 
 

@@ -88,7 +88,7 @@ class Analyzer:
             text = self.read(path)
         offset = offset_at(text, line, column)
         site = locate_hole(text, line, column, offset)
-        module = self.workspace.summary_for_text(path, site.text)
+        module = self.workspace.summary_for_text(path, site.text, site.tree)
         self.workspace.set_overlay(module)
         try:
             hole = self._analyse(path, text, site, module)
@@ -127,7 +127,7 @@ class Analyzer:
                 seeds.insert(1 if expected else 0, inferred_type)
         types = relevant_types(self.resolver, scope, seeds)
         headers = (
-            relevant_headers(scope, expected, self.workspace.all_summaries())
+            relevant_headers(scope, expected, self.workspace.all_summaries(skip=path))
             if expected and without_none(expected).name not in ("Any", "object")
             else []
         )

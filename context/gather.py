@@ -12,7 +12,16 @@ from context.model import CallInfo, Definition, Location
 from context.render import class_header, render_class, render_function
 from context.resolve import Resolver, Symbol
 from context.summary import ClassSummary, FunctionSummary, ModuleSummary, Param
-from context.types import TypeExpr, display, names_in, type_parts, union_members, without_none
+from context.types import (
+    MAPPING_NAMES,
+    TypeExpr,
+    display,
+    element_type,
+    names_in,
+    type_parts,
+    union_members,
+    without_none,
+)
 
 MAX_TYPES = 12
 MAX_HEADERS = 12
@@ -47,7 +56,7 @@ def call_info(
     callee = scope.expr(call.func)
     symbol = callee.symbol
     if symbol is None:
-        return None, None
+        return _container_method_call(scope, call, hole)
     if symbol.kind == "class":
         params = constructor_params(scope.resolver, symbol)
         signature = f"{symbol.name}({', '.join(p.render() for p in params)})"
@@ -76,6 +85,33 @@ def call_info(
         param.name if param else None,
         _location(symbol),
     )
+    return info, expected
+
+
+CONTAINER_METHODS = {
+    "append": ("item",), "add": ("item",), "remove": ("item",), "discard": ("item",),
+    "index": ("item",), "count": ("item",), "insert": ("index", "item"), "extend": ("items",),
+    "appendleft": ("item",),
+}
+
+
+def _container_method_call(scope: Scope, call: ast.Call, hole: ast.AST) -> tuple[CallInfo | None, TypeExpr | None]:
+    """``xs.append(<hole>)`` on a ``list[T]`` (or set, deque, sequence) expects a ``T``."""
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in CONTAINER_METHODS:
+        return None, None
+    receiver = scope.expr(call.func.value).type
+    element = element_type(without_none(receiver)) if receiver is not None else None
+    if element is None or without_none(receiver).short in MAPPING_NAMES:  # type: ignore[arg-type]
+        return None, None
+    names = CONTAINER_METHODS[call.func.attr]
+    params = tuple(Param(n, "int" if n == "index" else str(element)) for n in names)
+    active = _active_param(call, hole, params)
+    if active is None:
+        return None, None
+    expected = TypeExpr("Iterable", (element,)) if names[active] == "items" else \
+        TypeExpr("int") if names[active] == "index" else element
+    signature = f"{call.func.attr}({', '.join(p.render() for p in params)})"
+    info = CallInfo(ast.unparse(call.func), signature, names, active, names[active], None)
     return info, expected
 
 

@@ -145,9 +145,23 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     )
 
 
+def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
+    for stmt in tree.body:
+        if stmt.lineno - 1 <= line <= (stmt.end_lineno or stmt.lineno) - 1:
+            return stmt
+    return None
+
+
 def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.AST, ast.AST]]:
-    parents = parents_of(tree)
-    for node in ast.walk(tree):
+    """The placeholder node; parents are mapped only inside the top-level statement holding it
+    (whole-module walks are too slow for huge files)."""
+    top = _statement_at(tree, line)
+    if top is None:
+        stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
+        return stand_in, {}
+    parents = parents_of(top)
+    parents[top] = tree
+    for node in ast.walk(top):
         if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
             parents.get(node)
             return node, parents

@@ -60,7 +60,6 @@ class FunctionSummary:
     is_async: bool = False
     decorators: tuple[str, ...] = ()
     doc: str = ""
-    has_yield: bool = False
 
     @property
     def is_property(self) -> bool:
@@ -217,18 +216,6 @@ def _params(args: ast.arguments) -> tuple[Param, ...]:
     return tuple(out)
 
 
-def _has_yield(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    stack: list[ast.AST] = list(fn.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Yield | ast.YieldFrom):
-            return True
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return False
-
-
 def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSummary:
     return FunctionSummary(
         name=fn.name,
@@ -238,7 +225,6 @@ def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSu
         is_async=isinstance(fn, ast.AsyncFunctionDef),
         decorators=tuple(_decorator_name(d) for d in fn.decorator_list),
         doc=_doc_line(fn),
-        has_yield=_has_yield(fn),
     )
 
 
@@ -405,9 +391,9 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
     elif type(node).__name__ == "TypeAlias" and isinstance(
         getattr(node, "name", None), ast.Name
     ):  # 3.12+
-        alias: Any = node
-        name = alias.name.id
-        summary.variables[name] = VariableSummary(name, None, _text(alias.value, 120), node.lineno - 1, True)
+        type_alias: Any = node
+        name = type_alias.name.id
+        summary.variables[name] = VariableSummary(name, None, _text(type_alias.value, 120), node.lineno - 1, True)
     elif isinstance(node, ast.If | ast.Try):
         # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
         for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:

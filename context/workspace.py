@@ -179,9 +179,9 @@ class Workspace:
         self._by_path.pop(path.resolve(), None)
         self._files = None
 
-    def summary_for_text(self, path: Path, text: str) -> ModuleSummary:
-        """Summary of an unsaved buffer (not cached)."""
-        tree = tolerant_ast(text).tree
+    def summary_for_text(self, path: Path, text: str, tree: ast.Module | None = None) -> ModuleSummary:
+        """Summary of an unsaved buffer (not cached); ``tree`` when already parsed."""
+        tree = tree if tree is not None else tolerant_ast(text).tree
         return summarize_module(tree, str(path), self.module_name(path), path.name == "__init__.py")
 
     def summary_for_path(self, path: Path) -> ModuleSummary | None:
@@ -250,8 +250,10 @@ class Workspace:
         path = self.module_path(dotted)
         return self.summary_for_path(path) if path else None
 
-    def all_summaries(self) -> Iterator[ModuleSummary]:
+    def all_summaries(self, skip: Path | None = None) -> Iterator[ModuleSummary]:
         for path in self.files():
+            if skip is not None and path.resolve() == skip:
+                continue
             summary = self.summary_for_path(path)
             if summary is not None:
                 yield summary

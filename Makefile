@@ -1,0 +1,56 @@
+# One task runner for people and CI. `make demo` and `make check` are the two commands of the README.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXT    := vscode-extension
+CODE_SERVER_DIR ?= $(CURDIR)/.cache/code-server
+EXAMPLE := examples/shapes/shapes/report.py
+
+.PHONY: setup demo lint typecheck test test-python test-extension test-e2e check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+## The main job on the bundled example: context and completions at its holes (no model needed).
+demo: setup
+	$(BIN)/holepilot context $(EXAMPLE):26:14
+	$(BIN)/holepilot complete $(EXAMPLE):20:31 --backend static
+	$(BIN)/holepilot complete $(EXAMPLE):30:21 --backend static -n 3 --json
+	$(BIN)/holepilot check $(EXAMPLE) || true
+
+lint: setup
+	$(BIN)/ruff check context completion lsp_server tests benchmarks
+	$(BIN)/lint-imports
+
+typecheck: setup
+	$(BIN)/mypy
+
+test-python: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+$(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund
+	touch $@
+
+test-extension: $(EXT)/node_modules/.package-lock.json setup
+	cd $(EXT) && npm run check:settings && npm test && npm run package
+
+test-e2e: test-extension
+	bash ../shared/tools/install-code-server.sh $(CODE_SERVER_DIR)
+	cd $(EXT) && CODE_SERVER_DIR=$(CODE_SERVER_DIR) HOLEPILOT_PYTHON=$(CURDIR)/$(BIN)/python npm run test:e2e
+
+## Everything: lint, types, every Python test (with real servers on loopback), the extension in a real VS Code.
+check: lint typecheck test-python test-extension test-e2e
+
+bench: setup
+	$(BIN)/python benchmarks/context_recall.py
+
+clean:
+	rm -rf $(VENV) .cache $(EXT)/node_modules $(EXT)/dist $(EXT)/out

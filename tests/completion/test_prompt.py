@@ -1,0 +1,60 @@
+"""The prompt plan: never over budget, the most useful sections survive, rendering is pure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from completion.errors import BudgetError
+from completion.prompt import plan_prompt, render_chat_text
+from completion.tokens import count_tokens
+from context.api import Analyzer
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "shapes"
+GOLDEN = Path(__file__).parent / "golden_chat_prompt.txt"
+
+
+@pytest.fixture(scope="module")
+def hole():  # type: ignore[no-untyped-def]
+    return Analyzer(EXAMPLE).hole_context(EXAMPLE / "shapes" / "report.py", 25, 13)
+
+
+def test_a_budget_below_the_instructions_is_a_clear_error(hole) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BudgetError, match="cannot hold"):
+        plan_prompt(hole, 32, render_chat_text, root=str(EXAMPLE))
+
+
+@pytest.mark.parametrize("budget", [128, 256, 512, 1024, 2048, 4096])
+def test_never_exceeds_the_budget(hole, budget: int) -> None:  # type: ignore[no-untyped-def]
+    _, text, _ = plan_prompt(hole, budget, render_chat_text, root=str(EXAMPLE))
+    assert count_tokens(text) <= budget
+
+
+def test_small_budget_keeps_the_facts_and_the_expected_type_first(hole) -> None:  # type: ignore[no-untyped-def]
+    plan, text, uses = plan_prompt(hole, 400, render_chat_text, root=str(EXAMPLE))
+    assert "Expected type: Point" in text
+    included = {u.name for u in uses if u.included}
+    assert "facts" in included and "types" in included
+    assert "class Point" in text
+
+
+def test_large_budget_includes_more_code_and_sections(hole) -> None:  # type: ignore[no-untyped-def]
+    small, _, _ = plan_prompt(hole, 400, render_chat_text, root=str(EXAMPLE))
+    large, _, _ = plan_prompt(hole, 4096, render_chat_text, root=str(EXAMPLE))
+    assert len(large.blocks) > len(small.blocks)
+    assert len(large.prefix) >= len(small.prefix)
+
+
+def test_paths_are_relative_to_the_workspace(hole) -> None:  # type: ignore[no-untyped-def]
+    _, text, _ = plan_prompt(hole, 2048, render_chat_text, root=str(EXAMPLE))
+    assert str(EXAMPLE) not in text
+    assert "# shapes/model.py:" in text
+
+
+def test_golden_rendering(hole) -> None:  # type: ignore[no-untyped-def]
+    _, text, _ = plan_prompt(hole, 1024, render_chat_text, root=str(EXAMPLE))
+    if not GOLDEN.exists():
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
