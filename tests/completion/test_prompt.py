@@ -33,7 +33,7 @@ def test_never_exceeds_the_budget(hole, budget: int) -> None:  # type: ignore[no
 
 
 def test_small_budget_keeps_the_facts_and_the_expected_type_first(hole) -> None:  # type: ignore[no-untyped-def]
-    plan, text, uses = plan_prompt(hole, 400, render_chat_text, root=str(EXAMPLE))
+    _plan, text, uses = plan_prompt(hole, 400, render_chat_text, root=str(EXAMPLE))
     assert "Expected type: Point" in text
     included = {u.name for u in uses if u.included}
     assert "facts" in included and "types" in included
