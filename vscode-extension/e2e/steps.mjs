@@ -71,6 +71,15 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     await page.locator(`.statusbar-item${label}, .statusbar-item ${label}`).first().waitFor({ timeout: 60000 });
   });
 
+  await group('log', async () => {
+    await step('show-log', async () => {
+      await runCommand(page, 'holepilot: Show log');
+      const panel = page.locator('.part.panel .view-lines', { hasText: 'The server is running.' });
+      await panel.first().waitFor({ timeout: 20000 });
+      await page.keyboard.press(`${CONTROL}+j`); // hide the panel again
+    });
+  });
+
   await group('completion', async () => {
     await step('ghost-text', async () => {
       await focusEditor(page);
@@ -129,6 +138,16 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await runCommand(page, 'holepilot: Show context at cursor');
       await page.locator('.tab', { hasText: /main\.py-6\.md/ }).waitFor({ timeout: 60000 });
       await page.locator('.monaco-editor .view-lines', { hasText: 'Expected type' }).first().waitFor({ timeout: 10000 });
+    });
+  });
+
+  await group('doctor', async () => {
+    await step('doctor', async () => {
+      await runCommand(page, 'holepilot: Doctor: check the server and backend');
+      // (\s: the editor renders some spaces as no-break spaces)
+      await page.locator('.tab', { hasText: 'holepilot-doctor.md' }).waitFor({ timeout: 30000 });
+      const verdict = page.locator('.monaco-editor .view-lines', { hasText: /All\s\d+\schecks\spassed/ });
+      await verdict.first().waitFor({ timeout: 10000 });
     });
   });
 

@@ -131,6 +131,11 @@ export class HoleClient implements vscode.Disposable {
     void this.stop();
   }
 
+  /** The command line of the current (or next) server, for messages. */
+  commandLine(): string {
+    return formatCommandLine(this.command ?? resolveServerCommand({}));
+  }
+
   serverSettings(): Record<string, unknown> {
     const config = vscode.workspace.getConfiguration(SECTION);
     return collectServerSettings(this.keys, (name) => config.get(name));

@@ -6,6 +6,7 @@ export const CLIENT_COMMANDS: readonly string[] = [
   'holepilot.inlineChat',
   'holepilot.fillHole',
   'holepilot.showContext',
+  'holepilot.doctor',
   'holepilot.restartServer',
   'holepilot.showLog',
   'holepilot.setApiKey',

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { HoleClient } from './client';
 import { ACCEPT_COMMAND, CompletionFeedback, reportAccepted } from './feedback';
-import { CONTEXT_SCHEME, ContextDocuments, fillHole, showContext } from './holeCommands';
+import { CONTEXT_SCHEME, ContextDocuments, fillHole, showContext, showDoctor } from './holeCommands';
 import { InlineChat } from './inlineChat';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { needsRestart, SECTION } from './settings';
@@ -45,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command('holepilot.rejectEdit', () => inlineChat.reject()),
     command('holepilot.fillHole', () => fillHole(running())),
     command('holepilot.showContext', () => showContext(running(), contexts)),
+    command('holepilot.doctor', () => showDoctor(running(), contexts, client.commandLine())),
     command('holepilot.restartServer', () => client.restart()),
     command('holepilot.showLog', () => log.show(true)),
     command('holepilot.setApiKey', async () => {

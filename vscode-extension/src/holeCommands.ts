@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 import { renderContextMarkdown } from './contextView';
+import { renderDoctorMarkdown } from './doctorView';
 import { errorText } from './inlineChat';
 
 export const CONTEXT_SCHEME = 'holepilot-context';
@@ -90,10 +91,35 @@ export async function showContext(running: LanguageClient | undefined, documents
   }
   const name = path.basename(editor.document.uri.path);
   const line = params.position.line + 1;
-  const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${name}-${line}.md` });
   const title = `holepilot context — ${name}:${line}`;
-  documents.set(uri, renderContextMarkdown(context, title, (file) => vscode.workspace.asRelativePath(file, false)));
+  const relativize = (file: string) => vscode.workspace.asRelativePath(file, false);
+  await showMarkdown(documents, `${name}-${line}.md`, renderContextMarkdown(context, title, relativize));
+}
+
+/** Shows a markdown text read-only beside the editor. */
+async function showMarkdown(documents: ContextDocuments, name: string, text: string): Promise<void> {
+  const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${name}` });
+  documents.set(uri, text);
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(document, 'markdown');
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
+export async function showDoctor(
+  running: LanguageClient | undefined,
+  documents: ContextDocuments,
+  serverCommand: string,
+): Promise<void> {
+  if (!running) {
+    void vscode.window.showWarningMessage(
+      `holepilot: the server (${serverCommand}) is not running; "holepilot: Show log" tells why.`,
+    );
+    return;
+  }
+  try {
+    const result = await running.sendRequest(ExecuteCommandRequest.type, { command: 'holepilot.doctor', arguments: [] });
+    await showMarkdown(documents, 'holepilot-doctor.md', renderDoctorMarkdown(result, serverCommand));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`holepilot: doctor failed: ${errorText(error)}`);
+  }
 }

@@ -58,12 +58,22 @@ export class InlineChat implements vscode.Disposable {
   private readonly proposals = new ProposalDocuments();
   private readonly registration: vscode.Disposable;
 
+  private readonly tabWatch: vscode.Disposable;
+
   constructor(private readonly client: () => LanguageClient | undefined) {
     this.registration = vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, this.proposals);
+    // Closing the diff without choosing rejects the proposal.
+    this.tabWatch = vscode.window.tabGroups.onDidChangeTabs((event) => {
+      const pending = this.pending;
+      if (pending && event.closed.some((tab) => isProposalTab(tab, pending.proposal))) {
+        void this.clear();
+      }
+    });
   }
 
   dispose(): void {
     this.registration.dispose();
+    this.tabWatch.dispose();
   }
 
   async run(): Promise<void> {
@@ -191,14 +201,14 @@ export class InlineChat implements vscode.Disposable {
     }
     const tabs = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
-      .filter(
-        (tab) =>
-          tab.input instanceof vscode.TabInputTextDiff &&
-          tab.input.modified.toString() === pending.proposal.toString(),
-      );
+      .filter((tab) => isProposalTab(tab, pending.proposal));
     await vscode.window.tabGroups.close(tabs);
     this.proposals.delete(pending.proposal);
   }
+}
+
+function isProposalTab(tab: vscode.Tab, proposal: vscode.Uri): boolean {
+  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.toString();
 }
 
 function proposalSummary(result: InlineChatResult, others: string[]): string {
