@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from completion import editing
 from completion.backends import make_backend, resolve_auto
 from completion.backends.base import Backend
-from completion.check import check_text, splice
+from completion.check import check_text
 from completion.errors import BackendError, HolepilotError
 from completion.history import EditHistory
 from completion.model import (
@@ -179,7 +179,7 @@ class Engine:
         start, end = len(hole.prefix), len(text) - len(hole.suffix)
         region = Hole(hole.path, text, start, end)
         diagnose = self._diagnoser(hole.path)
-        before = await diagnose(splice(text, start, end, ""))
+        before = await diagnose(text)  # the buffer as the user has it: placeholders are valid code
         timings = {"context_ms": report.elapsed_ms}
         statics = static_candidates(hole)
         if backend == "static":
