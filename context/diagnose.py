@@ -73,7 +73,8 @@ class ClassFacts:
     self_stores: dict[str, int] = field(default_factory=dict)
     annotated: set[str] = field(default_factory=set)
     duplicated: set[str] = field(default_factory=set)  # defined more than once
-    dynamic: bool = False  # __getattr__, an unknown class decorator
+    dynamic: bool = False  # __getattr__, __getattribute__, setattr with computed names
+    decorated: bool = False  # an unknown class decorator: it may rewrite __init__ (not the attributes)
     metaclass: str | None = None
     dataclass_fields: list[tuple[str, bool]] | None = None  # (name, has default) when a plain @dataclass
 
@@ -230,7 +231,7 @@ class _Walker:
         facts = ClassFacts(node.name)
         self.facts.classes[node.lineno - 1] = facts
         decorators = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-        facts.dynamic = any(d not in SAFE_CLASS_DECORATORS for d in decorators)
+        facts.decorated = any(d not in SAFE_CLASS_DECORATORS for d in decorators)
         metaclass = next((k.value for k in node.keywords if k.arg == "metaclass"), None)
         facts.metaclass = ast.unparse(metaclass) if metaclass is not None else None
         facts.dataclass_fields = _dataclass_fields(node) if decorators and all(
@@ -873,6 +874,23 @@ class Checker:
         return out
 
     def missing_attribute(self, base: Inferred, attr: str) -> str | None:
+        message = self._missing_attribute(base, attr)
+        if message is not None and attr.startswith("_") and self._from_stub(base):
+            return None  # stubs leave private names out
+        return message
+
+    def _from_stub(self, base: Inferred) -> bool:
+        if base.symbol is not None:
+            return base.symbol.path.endswith(".pyi")
+        for member in union_members(base.type) if base.type is not None else ():
+            symbol = self.class_of(member)
+            mro = self.mro(symbol) if symbol is not None else None
+            if mro is not None and any(o.path.endswith(".pyi") and o.module is not self.builtins
+                                       for o, _ in mro):
+                return True
+        return False
+
+    def _missing_attribute(self, base: Inferred, attr: str) -> str | None:
         symbol = base.symbol
         if symbol is not None:
             if symbol.kind == "module":
@@ -911,13 +929,18 @@ class Checker:
         mro = self.mro(symbol)
         members = self.instance_members(symbol)
         kind = symbol.cls.kind if symbol.cls is not None else ""
-        if mro is None or members is None or kind in ("enum", "namedtuple", "typeddict", "model"):
-            return None
-        if any(facts.metaclass is not None for _, facts in mro):
+        if mro is None or members is None or kind in ("typeddict", "model"):
             return None
         type_symbol = self.builtin("type")
-        type_members = self.instance_members(type_symbol) if type_symbol is not None else None
-        if type_members is None or attr in members or attr in type_members:
+        metaclass_members = self.instance_members(type_symbol) if type_symbol is not None else None
+        for owner, facts in mro:
+            if metaclass_members is None:
+                return None
+            if facts.metaclass is not None:
+                metaclass = self.resolve_class(facts.metaclass, owner.module)
+                extra = self.instance_members(metaclass) if metaclass is not None else None
+                metaclass_members = metaclass_members | extra if extra is not None else None
+        if metaclass_members is None or attr in members or attr in metaclass_members:
             return None
         return f"class '{symbol.name}' has no attribute '{attr}'{_did_you_mean(attr, members)}"
 
@@ -954,7 +977,7 @@ class Checker:
     def constructor(self, symbol: Symbol) -> tuple[tuple[Param, ...], ModuleSummary] | None:
         """The parameters calling the class takes, when nothing can change them."""
         mro = self.mro(symbol)
-        if mro is None or not self.plain_class(symbol) or self.dynamic(mro):
+        if mro is None or not self.plain_class(symbol) or self.dynamic(mro) or any(f.decorated for _, f in mro):
             return None
         for owner, facts in mro:
             cls = owner.cls
@@ -1087,7 +1110,7 @@ class Checker:
                 symbol = self.class_of(member)
                 mro = self.mro(symbol) if symbol is not None else None
                 if symbol is None or mro is None or symbol.path.endswith(".pyi") \
-                        or any(f.metaclass is not None for _, f in mro) or self.dynamic(mro) \
+                        or any(f.metaclass is not None or f.decorated for _, f in mro) or self.dynamic(mro) \
                         or (symbol.cls is not None and symbol.cls.kind != "class" and symbol.cls.kind != "dataclass"):
                     return None
             out.append(member)
