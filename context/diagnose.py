@@ -30,7 +30,7 @@ from context.model import Problem
 from context.parsing import error_nodes, tolerant_ast, ts_parse
 from context.positions import code_point_column
 from context.resolve import Resolver, Symbol
-from context.summary import ModuleSummary, Param, summarize_module
+from context.summary import ClassSummary, ModuleSummary, Param, summarize_module
 from context.types import TypeExpr, display, make_union, parse_type, union_members
 from context.workspace import Workspace, read_source
 
@@ -55,6 +55,7 @@ SCALARS = frozenset({"int", "float", "complex", "str", "bytes", "bool", "None", 
 PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, "float": {"complex"},
               "bytearray": {"bytes"}}
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
+INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes"})  # write __init__
 OPAQUE_TYPES = frozenset({"Any", "object", "super", "type", "Self", "NoReturn", "Never"})  # no members to check
 MAX_SYNTAX_PROBLEMS = 5
 MAX_TYPE_TEXT = 60
@@ -977,28 +978,48 @@ class Checker:
     def constructor(self, symbol: Symbol) -> tuple[tuple[Param, ...], ModuleSummary] | None:
         """The parameters calling the class takes, when nothing can change them."""
         mro = self.mro(symbol)
-        if mro is None or not self.plain_class(symbol) or self.dynamic(mro) or any(f.decorated for _, f in mro):
+        if mro is None or not self.plain_class(symbol) or self.dynamic(mro):
             return None
-        for owner, facts in mro:
+        for index, (owner, facts) in enumerate(mro):
             cls = owner.cls
             assert cls is not None
             if owner.module is self.builtins and cls.name == "object":
                 return (), owner.module
-            if "__new__" in facts.members:
+            if "__new__" in facts.members or cls.kind in ("typeddict", "model", "enum", "protocol") \
+                    or (facts.decorated and (INIT_MAKERS & {_short(d) for d in cls.decorators}
+                                             or "__init__" not in facts.members)):
                 return None
             if "__init__" in facts.members:
-                init = cls.method("__init__")
-                method = Symbol("function", "__init__", owner.module, function=init, owner=cls)
-                if init is None or not self.plain_function(method):
-                    return None
-                return init.call_params(bound=True), owner.module
-            if cls.kind in ("typeddict", "model", "enum", "protocol"):
-                return None
+                return self._init_params(owner, cls)
             if cls.kind in ("dataclass", "namedtuple"):
                 return self._field_params(mro)
-            if len([b for b in cls.bases if parse_type(b) and _short(b) not in ("Generic", "Protocol")]) > 1:
-                return None  # multiple inheritance above: the order of the MRO is for a real checker
+            if len([b for b in cls.bases if _short(b) not in ("Generic", "Protocol")]) > 1:
+                return self._unordered_init(mro[index + 1 :])
         return None
+
+    def _init_params(self, owner: Symbol, cls: ClassSummary) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        init = cls.method("__init__")
+        method = Symbol("function", "__init__", owner.module, function=init, owner=cls)
+        if init is None or not self.plain_function(method):
+            return None
+        return init.call_params(bound=True), owner.module
+
+    def _unordered_init(self, rest: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        """Above multiple inheritance the order is C3's; it does not matter when at most one base
+        class defines ``__init__`` (and none does anything else to construction)."""
+        found: list[tuple[Symbol, ClassSummary]] = []
+        for owner, facts in rest:
+            cls = owner.cls
+            assert cls is not None
+            if owner.module is self.builtins and cls.name == "object":
+                continue
+            if "__new__" in facts.members or facts.decorated or cls.kind != "class":
+                return None
+            if "__init__" in facts.members:
+                found.append((owner, cls))
+        if not found:
+            return (), rest[-1][0].module
+        return self._init_params(*found[0]) if len(found) == 1 else None
 
     def _field_params(self, mro: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
         fields: dict[str, bool] = {}
