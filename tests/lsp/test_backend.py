@@ -142,7 +142,7 @@ async def test_indexing_reports_work_done_progress(start_session, tmp_path):
         )
 
     await wait_until(session, "$/progress", ended)
-    (token, reports), = session.client.progress_reports.items()
+    ((_token, reports),) = session.client.progress_reports.items()
     assert isinstance(reports[0], types.WorkDoneProgressBegin)
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
     percentages = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport)]
