@@ -200,10 +200,11 @@ def names_the_problem(kind: str, token: str, message: str, source: str) -> bool:
     lowered = message.lower()
     if kind in ("attribute", "name", "wrong_keyword"):
         return f"'{token}'" in message or f'"{token}"' in message
-    if kind == "extra_argument":
-        return "positional" in lowered or "expected 0" in lowered or "too many" in lowered
+    if kind == "extra_argument":  # an extra positional argument may also land on a keyword's parameter
+        return "positional" in lowered or "too many" in lowered or "multiple values" in lowered \
+            or "already assigned" in lowered
     if kind == "missing_argument":
-        return "missing" in lowered
+        return "missing" in lowered or "more positional" in lowered
     if kind == "bracket":
         return source == "syntax" or (source == "pyright" and ("closed" in lowered or "expected" in lowered
                                                                 or "unexpected" in lowered))

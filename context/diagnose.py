@@ -55,6 +55,9 @@ SCALARS = frozenset({"int", "float", "complex", "str", "bytes", "bool", "None", 
 PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, "float": {"complex"},
               "bytearray": {"bytes"}}
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
+DUCK_TYPED_MODULES = frozenset({"typing", "typing_extensions", "collections.abc", "_typeshed", "types", "abc"})
+TYPING_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
+                  "Text": "str"}
 INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes"})  # write __init__
 OPAQUE_TYPES = frozenset({"Any", "object", "super", "type", "Self", "NoReturn", "Never"})  # no members to check
 MAX_SYNTAX_PROBLEMS = 5
@@ -477,7 +480,8 @@ def _short(base: str) -> str:
 
 
 def _norm(name: str) -> str:
-    return name.removeprefix("builtins.")
+    name = name.removeprefix("builtins.")
+    return TYPING_ALIASES.get(name.removeprefix("typing."), name)
 
 
 Mro = list[tuple[Symbol, ClassFacts]]
@@ -1130,10 +1134,10 @@ class Checker:
             if name not in SCALARS:
                 symbol = self.class_of(member)
                 mro = self.mro(symbol) if symbol is not None else None
-                if symbol is None or mro is None or symbol.path.endswith(".pyi") \
-                        or any(f.metaclass is not None or f.decorated for _, f in mro) or self.dynamic(mro) \
-                        or (symbol.cls is not None and symbol.cls.kind != "class" and symbol.cls.kind != "dataclass"):
-                    return None
+                if symbol is None or mro is None or self.dynamic(mro) or symbol.module.module in DUCK_TYPED_MODULES \
+                        or any(f.metaclass is not None for _, f in mro) \
+                        or (symbol.cls is not None and symbol.cls.kind not in ("class", "dataclass", "namedtuple")):
+                    return None  # virtual subclasses (ABCMeta.register), protocols, computed classes
             out.append(member)
         return out
 
