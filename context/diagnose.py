@@ -463,6 +463,7 @@ def facts_of_file(path: str, module: str) -> ModuleFacts | None:
     except SourceError:
         return None
     facts = module_facts(tolerant_ast(text).tree, module, file.name.startswith("__init__."))
+    facts.scope.node = ast.Module(body=[], type_ignores=[])  # keep the facts, not the syntax tree
     if len(_FACTS_CACHE) >= MAX_CACHED_FACTS:
         _FACTS_CACHE.clear()
     _FACTS_CACHE[path] = (stamp, facts)
