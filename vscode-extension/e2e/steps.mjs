@@ -8,6 +8,7 @@ import {
   FILLING,
   INSTRUCTION,
   MAIN_PY,
+  CHANGED_MODEL,
   MISSING_PYTHON,
   writeWorkspaceSettings,
   REPORT_EDITED_PY,
@@ -175,6 +176,34 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       log(`${withKey.length} of ${posts.length} model requests carried the API key`);
       if (withKey.length === 0) {
         throw new Error('no model request carried the API key set through "holepilot: Set API key"');
+      }
+    });
+  });
+
+  await group('settings change', async () => {
+    await step('settings-change', async () => {
+      // A changed setting reaches the running server (didChangeConfiguration); the next model
+      // request uses it and the status bar shows it. The server applies it asynchronously, so
+      // the hole is filled again until a request carries the new model (a bounded number of tries).
+      writeWorkspaceSettings(workspace, { 'holepilot.model': CHANGED_MODEL });
+      const changed = page.locator('.statusbar-item', { hasText: `holepilot: openai · ${CHANGED_MODEL}` });
+      await openFile(page, 'area.py');
+      for (let attempt = 1; ; attempt++) {
+        await gotoLine(page, 6, 12);
+        await page.keyboard.press('Shift+End');
+        await page.keyboard.type('...');
+        await runCommand(page, 'holepilot: Fill hole');
+        try {
+          await changed.waitFor({ timeout: 3000 });
+          log(`the new model was used after ${attempt} fill(s)`);
+          break;
+        } catch (error) {
+          if (attempt === 10) throw error;
+        }
+      }
+      const requests = await (await fetch(`${llmUrl}/__requests`)).json();
+      if (!requests.some((request) => request.body?.model === CHANGED_MODEL)) {
+        throw new Error(`no model request named ${CHANGED_MODEL}`);
       }
     });
   });

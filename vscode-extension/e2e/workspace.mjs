@@ -63,6 +63,8 @@ export const FILL_MARK = 'a square of side one';
 export const FILLING = 'Square(side=1.0)';
 export const AREA_FILLED_PY = AREA_PY.replace('return ...', `return ${FILLING}`);
 
+export const CHANGED_MODEL = 'scripted-model-2';
+
 // The server setting that breaks the start: a program that is on no PATH.
 export const MISSING_PYTHON = 'holepilot-missing-python';
 

@@ -144,6 +144,7 @@ export class HoleClient implements vscode.Disposable {
   async sendConfiguration(): Promise<void> {
     const client = this.running;
     if (client) {
+      this.log.info('Settings changed; sending them to the server.');
       await client.sendNotification(DidChangeConfigurationNotification.type, {
         settings: { [SECTION]: this.serverSettings() },
       });
