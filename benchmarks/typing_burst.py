@@ -62,16 +62,17 @@ def resident_mb(pid: int) -> float:
 def make_client(burst: Burst) -> LanguageClient:
     client = LanguageClient("typing-burst", "1")
 
-    @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
     def create_progress(params: types.WorkDoneProgressCreateParams) -> None:
         return None
 
-    @client.feature(types.PROGRESS)
     def progress(params: types.ProgressParams) -> None:
         value = params.value
         kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
         if kind == "end":
             burst.index_done.set()
+
+    client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(create_progress)
+    client.feature(types.PROGRESS)(progress)
 
     for quiet in ("holepilot/status", types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
         client.feature(quiet)(lambda params: None)

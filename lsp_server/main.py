@@ -82,8 +82,10 @@ def configure_logging(server: HolepilotServer, level_name: str, log_file: str | 
     root.setLevel(level)
     for handler in handlers:
         root.addHandler(handler)
-    # pygls logs every message body at INFO: keep that for DEBUG sessions only
+    # pygls logs every message body at INFO: keep that for DEBUG sessions only; its server
+    # module says when it listens, which TCP clients wait for
     logging.getLogger("pygls").setLevel(level if level <= logging.DEBUG else logging.WARNING)
+    logging.getLogger("pygls.server").setLevel(level)
     client_handler = ClientLogHandler(server, max(level, logging.INFO))
     client_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     for name in OWN_LOGGERS:

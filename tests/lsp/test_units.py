@@ -1,0 +1,127 @@
+"""Unit tests of the server's pure pieces: caches, ranking, converters, hole finding, status."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from completion.model import BackendStatus, TextRange
+from context.model import Binding, Definition, HoleContext
+from lsp_server.caches import LruCache, TypeAheadCache, hole_key
+from lsp_server.convert import apply_span, internal_position, lsp_range, plain
+from lsp_server.features.commands import hole_positions
+from lsp_server.ranking import fit_tier, ranked_items, union_members
+from lsp_server.status import StatusReporter
+
+
+def test_lru_cache_evicts_the_oldest_and_counts_hits():
+    cache: LruCache[str, int] = LruCache("t", capacity=2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1
+    cache.put("c", 3)  # evicts b, the least recently used
+    assert cache.get("b") is None and cache.get("c") == 3
+    assert cache.hits == 2 and cache.misses == 1
+    cache.drop_where(lambda key: key == "a")
+    assert cache.get("a") is None
+
+
+def test_type_ahead_serves_the_rest_only_while_the_typing_matches():
+    cache = TypeAheadCache()
+    cache.remember("u", "x = ", "\n", ("shapes[0]", "shape"))
+    assert cache.rest("u", "x = sh", "\n") == ("apes[0]", "ape")
+    assert cache.rest("u", "x = shapes[", "\n") == ("0]",)
+    assert cache.rest("u", "x = q", "\n") is None  # diverged
+    assert cache.rest("u", "x = sh", "\nmore") is None  # the text after the cursor changed
+    assert cache.rest("u", "x = ", "\n") is None  # nothing typed yet
+    assert cache.rest("u", "x = shapes[0]", "\n") is None  # all typed
+    assert cache.hits == 2
+
+
+def test_hole_key_keeps_only_the_text_near_the_hole():
+    far = "a" * 10_000
+    assert hole_key("p", far + "x = ", "\n") == hole_key("p", "b" * 10_000 + far + "x = ", "\n")
+    assert hole_key("p", "x = ", "\n") != hole_key("p", "y = ", "\n")
+
+
+def test_union_members_and_fit_tiers():
+    assert union_members("Optional[Shape]") == {"Shape", "None"}
+    assert union_members("Shape | None") == {"Shape", "None"}
+    assert union_members("Union[int, dict[str, int]]") == {"int", "dict[str,int]"}
+    assert fit_tier("Shape", "Shape | None") == 0
+    assert fit_tier("list[int]", "list[str]") == 1
+    assert fit_tier("str", "Shape") == 2
+    assert fit_tier(None, "Shape") == 2
+
+
+def test_ranked_items_put_fitting_bindings_and_headers_first():
+    hole = HoleContext(
+        path="/w/a.py", line=0, column=0, hole_kind="expression", prefix="", suffix="",
+        expected_type="Shape",
+        typing_context=(
+            Binding("label", "str", "parameter"),
+            Binding("shapes", "list[Shape]", "parameter"),
+            Binding("first", "Shape", "local"),
+        ),
+        relevant_headers=(Definition("make_shape", "function", "def make_shape() -> Shape", type="Shape"),),
+    )
+    labels = [item.label for item in ranked_items(hole)]
+    assert labels == ["first", "make_shape", "label", "shapes"]  # then by name
+
+
+def test_ranked_items_after_a_dot_are_the_receiver_members():
+    hole = HoleContext(
+        path="/w/a.py", line=0, column=0, hole_kind="attribute", prefix="", suffix="",
+        expected_type="float", typing_context=(Binding("origin", "Point", "parameter"),),
+        receiver="origin", receiver_type="Point",
+        receiver_members=(
+            Definition("name", "attribute", "name: str", type="str"),
+            Definition("x", "attribute", "x: float", type="float"),
+        ),
+    )
+    assert [item.label for item in ranked_items(hole)] == ["x", "name"]
+
+
+def test_positions_convert_utf16_at_the_edge():
+    text = 'a = "😀"; b = 1\n'
+    line, column = internal_position(text, types.Position(line=0, character=8))
+    assert (line, column) == (0, 7)  # the emoji counts 2 UTF-16 units, 1 code point
+    span = lsp_range(text, TextRange(0, 7, 0, 8))
+    assert (span.start.character, span.end.character) == (8, 9)
+
+
+def test_apply_span_replaces_across_lines():
+    text = "ab\ncd\nef"
+    assert apply_span(text, TextRange(0, 1, 2, 1), "X") == "aXf"
+    assert apply_span(text, TextRange(1, 2, 1, 2), "!") == "ab\ncd!\nef"
+
+
+def test_hole_positions_find_placeholders_and_incomplete_lines():
+    text = "x = ...\ny = 1\nz = foo(\nw = __hole__\n# note: a, \n"
+    everything = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=5, character=0))
+    found = [(p.line, p.character) for p in hole_positions(text, everything)]
+    assert found == [(0, 4), (2, 8), (3, 4)]
+
+
+def test_plain_turns_namedtuples_into_dicts():
+    from collections import namedtuple
+
+    Obj = namedtuple("Obj", ["uri", "position"])
+    Pos = namedtuple("Pos", ["line"])
+    assert plain(Obj("u", Pos(3))) == {"uri": "u", "position": {"line": 3}}
+    assert plain([Pos(1)]) == [{"line": 1}]
+
+
+def test_status_reporter_shows_each_distinct_error_once():
+    sent: list[tuple[str, dict]] = []
+    shown: list[types.ShowMessageParams] = []
+    reporter = StatusReporter(lambda method, payload: sent.append((method, payload)), shown.append)
+    status = BackendStatus("openai", "m", "http://127.0.0.1:1")
+    for _ in range(3):
+        reporter.error(status, "openai backend at x: unreachable")
+    assert len(shown) == 1 and len(sent) == 1
+    reporter.error(status, "openai backend at x: timed out")
+    assert len(shown) == 2
+    reporter.ok(status)
+    assert sent[-1][1]["state"] == "ok" and sent[-1][1]["lastError"] is None
+    reporter.error(status, "openai backend at x: timed out")  # after recovery: shown again
+    assert len(shown) == 3
