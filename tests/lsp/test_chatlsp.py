@@ -64,3 +64,12 @@ async def test_holepilot_context_is_the_cli_json(start_session):
     names = {item["name"] for item in result["typing_context"]}
     assert {"shapes", "origin", "label"} <= names
     assert all(item["line"] >= 1 for item in result["typing_context"] if item.get("line"))
+
+
+async def test_document_changes_reach_the_edit_history_in_prompts(start_session):
+    session = await start_session()
+    other = session.open("helpers.py", "def existing() -> int:\n    return 1\n")
+    session.change(other, 2, (2, 0), (2, 0), "\ndef freshly_typed_helper() -> str:\n    return 'x'\n")
+    uri = session.open("shapes.py", SHAPES)
+    result = await ask(session, "holepilot/context", at_hole(uri))
+    assert "+def freshly_typed_helper() -> str:" in result["prompt"]
