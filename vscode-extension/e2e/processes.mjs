@@ -1,7 +1,7 @@
 // Child processes of the end-to-end run: each in its own process group, logged to a file,
 // awaited on an output line (never a sleep), and stopped as a group.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -102,4 +102,23 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Pids of the processes of group `pgid` whose command line matches `pattern` (Linux /proc). */
+export function processesInGroup(pgid, pattern) {
+  const found = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ');
+      if (Number(fields[2]) === pgid && pattern.test(cmdline)) {
+        found.push(Number(name));
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, startProcess, stopAll, waitForLine } from './processes.mjs';
+import { processesInGroup, run, startProcess, stopAll, waitForLine } from './processes.mjs';
 import { steps } from './steps.mjs';
 import { editAnswer, llmScript, writeUserSettings, writeWorkspace } from './workspace.mjs';
 
@@ -154,7 +154,10 @@ async function main() {
     const cs = await startCodeServer(dirs, workspace);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey, cacheDir: join(dirs.home, '.cache') });
+    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey,
+      cacheDir: join(dirs.home, '.cache'),
+      serverPids: () => processesInGroup(cs.proc.child.pid, /-m lsp_server/),
+    });
   } finally {
     await browser?.close().catch(() => undefined);
     await stopAll();

@@ -17,7 +17,7 @@ import {
 
 const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey, cacheDir }) {
+export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey, cacheDir, serverPids }) {
   let index = 0;
   const failures = [];
   const shot = async (name) => {
@@ -205,6 +205,37 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       if (!requests.some((request) => request.body?.model === CHANGED_MODEL)) {
         throw new Error(`no model request named ${CHANGED_MODEL}`);
       }
+    });
+  });
+
+  await group('server crash', async () => {
+    await step('server-restarts-after-crash', async () => {
+      const [pid] = serverPids();
+      if (pid === undefined) throw new Error('no running language server process found');
+      process.kill(pid, 'SIGKILL');
+      log(`killed the language server (pid ${pid})`);
+      await openFile(page, 'area.py');
+      const lines = page.locator('.editor-group-container.active .view-lines');
+      // The server comes back by itself: filling the hole works again (bounded tries).
+      for (let attempt = 1; ; attempt++) {
+        await gotoLine(page, 6, 12);
+        await page.keyboard.press('Shift+End');
+        await page.keyboard.type('...');
+        await lines.filter({ hasText: /return\s\.\.\./ }).waitFor({ timeout: 5000 });
+        await runCommand(page, 'holepilot: Fill hole');
+        try {
+          await lines.filter({ hasText: FILLING }).waitFor({ timeout: 3000 });
+          break;
+        } catch (error) {
+          if (attempt === 10) throw error;
+          await page.keyboard.press('Escape');
+        }
+      }
+      const restarted = serverPids();
+      if (restarted.length !== 1 || restarted[0] === pid) {
+        throw new Error(`expected one new server process, found ${restarted.join(', ') || 'none'}`);
+      }
+      log(`a new server (pid ${restarted[0]}) filled the hole`);
     });
   });
 
