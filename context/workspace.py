@@ -13,7 +13,7 @@ import ast
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import jedi
 
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.parsing import tolerant_ast
+from context.secrets import PrivacyFilter, privacy_filter
 from context.summary import ModuleSummary, summarize_module
 
 log = logging.getLogger(__name__)
@@ -118,8 +119,11 @@ class Workspace:
         *,
         max_files: int = 5000,
         max_file_bytes: int = 4_000_000,
+        private_globs: Sequence[str] = (),
     ) -> None:
         self.root = root.resolve()
+        # gitignored files, env files, keys and files holding credentials never reach a prompt
+        self.privacy: PrivacyFilter = privacy_filter(self.root, private_globs)
         self.python = python
         self.max_files = max_files
         self.max_file_bytes = max_file_bytes
@@ -172,11 +176,13 @@ class Workspace:
                         self.max_files,
                     )
                     break
-            self._files = found[: self.max_files]
+            private = self.privacy.private_among(found)
+            self._files = [p for p in found if p not in private][: self.max_files]
         return self._files
 
     def invalidate(self, path: Path) -> None:
         self._by_path.pop(path.resolve(), None)
+        self.privacy.forget(path.resolve())
         self._files = None
 
     def summary_for_text(self, path: Path, text: str, tree: ast.Module | None = None) -> ModuleSummary:
@@ -194,12 +200,19 @@ class Workspace:
         cached = self._by_path.get(path)
         if cached is not None and cached.stamp == stamp:
             return cached.summary
+        inside = self._inside(path)
+        if inside and self.privacy.is_private(path, read_content=False):
+            log.info("not indexed: %s is private (ignored, a key or an env file)", path)
+            return None
         try:
             text = read_source(path, self.max_file_bytes)
         except SourceError as error:
             log.info("not indexed: %s", error)
             return None
-        module = self.module_name(path) if self._inside(path) else self._module_from_env(path)
+        if inside and self.privacy.content_is_secret(path, text):
+            log.info("not indexed: %s looks like it holds a credential", path)
+            return None
+        module = self.module_name(path) if inside else self._module_from_env(path)
         summary = summarize_module(
             tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi")
         )

@@ -1,0 +1,353 @@
+"""Files and strings that must never reach a prompt.
+
+    is_private_file(path, root, extra_globs=())   # gitignored, .env*, keys, credentials inside
+    mask_secrets(text)                            # credential-like literals become "***"
+
+A :class:`PrivacyFilter` answers for one workspace and caches its decisions: ``git
+check-ignore`` is asked once for a whole batch of paths (when git and a repository exist),
+else the ``.gitignore`` files are read with fnmatch semantics.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import math
+import re
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PRIVATE_NAME_GLOBS = (
+    ".env",
+    ".env.*",
+    ".envrc",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.crt",
+    "*.cer",
+    "*.der",
+    "*.kdbx",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    ".pgpass",
+    ".pypirc",
+    ".npmrc",
+    "credentials",
+    "credentials.json",
+)
+CREDENTIAL_PATTERNS = (
+    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
+    re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
+    re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}"),
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
+    re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+)
+SECRET_NAME = r"[A-Za-z0-9_.-]*(?:passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_.-]*"
+ASSIGNED_SECRET = re.compile(
+    rf"(?i)(?P<name>{SECRET_NAME})[\"']?\s*(?::|=|:=)\s*(?P<q>[\"']?)(?P<value>[^\s\"'#,;)]{{6,}})(?P=q)"
+)
+ASSIGNED_BEFORE_LITERAL = re.compile(
+    rf"(?i)(?:{SECRET_NAME})[\"']?(?:\s*:\s*[\w\[\]., |]+?)?\s*(?:=|:|:=)\s*[rbuRBU]{{0,2}}$"
+)
+TRIPLE_QUOTED = r"(?P<tq>\"\"\"|''')(?P<tbody>[\s\S]*?)(?P=tq)"
+SINGLE_QUOTED = r"(?P<sq>[\"'])(?P<sbody>(?:\\.|(?!(?P=sq))[^\\\n])*)(?P=sq)"
+STRING_LITERAL = re.compile(f"{TRIPLE_QUOTED}|{SINGLE_QUOTED}")
+AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
+HIGH_ENTROPY_CANDIDATE = re.compile(r"^(?:[A-Za-z0-9+/]{20,}={0,2}|[A-Za-z0-9_-]{20,})$")
+HEX_STRING = re.compile(r"^[0-9a-fA-F]+$")
+MASK = "***"
+HEAD_BYTES = 65536
+GIT_TIMEOUT_S = 10.0
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    """A token of at least 20 base64/hex characters, mixing letters and digits, high entropy."""
+    if not HIGH_ENTROPY_CANDIDATE.match(value):
+        return False
+    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+        return False
+    threshold = 3.0 if HEX_STRING.match(value) else 3.5
+    return entropy(value) >= threshold
+
+
+def has_credential(text: str) -> bool:
+    """True when ``text`` holds a known credential shape or a random value under a secret name."""
+    if any(p.search(text) for p in CREDENTIAL_PATTERNS):
+        return True
+    return any(_secret_value(m.group("value")) for m in ASSIGNED_SECRET.finditer(text))
+
+
+def _secret_value(value: str) -> bool:
+    """A value assigned to a secret-sounding name that is not plainly code or a placeholder."""
+    if value.startswith(("os.", "getenv", "environ", "self.", "None", "settings.", "config.")):
+        return False
+    if "(" in value or "[" in value:
+        return False
+    if value.replace(".", "_").isidentifier():
+        return looks_random(value)
+    return looks_random(value) or (len(value) >= 8 and entropy(value) >= 2.5)
+
+
+def literal_is_secret(body: str, before: str) -> bool:
+    """Whether a string literal's ``body`` (``before`` is the text ahead of it) is a credential."""
+    body = AUTH_SCHEME.sub("", body, count=1)
+    if any(p.search(body) for p in CREDENTIAL_PATTERNS) or looks_random(body):
+        return True
+    line_head = before.rsplit("\n", 1)[-1]
+    assigned = ASSIGNED_BEFORE_LITERAL.search(line_head) is not None
+    return assigned and len(body) >= 6 and " " not in body and entropy(body) >= 2.5
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with credential-like string literals replaced by ``"***"`` (quotes kept), and
+    credential shapes outside literals (comments, diffs, env files) replaced by ``***``."""
+    if not text:
+        return text
+    parts: list[str] = []
+    last = 0
+    for match in STRING_LITERAL.finditer(text):
+        body = match.group("tbody") if match.group("tq") else match.group("sbody")
+        parts.append(_mask_tokens(text[last : match.start()]))
+        if literal_is_secret(body, text[: match.start()]):
+            quote = match.group("tq") or match.group("sq")
+            parts.append(f"{quote}{MASK}{quote}")
+        else:
+            parts.append(_mask_tokens(match.group(0)))
+        last = match.end()
+    parts.append(_mask_tokens(text[last:]))
+    return "".join(parts)
+
+
+def _mask_tokens(text: str) -> str:
+    for pattern in CREDENTIAL_PATTERNS:
+        text = pattern.sub(MASK, text)
+    return ASSIGNED_SECRET.sub(_mask_assignment, text)
+
+
+def _mask_assignment(match: re.Match[str]) -> str:
+    if not _secret_value(match.group("value")):
+        return match.group(0)
+    start, end = match.span("value")
+    whole = match.group(0)
+    return whole[: start - match.start()] + MASK + whole[end - match.start() :]
+
+
+# -- files -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IgnoreRule:
+    """One ``.gitignore`` line, relative to the directory ``base`` (posix, "" for the root)."""
+
+    base: str
+    pattern: str
+    negate: bool
+    dir_only: bool
+    anchored: bool
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        if self.dir_only and not is_dir:
+            return False
+        if self.base:
+            if not rel.startswith(self.base + "/"):
+                return False
+            rel = rel[len(self.base) + 1 :]
+        if self.anchored:
+            return fnmatch.fnmatchcase(rel, self.pattern) or _double_star(rel, self.pattern)
+        return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], self.pattern)
+
+
+def _double_star(rel: str, pattern: str) -> bool:
+    if pattern.startswith("**/"):
+        return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern[3:]) or fnmatch.fnmatchcase(
+            rel, pattern[3:]
+        )
+    return False
+
+
+def parse_gitignore(text: str, base: str = "") -> list[IgnoreRule]:
+    rules: list[IgnoreRule] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        line = line[1:] if negate else line
+        line = line[1:] if line.startswith("\\") else line
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        anchored = "/" in line
+        line = line.lstrip("/")
+        if line:
+            rules.append(IgnoreRule(base, line, negate, dir_only, anchored))
+    return rules
+
+
+class PrivacyFilter:
+    """Decides which files of one workspace are private; decisions are cached per path."""
+
+    def __init__(self, root: Path, extra_globs: Sequence[str] = ()) -> None:
+        self.root = root.resolve()
+        self.extra_globs = tuple(extra_globs)
+        self._ignored: dict[Path, bool] = {}
+        self._content: dict[Path, tuple[tuple[int, int], bool]] = {}
+        self._rules: dict[str, list[IgnoreRule]] = {}
+        self._git: bool | None = None
+
+    def is_private(self, path: Path, *, read_content: bool = True) -> bool:
+        path = path.resolve() if not path.is_absolute() else path
+        if self.by_name(path) or self.ignored_among([path]):
+            return True
+        return read_content and self.content_is_secret(path)
+
+    def private_among(self, paths: Iterable[Path]) -> set[Path]:
+        """The private ones among ``paths`` by name or ignore rules (one git call for all)."""
+        paths = list(paths)
+        named = {p for p in paths if self.by_name(p)}
+        return named | self.ignored_among([p for p in paths if p not in named])
+
+    def by_name(self, path: Path) -> bool:
+        rel = self._rel(path)
+        candidates = (path.name, rel) if rel is not None else (path.name, path.as_posix())
+        globs = PRIVATE_NAME_GLOBS + self.extra_globs
+        return any(fnmatch.fnmatch(c, g) for c in candidates for g in globs)
+
+    def content_is_secret(self, path: Path, text: str | None = None) -> bool:
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = self._content.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if text is None:
+            try:
+                with path.open("rb") as handle:
+                    text = handle.read(HEAD_BYTES).decode("utf-8", "replace")
+            except OSError:
+                return False
+        found = has_credential(text)
+        self._content[path] = (stamp, found)
+        return found
+
+    def ignored_among(self, paths: Sequence[Path]) -> set[Path]:
+        inside = [p for p in paths if self._rel(p) is not None]
+        unknown = [p for p in inside if p not in self._ignored]
+        if unknown:
+            decided = self._git_ignored(unknown)
+            if decided is None:
+                decided = {p for p in unknown if self._rules_ignore(p)}
+            for p in unknown:
+                self._ignored[p] = p in decided
+        return {p for p in inside if self._ignored[p]}
+
+    def forget(self, path: Path | None = None) -> None:
+        """Drop cached decisions (all of them when ``path`` is None or a .gitignore)."""
+        if path is None or path.name == ".gitignore":
+            self._ignored.clear()
+            self._rules.clear()
+        else:
+            self._ignored.pop(path, None)
+            self._content.pop(path, None)
+
+    def _rel(self, path: Path) -> str | None:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def _git_ignored(self, paths: Sequence[Path]) -> set[Path] | None:
+        """Paths git ignores, or None when git or a repository is missing."""
+        if self._git is False or shutil.which("git") is None:
+            return None
+        data = "\0".join(str(p) for p in paths) + "\0"
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.root), "check-ignore", "--stdin", "-z"],
+                input=data.encode(),
+                capture_output=True,
+                timeout=GIT_TIMEOUT_S,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            log.info("git check-ignore unavailable (%s); reading .gitignore files", error)
+            self._git = False
+            return None
+        if done.returncode not in (0, 1):
+            self._git = False
+            return None
+        self._git = True
+        ignored = {Path(p).resolve() for p in done.stdout.decode().split("\0") if p}
+        return {p for p in paths if p in ignored or p.resolve() in ignored}
+
+    def _rules_ignore(self, path: Path) -> bool:
+        rel = self._rel(path)
+        if rel is None:
+            return False
+        parts = rel.split("/")
+        for depth in range(1, len(parts) + 1):
+            if self._decide("/".join(parts[:depth]), depth < len(parts) or path.is_dir()):
+                return True
+        return False
+
+    def _decide(self, rel: str, is_dir: bool) -> bool:
+        ignored = False
+        parent_parts = rel.split("/")[:-1]
+        for depth in range(len(parent_parts) + 1):
+            base = "/".join(parent_parts[:depth])
+            for rule in self._rules_of(base):
+                if rule.matches(rel, is_dir):
+                    ignored = not rule.negate
+        return ignored
+
+    def _rules_of(self, base: str) -> list[IgnoreRule]:
+        if base not in self._rules:
+            file = self.root / base / ".gitignore" if base else self.root / ".gitignore"
+            try:
+                text = file.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._rules[base] = parse_gitignore(text, base)
+        return self._rules[base]
+
+
+_FILTERS: dict[tuple[Path, tuple[str, ...]], PrivacyFilter] = {}
+
+
+def privacy_filter(root: Path, extra_globs: Sequence[str] = ()) -> PrivacyFilter:
+    """The shared filter of ``root`` (one per workspace and globs, so its caches are reused)."""
+    key = (root.resolve(), tuple(extra_globs))
+    if key not in _FILTERS:
+        _FILTERS[key] = PrivacyFilter(*key)
+    return _FILTERS[key]
+
+
+def is_private_file(path: Path, root: Path, extra_globs: Sequence[str] = ()) -> bool:
+    """True when ``path`` must not be read into a prompt: gitignored, an env file, a key or
+    certificate, matched by ``extra_globs``, or holding something that looks like a credential."""
+    return privacy_filter(root, extra_globs).is_private(Path(path).resolve())
+
+
+__all__ = ["PrivacyFilter", "has_credential", "is_private_file", "mask_secrets", "privacy_filter"]

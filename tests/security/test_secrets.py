@@ -1,0 +1,228 @@
+"""Unit tests of :mod:`context.secrets` and of the workspace skipping private files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from context.secrets import (
+    PrivacyFilter,
+    has_credential,
+    is_private_file,
+    mask_secrets,
+    parse_gitignore,
+)
+from context.workspace import Workspace
+
+AWS = "AKIA" + "IOSFODNN7EXAMPLE"
+GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+OPENAI = "sk-" + "proj-Xy7Qm2Lp9Rt4Vn8Kc3Wd"
+SLACK = "xoxb-" + "123456789012-abcdefGHIJK"
+PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----"
+RANDOM_HEX = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
+RANDOM_B64 = "q8Zr3Kx0Lw9Vt2Bn7Mj4Hg6Fd1Sa5"
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git_init(root: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=30)
+
+
+# -- mask_secrets ------------------------------------------------------------------------------
+@pytest.mark.parametrize("secret", [AWS, GITHUB, OPENAI, SLACK, RANDOM_HEX, RANDOM_B64])
+def test_credential_literals_are_masked_keeping_the_quotes(secret: str) -> None:
+    for quote in ('"', "'"):
+        text = f"API_TOKEN = {quote}{secret}{quote}\nx = 1\n"
+        assert mask_secrets(text) == f"API_TOKEN = {quote}***{quote}\nx = 1\n"
+
+
+def test_private_key_in_a_triple_quoted_string_is_masked() -> None:
+    text = f'KEY = """{PEM}"""\nprint(KEY)\n'
+    masked = mask_secrets(text)
+    assert masked == 'KEY = """***"""\nprint(KEY)\n'
+
+
+def test_secret_names_mask_short_passwords_but_not_code() -> None:
+    text = (
+        'password = "hunter2x"\n'
+        'db_token: str = "Zq81mm0p"\n'
+        'password = os.environ["PASSWORD"]\n'
+        "self.token = token\n"
+        'headers = {"Authorization": "Bearer ' + RANDOM_B64 + '"}\n'
+    )
+    masked = mask_secrets(text)
+    assert "hunter2x" not in masked and 'password = "***"' in masked
+    assert "Zq81mm0p" not in masked
+    assert 'password = os.environ["PASSWORD"]' in masked
+    assert "self.token = token" in masked
+    assert RANDOM_B64 not in masked
+
+
+def test_credentials_outside_literals_are_masked_too() -> None:
+    text = f"# the key is {OPENAI}\n+AWS_KEY={AWS}\nDB_PASSWORD=s3cr3tPassw0rd!\n"
+    masked = mask_secrets(text)
+    for secret in (OPENAI, AWS, "s3cr3tPassw0rd!"):
+        assert secret not in masked
+    assert masked.count("***") == 3
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'name = "some-long-kebab-name-here"\n',
+        'message = "hello world, this is a sentence"\n',
+        'print("don\'t", x)  # it\'s fine\n',
+        'ALPHABET = "abcdefghijklmnopqrstuvwxyz"\n',
+        'path = "src/holepilot/completion/api.py"\n',
+        'token = tokens[0]\n',
+        'def f(password: str) -> str:\n    return password\n',
+        "",
+    ],
+)
+def test_ordinary_code_is_left_alone(code: str) -> None:
+    assert mask_secrets(code) == code
+
+
+def test_has_credential_detects_each_shape() -> None:
+    for secret in (AWS, GITHUB, OPENAI, SLACK, PEM):
+        assert has_credential(f"x = 1\nvalue = {secret!r}\n")
+    assert has_credential(f"api_key = '{RANDOM_B64}'")
+    assert not has_credential("api_key = os.environ['KEY']\nx = 'hello'\n")
+
+
+# -- private files -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [".env", ".env.local", "prod.env", "server.pem", "tls.key", "id_rsa", "id_ed25519.pub",
+     "store.p12", "cert.pfx"],
+)
+def test_env_files_keys_and_certificates_are_private(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text("nothing\n")
+    assert is_private_file(tmp_path / name, tmp_path)
+
+
+def test_plain_modules_are_not_private_and_user_globs_are(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("x = 1\n")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "prod_settings.py").write_text("x = 1\n")
+    assert not is_private_file(tmp_path / "app.py", tmp_path)
+    assert not is_private_file(tmp_path / "conf" / "prod_settings.py", tmp_path)
+    assert is_private_file(tmp_path / "conf" / "prod_settings.py", tmp_path, ["conf/*"])
+    assert is_private_file(tmp_path / "conf" / "prod_settings.py", tmp_path, ["prod_*.py"])
+
+
+def test_files_holding_credentials_are_private(tmp_path: Path) -> None:
+    (tmp_path / "keys.py").write_text(f"AWS = '{AWS}'\n")
+    assert is_private_file(tmp_path / "keys.py", tmp_path)
+
+
+def test_gitignore_rules_without_git(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("# local\nlocal_*.py\n/build_cfg.py\nsecrets/\n!local_ok.py\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / ".gitignore").write_text("generated.py\n")
+    for rel in ("local_a.py", "pkg/local_b.py", "build_cfg.py", "secrets/a.py",
+                "pkg/generated.py", "local_ok.py", "pkg/build_cfg.py", "pkg/ok.py", "generated.py"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n")
+    privacy = PrivacyFilter(tmp_path)
+    privacy._git = False  # as if git were missing
+    ignored = {p.relative_to(tmp_path).as_posix() for p in privacy.ignored_among(
+        [p for p in tmp_path.rglob("*.py")])}
+    assert ignored == {"local_a.py", "pkg/local_b.py", "build_cfg.py", "secrets/a.py",
+                       "pkg/generated.py"}
+
+
+def test_parse_gitignore_reads_negation_anchors_and_directories() -> None:
+    rules = parse_gitignore("# c\n\n!keep.py\n/top.py\nlogs/\na/b.py\n", "sub")
+    assert [(r.pattern, r.negate, r.dir_only, r.anchored, r.base) for r in rules] == [
+        ("keep.py", True, False, False, "sub"),
+        ("top.py", False, False, True, "sub"),
+        ("logs", False, True, False, "sub"),
+        ("a/b.py", False, False, True, "sub"),
+    ]
+
+
+@needs_git
+def test_gitignored_files_are_private_through_git(tmp_path: Path) -> None:
+    git_init(tmp_path)
+    (tmp_path / ".gitignore").write_text("private_*.py\n")
+    (tmp_path / "private_conf.py").write_text("x = 1\n")
+    (tmp_path / "public.py").write_text("x = 1\n")
+    privacy = PrivacyFilter(tmp_path)
+    assert privacy.is_private(tmp_path / "private_conf.py")
+    assert not privacy.is_private(tmp_path / "public.py")
+    assert privacy._git is True
+
+
+# -- the workspace -----------------------------------------------------------------------------
+def make_package(root: Path, modules: int) -> None:
+    pkg = root / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    for i in range(modules):
+        (pkg / f"mod{i}.py").write_text(
+            f"class Thing{i}:\n    value: int = {i}\n\n\ndef make{i}() -> Thing{i}:\n    return Thing{i}()\n"
+        )
+
+
+@needs_git
+def test_workspace_skips_private_files_when_listing_and_summarizing(tmp_path: Path) -> None:
+    git_init(tmp_path)
+    make_package(tmp_path, 3)
+    (tmp_path / ".gitignore").write_text("pkg/local_settings.py\n")
+    (tmp_path / "pkg" / "local_settings.py").write_text("DB = 'x'\n")
+    (tmp_path / "pkg" / "keys.py").write_text(f"KEY = '{AWS}'\n")
+    (tmp_path / "pkg" / "excluded.py").write_text("Y = 2\n")
+    workspace = Workspace(tmp_path, private_globs=["*/excluded.py"])
+    names = {p.name for p in workspace.files()}
+    assert names == {"__init__.py", "mod0.py", "mod1.py", "mod2.py", "keys.py"}
+    assert workspace.summary_for_path(tmp_path / "pkg" / "local_settings.py") is None
+    assert workspace.summary_for_path(tmp_path / "pkg" / "keys.py") is None
+    assert workspace.summary_for_path(tmp_path / "pkg" / "excluded.py") is None
+    assert workspace.module("pkg.local_settings") is None
+    assert workspace.summary_for_path(tmp_path / "pkg" / "mod1.py") is not None
+    assert {s.module for s in workspace.all_summaries()} == {"pkg", "pkg.mod0", "pkg.mod1", "pkg.mod2"}
+
+
+class NoPrivacy(PrivacyFilter):
+    def private_among(self, paths: object) -> set[Path]:
+        return set()
+
+    def is_private(self, path: Path, *, read_content: bool = True) -> bool:
+        return False
+
+    def content_is_secret(self, path: Path, text: str | None = None) -> bool:
+        return False
+
+
+def index_seconds(workspace: Workspace, expected: int) -> float:
+    started = time.perf_counter()
+    assert len(list(workspace.all_summaries())) == expected
+    return time.perf_counter() - started
+
+
+@needs_git
+def test_privacy_filter_keeps_indexing_fast(tmp_path: Path) -> None:
+    git_init(tmp_path)
+    make_package(tmp_path, 300)
+    (tmp_path / "pkg" / "mod7.py").rename(tmp_path / "pkg" / "mod_ignored.py")
+    (tmp_path / ".gitignore").write_text("pkg/mod_ignored.py\n")
+    unguarded = Workspace(tmp_path)
+    unguarded.privacy = NoPrivacy(tmp_path)
+    baseline = index_seconds(unguarded, 301)
+    guarded = Workspace(tmp_path)
+    guarded.privacy = PrivacyFilter(tmp_path)
+    with_privacy = index_seconds(guarded, 300)
+    assert len(list(unguarded.files())) == 301  # the ignored module is only skipped when guarded
+    assert with_privacy < baseline * 1.5 + 0.1, (with_privacy, baseline)
+    started = time.perf_counter()
+    assert guarded.privacy.private_among(unguarded.files()) == {
+        tmp_path / "pkg" / "mod_ignored.py"
+    }
+    assert time.perf_counter() - started < 0.05  # decisions are cached: no second git call
