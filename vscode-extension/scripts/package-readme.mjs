@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 const text = readFileSync('README.md', 'utf8');
 const kept = text
   .split('\n')
-  .filter((line) => !/^!\[[^\]]*\]\(\.\.\//.test(line))
+  .filter((line) => !/^\s*!\[[^\]]*\]\(\.\.\//.test(line))
   .join('\n')
   .replace(/\n{3,}/g, '\n\n');
 mkdirSync('dist', { recursive: true });
