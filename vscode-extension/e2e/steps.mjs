@@ -73,8 +73,8 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
   });
 
   await group('log', async () => {
-    await step('show-log', async () => {
-      await runCommand(page, 'holepilot: Show log');
+    await step('status-bar-click-shows-log', async () => {
+      await statusItem(page).click();
       const panel = page.locator('.part.panel .view-lines', { hasText: 'The server is running.' });
       await panel.first().waitFor({ timeout: 20000 });
       await page.keyboard.press(`${CONTROL}+j`); // hide the panel again
