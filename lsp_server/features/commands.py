@@ -12,7 +12,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from completion.model import EditRequest, TextRange
 from context.positions import code_points_to_utf16, split_lines
-from lsp_server.convert import internal_position, plain, replace_edit
+from lsp_server.convert import changed_span, internal_position, plain, replace_edit
 from lsp_server.filling import fill_hole
 from lsp_server.server import HolepilotServer, lsp_errors
 
@@ -72,8 +72,9 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
     request = EditRequest(snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format"))
     report = await ls.session.require_engine().edit(request)
     ls.drop_if_moved_on(snap)
-    edit = replace_edit(snap.uri, snap.text, TextRange(*start, *end), report.new_text)
-    if arg.get("apply"):
+    span, replacement = changed_span(snap.text, report.new_text)
+    edit = replace_edit(snap.uri, snap.text, span, replacement)
+    if arg.get("apply") and report.new_text != snap.text:
         await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=instruction))
     return {
         "edit": edit,

@@ -6,6 +6,8 @@ import asyncio
 
 from lsprotocol import types
 
+from completion.model import TextRange
+from lsp_server.convert import apply_span
 from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, SHAPES, openai_options
 
 TIMEOUT = 60
@@ -86,11 +88,17 @@ async def test_inline_chat_fills_the_placeholders_of_the_selection(start_session
     selection = {"start": {"line": HOLE_LINE, "character": 0}, "end": {"line": HOLE_LINE + 1, "character": 15}}
     argument = {"uri": uri, "range": selection, "instruction": "fill it", "apply": True}
     result = await asyncio.wait_for(session.command("holepilot.inlineChat", argument), TIMEOUT)
+    assert result["newText"].startswith("from dataclasses import dataclass")  # the whole new file
     assert "..." not in result["newText"] and "best: Shape = " in result["newText"]
     assert result["diff"].startswith("---") and "-    best: Shape = ..." in result["diff"]
     assert isinstance(result["diagnostics"], list)
-    change = result["edit"]["changes"][uri][0]
-    assert change["range"] == selection and change["newText"] == result["newText"]
+    (change,) = result["edit"]["changes"][uri]
+    filling = result["newText"].splitlines()[HOLE_LINE][HOLE_COLUMN:]
+    assert change["range"] == {
+        "start": {"line": HOLE_LINE, "character": HOLE_COLUMN},
+        "end": {"line": HOLE_LINE, "character": HOLE_COLUMN + 3},
+    }
+    assert change["newText"] == filling
     assert len(applied) == 1
 
 
@@ -113,3 +121,21 @@ async def test_doctor_reports_checks(start_session):
     assert {"engine", "backend", "enabled"} <= set(names)
     assert all(set(check) == {"name", "ok", "detail", "fix"} for check in result["checks"])
     assert result["ok"] is True
+
+
+async def test_inline_chat_with_a_model_in_whole_file_format(start_session, llm):
+    edited = SHAPES.replace("    best: Shape = ...", "    best: Shape = max(shapes, key=describe)")
+    model = llm([{"match": None, "answer": f"```python\n{edited}```"}])
+    session = await start_session(options=openai_options(model.url))
+    uri = session.open("shapes.py", SHAPES)
+    selection = {"start": {"line": HOLE_LINE, "character": 0}, "end": {"line": HOLE_LINE, "character": 21}}
+    argument = {"uri": uri, "range": selection, "instruction": "take the largest", "format": "wf"}
+    result = await asyncio.wait_for(session.command("holepilot.inlineChat", argument), TIMEOUT)
+    assert result["newText"].rstrip("\n") == edited.rstrip("\n")
+    (change,) = result["edit"]["changes"][uri]
+    assert change["range"]["start"] == {"line": HOLE_LINE, "character": HOLE_COLUMN}
+    assert change["newText"].startswith("max(shapes, key=describe)")
+    start, end = change["range"]["start"], change["range"]["end"]
+    span = TextRange(start["line"], start["character"], end["line"], end["character"])
+    assert apply_span(SHAPES, span, change["newText"]) == result["newText"]  # ASCII: units agree
+    assert "take the largest" in model.requests[0].text

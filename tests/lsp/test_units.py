@@ -7,7 +7,7 @@ from lsprotocol import types
 from completion.model import BackendStatus, TextRange
 from context.model import Binding, Definition, HoleContext
 from lsp_server.caches import LruCache, TypeAheadCache, hole_key
-from lsp_server.convert import apply_span, internal_position, lsp_range, plain
+from lsp_server.convert import apply_span, changed_span, internal_position, lsp_range, plain
 from lsp_server.features.commands import hole_positions
 from lsp_server.ranking import fit_tier, ranked_items, union_members
 from lsp_server.status import StatusReporter
@@ -100,6 +100,17 @@ def test_hole_positions_find_placeholders_and_incomplete_lines():
     everything = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=5, character=0))
     found = [(p.line, p.character) for p in hole_positions(text, everything)]
     assert found == [(0, 4), (2, 8), (3, 4)]
+
+
+def test_changed_span_is_the_smallest_replacement():
+    old = "a = 1\nb = ...\nc = 3\n"
+    new = "a = 1\nb = a + 1\nc = 3\n"
+    span, text = changed_span(old, new)
+    assert (span, text) == (TextRange(1, 4, 1, 7), "a + 1")
+    assert apply_span(old, span, text) == new
+    assert changed_span("same", "same") == (TextRange(0, 4, 0, 4), "")
+    span, text = changed_span("aaa", "aaaa")
+    assert apply_span("aaa", span, text) == "aaaa"
 
 
 def test_plain_turns_namedtuples_into_dicts():
