@@ -1,6 +1,7 @@
 // The language client's lifecycle: start, restart, stop, and a clear message when the server
 // cannot run. Configuration is sent as initializationOptions and on every change.
 
+import { homedir } from 'os';
 import { createInterface } from 'readline';
 import * as vscode from 'vscode';
 import {
@@ -158,10 +159,10 @@ export class HoleClient implements vscode.Disposable {
 
   private async doStart(): Promise<void> {
     const config = vscode.workspace.getConfiguration(`${SECTION}.server`);
-    const command = resolveServerCommand({
-      pythonPath: config.get<string>('pythonPath'),
-      command: config.get<string[]>('command'),
-    });
+    const command = resolveServerCommand(
+      { pythonPath: config.get<string>('pythonPath'), command: config.get<string[]>('command') },
+      { workspaceFolder: workspaceDir(), home: homedir() },
+    );
     this.command = command;
     const apiKey = await readApiKey(this.context.secrets);
     this.events.onStarting(apiKey !== undefined);

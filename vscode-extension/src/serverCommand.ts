@@ -21,13 +21,32 @@ export interface ServerCommand {
   python?: string;
 }
 
-export function resolveServerCommand(config: ServerConfig): ServerCommand {
-  const command = (config.command ?? []).filter((part) => part.trim() !== '');
+export interface PathVariables {
+  workspaceFolder?: string;
+  home?: string;
+}
+
+/** `${workspaceFolder}`, `${userHome}` and a leading `~/` in a setting, as VS Code users write them. */
+export function expandVariables(value: string, vars: PathVariables): string {
+  let out = value.replace(/\$\{(workspaceFolder|userHome)\}/g, (whole, name: string) => {
+    const replacement = name === 'workspaceFolder' ? vars.workspaceFolder : vars.home;
+    return replacement ?? whole;
+  });
+  if (vars.home && (out === '~' || out.startsWith('~/'))) {
+    out = vars.home + out.slice(1);
+  }
+  return out;
+}
+
+export function resolveServerCommand(config: ServerConfig, vars: PathVariables = {}): ServerCommand {
+  const command = (config.command ?? [])
+    .filter((part) => part.trim() !== '')
+    .map((part) => expandVariables(part, vars));
   if (command.length > 0) {
     const [head, ...args] = command;
     return { command: head, args, source: 'holepilot.server.command' };
   }
-  const pythonPath = config.pythonPath?.trim();
+  const pythonPath = config.pythonPath?.trim() ? expandVariables(config.pythonPath.trim(), vars) : undefined;
   if (pythonPath) {
     return {
       command: pythonPath,

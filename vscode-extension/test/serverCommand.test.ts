@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   adviseOnStartFailure,
+  expandVariables,
   API_KEY_ENV,
   formatCommandLine,
   resolveServerCommand,
@@ -130,4 +131,13 @@ test('server INFO lines on stderr are debug, everything else a warning', () => {
   assert.equal(stderrLevel('2026-01-01 10:00:00,123 WARNING pygls: shutting down'), 'warn');
   assert.equal(stderrLevel('Traceback (most recent call last):'), 'warn');
   assert.equal(stderrLevel("ModuleNotFoundError: No module named 'jedi'"), 'warn');
+});
+
+test('settings may name the workspace folder and the home directory', () => {
+  const vars = { workspaceFolder: '/ws', home: '/home/me' };
+  assert.equal(resolveServerCommand({ pythonPath: '${workspaceFolder}/.venv/bin/python' }, vars).command, '/ws/.venv/bin/python');
+  assert.equal(resolveServerCommand({ pythonPath: '~/venvs/hp/bin/python' }, vars).python, '/home/me/venvs/hp/bin/python');
+  assert.deepEqual(resolveServerCommand({ command: ['${userHome}/bin/holepilot', 'serve'] }, vars).command, '/home/me/bin/holepilot');
+  assert.equal(expandVariables('${workspaceFolder}/py', {}), '${workspaceFolder}/py');
+  assert.equal(expandVariables('a~/b', vars), 'a~/b');
 });
