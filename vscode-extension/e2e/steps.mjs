@@ -1,5 +1,5 @@
 // What a user does in the editor, step by step, with a screenshot after each.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AREA_FILLED_PY,
@@ -26,14 +26,18 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     await page.screenshot({ path });
     log(`screenshot ${path}`);
   };
+  const timings = [];
   const step = async (name, body) => {
     log(`step: ${name}`);
+    const started = Date.now();
     try {
       await body();
     } catch (error) {
+      timings.push({ step: name, ok: false, ms: Date.now() - started });
       await shot(`FAILED-${name}`).catch(() => undefined);
       throw new Error(`step "${name}" failed: ${error.message}`, { cause: error });
     }
+    timings.push({ step: name, ok: true, ms: Date.now() - started });
     await shot(name);
   };
   // Groups are independent: one failing does not hide what the others show.
@@ -252,6 +256,7 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     });
   });
 
+  writeFileSync(join(artifacts, 'e2e-steps.json'), `${JSON.stringify({ steps: timings, failures }, null, 2)}\n`);
   if (failures.length > 0) {
     throw new Error(`${failures.length} group(s) failed:\n  ${failures.join('\n  ')}`);
   }
