@@ -10,6 +10,7 @@ else the ``.gitignore`` files are read with fnmatch semantics.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import logging
 import math
@@ -20,6 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from context.model import Definition, HoleContext
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,25 @@ def _mask_assignment(match: re.Match[str]) -> str:
     start, end = match.span("value")
     whole = match.group(0)
     return whole[: start - match.start()] + MASK + whole[end - match.start() :]
+
+
+def mask_definitions(definitions: Iterable[Definition]) -> tuple[Definition, ...]:
+    return tuple(dataclasses.replace(d, text=mask_secrets(d.text)) for d in definitions)
+
+
+def masked_hole(hole: HoleContext) -> HoleContext:
+    """``hole`` as a prompt may show it: the code window and every definition masked.
+
+    Offsets into the buffer must keep using the unmasked hole (masking changes lengths)."""
+    return dataclasses.replace(
+        hole,
+        prefix=mask_secrets(hole.prefix),
+        suffix=mask_secrets(hole.suffix),
+        relevant_types=mask_definitions(hole.relevant_types),
+        relevant_headers=mask_definitions(hole.relevant_headers),
+        receiver_members=mask_definitions(hole.receiver_members),
+        cross_file=mask_definitions(hole.cross_file),
+    )
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -350,4 +372,11 @@ def is_private_file(path: Path, root: Path, extra_globs: Sequence[str] = ()) -> 
     return privacy_filter(root, extra_globs).is_private(Path(path).resolve())
 
 
-__all__ = ["PrivacyFilter", "has_credential", "is_private_file", "mask_secrets", "privacy_filter"]
+__all__ = [
+    "PrivacyFilter",
+    "has_credential",
+    "is_private_file",
+    "mask_secrets",
+    "masked_hole",
+    "privacy_filter",
+]

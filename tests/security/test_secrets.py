@@ -14,6 +14,7 @@ from context.secrets import (
     has_credential,
     is_private_file,
     mask_secrets,
+    masked_hole,
     parse_gitignore,
 )
 from context.workspace import Workspace
@@ -76,11 +77,11 @@ def test_credentials_outside_literals_are_masked_too() -> None:
     [
         'name = "some-long-kebab-name-here"\n',
         'message = "hello world, this is a sentence"\n',
-        'print("don\'t", x)  # it\'s fine\n',
+        "print(\"don't\", x)  # it's fine\n",
         'ALPHABET = "abcdefghijklmnopqrstuvwxyz"\n',
         'path = "src/holepilot/completion/api.py"\n',
-        'token = tokens[0]\n',
-        'def f(password: str) -> str:\n    return password\n',
+        "token = tokens[0]\n",
+        "def f(password: str) -> str:\n    return password\n",
         "",
     ],
 )
@@ -98,8 +99,17 @@ def test_has_credential_detects_each_shape() -> None:
 # -- private files -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name",
-    [".env", ".env.local", "prod.env", "server.pem", "tls.key", "id_rsa", "id_ed25519.pub",
-     "store.p12", "cert.pfx"],
+    [
+        ".env",
+        ".env.local",
+        "prod.env",
+        "server.pem",
+        "tls.key",
+        "id_rsa",
+        "id_ed25519.pub",
+        "store.p12",
+        "cert.pfx",
+    ],
 )
 def test_env_files_keys_and_certificates_are_private(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_text("nothing\n")
@@ -122,20 +132,38 @@ def test_files_holding_credentials_are_private(tmp_path: Path) -> None:
 
 
 def test_gitignore_rules_without_git(tmp_path: Path) -> None:
-    (tmp_path / ".gitignore").write_text("# local\nlocal_*.py\n/build_cfg.py\nsecrets/\n!local_ok.py\n")
+    (tmp_path / ".gitignore").write_text(
+        "# local\nlocal_*.py\n/build_cfg.py\nsecrets/\n!local_ok.py\n"
+    )
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / ".gitignore").write_text("generated.py\n")
-    for rel in ("local_a.py", "pkg/local_b.py", "build_cfg.py", "secrets/a.py",
-                "pkg/generated.py", "local_ok.py", "pkg/build_cfg.py", "pkg/ok.py", "generated.py"):
+    for rel in (
+        "local_a.py",
+        "pkg/local_b.py",
+        "build_cfg.py",
+        "secrets/a.py",
+        "pkg/generated.py",
+        "local_ok.py",
+        "pkg/build_cfg.py",
+        "pkg/ok.py",
+        "generated.py",
+    ):
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x = 1\n")
     privacy = PrivacyFilter(tmp_path)
     privacy._git = False  # as if git were missing
-    ignored = {p.relative_to(tmp_path).as_posix() for p in privacy.ignored_among(
-        [p for p in tmp_path.rglob("*.py")])}
-    assert ignored == {"local_a.py", "pkg/local_b.py", "build_cfg.py", "secrets/a.py",
-                       "pkg/generated.py"}
+    ignored = {
+        p.relative_to(tmp_path).as_posix()
+        for p in privacy.ignored_among([p for p in tmp_path.rglob("*.py")])
+    }
+    assert ignored == {
+        "local_a.py",
+        "pkg/local_b.py",
+        "build_cfg.py",
+        "secrets/a.py",
+        "pkg/generated.py",
+    }
 
 
 def test_parse_gitignore_reads_negation_anchors_and_directories() -> None:
@@ -187,7 +215,12 @@ def test_workspace_skips_private_files_when_listing_and_summarizing(tmp_path: Pa
     assert workspace.summary_for_path(tmp_path / "pkg" / "excluded.py") is None
     assert workspace.module("pkg.local_settings") is None
     assert workspace.summary_for_path(tmp_path / "pkg" / "mod1.py") is not None
-    assert {s.module for s in workspace.all_summaries()} == {"pkg", "pkg.mod0", "pkg.mod1", "pkg.mod2"}
+    assert {s.module for s in workspace.all_summaries()} == {
+        "pkg",
+        "pkg.mod0",
+        "pkg.mod1",
+        "pkg.mod2",
+    }
 
 
 class NoPrivacy(PrivacyFilter):
@@ -222,7 +255,28 @@ def test_privacy_filter_keeps_indexing_fast(tmp_path: Path) -> None:
     assert len(list(unguarded.files())) == 301  # the ignored module is only skipped when guarded
     assert with_privacy < baseline * 1.5 + 0.1, (with_privacy, baseline)
     started = time.perf_counter()
-    assert guarded.privacy.private_among(unguarded.files()) == {
-        tmp_path / "pkg" / "mod_ignored.py"
-    }
+    assert guarded.privacy.private_among(unguarded.files()) == {tmp_path / "pkg" / "mod_ignored.py"}
     assert time.perf_counter() - started < 0.05  # decisions are cached: no second git call
+
+
+def test_masked_hole_masks_the_window_and_definitions_only() -> None:
+    from context.model import Definition, HoleContext
+
+    hole = HoleContext(
+        path="app.py",
+        line=1,
+        column=9,
+        hole_kind="expression",
+        prefix=f'KEY = "{AWS}"\nvalue = ',
+        suffix=f'\nOTHER = "{GITHUB}"\n',
+        relevant_types=(Definition("Conf", "class", f'class Conf:\n    token: str = "{OPENAI}"'),),
+        cross_file=(
+            Definition("connect", "function", f'def connect(key: str = "{RANDOM_HEX}") -> None'),
+        ),
+    )
+    masked = masked_hole(hole)
+    assert masked.prefix == 'KEY = "***"\nvalue = '
+    assert masked.suffix == '\nOTHER = "***"\n'
+    assert masked.relevant_types[0].text == 'class Conf:\n    token: str = "***"'
+    assert masked.cross_file[0].text == 'def connect(key: str = "***") -> None'
+    assert (masked.path, masked.line, masked.column) == (hole.path, hole.line, hole.column)

@@ -1,0 +1,161 @@
+"""A small JSON-RPC client over a subprocess's pipes, with LSP ``Content-Length`` framing.
+
+A reader thread parses frames; responses wake the waiting request; requests from the server
+(``workspace/configuration``, ``window/workDoneProgress/create``, ...) are answered with null
+so that the server never waits on us.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+
+class ServerGone(Exception):
+    """The server closed its stdout or exited."""
+
+
+class ServerHung(Exception):
+    """A request got no answer in time."""
+
+
+@dataclass
+class Reply:
+    result: Any = None
+    error: dict[str, Any] | None = None
+
+
+@dataclass
+class _Pending:
+    done: threading.Event = field(default_factory=threading.Event)
+    reply: Reply | None = None
+
+
+def read_frame(stream: BinaryIO) -> dict[str, Any] | None:
+    """One message, or None at the end of the stream."""
+    length = None
+    while True:
+        line = stream.readline()
+        if not line:
+            return None
+        line = line.strip()
+        if not line:
+            break
+        name, _, value = line.decode("ascii").partition(":")
+        if name.lower() == "content-length":
+            length = int(value.strip())
+    if length is None:
+        raise ValueError("a frame without Content-Length")
+    body = stream.read(length)
+    if len(body) < length:
+        return None
+    message: dict[str, Any] = json.loads(body.decode("utf-8"))
+    return message
+
+
+def frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+    return f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body
+
+
+class JsonRpcClient:
+    """Drives one server process; thread-safe sends, one reader thread."""
+
+    def __init__(self, command: list[str], cwd: Path, stderr: BinaryIO) -> None:
+        self.process = subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
+        )
+        self._next_id = 0
+        self._pending: dict[int, _Pending] = {}
+        self._lock = threading.Lock()
+        self.notifications: list[dict[str, Any]] = []
+        self.server_requests = 0
+        self.gone = threading.Event()
+        self.bad_frames: list[str] = []
+        self._reader = threading.Thread(target=self._read_loop, name="fuzz-reader", daemon=True)
+        self._reader.start()
+
+    # -- sending ----------------------------------------------------------------------------
+    def _send(self, message: dict[str, Any]) -> None:
+        data = frame({"jsonrpc": "2.0", **message})
+        assert self.process.stdin is not None
+        with self._lock:
+            try:
+                self.process.stdin.write(data)
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError) as error:
+                raise ServerGone(f"cannot write to the server: {error}") from error
+
+    def notify(self, method: str, params: Any) -> None:
+        self._send({"method": method, "params": params})
+
+    def request(self, method: str, params: Any, timeout: float = 60.0) -> Reply:
+        with self._lock:
+            self._next_id += 1
+            number = self._next_id
+            pending = self._pending[number] = _Pending()
+        self._send({"id": number, "method": method, "params": params})
+        if not pending.done.wait(timeout):
+            if self.gone.is_set():
+                raise ServerGone(f"the server left while {method} was pending")
+            raise ServerHung(f"{method} got no answer within {timeout} s")
+        assert pending.reply is not None
+        return pending.reply
+
+    # -- reading ----------------------------------------------------------------------------
+    def _read_loop(self) -> None:
+        assert self.process.stdout is not None
+        try:
+            while True:
+                try:
+                    message = read_frame(self.process.stdout)
+                except (ValueError, UnicodeDecodeError) as error:
+                    self.bad_frames.append(str(error))
+                    break
+                if message is None:
+                    break
+                self._dispatch(message)
+        finally:
+            self.gone.set()
+            for pending in list(self._pending.values()):
+                pending.done.set()
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if "method" in message and "id" in message:
+            self.server_requests += 1
+            self._send({"id": message["id"], "result": None})
+        elif "method" in message:
+            self.notifications.append(message)
+        else:
+            with self._lock:
+                pending = self._pending.pop(message.get("id"), None)  # type: ignore[arg-type]
+            if pending is None:
+                self.bad_frames.append(f"a response to no request: {message}")
+                return
+            pending.reply = Reply(message.get("result"), message.get("error"))
+            if "result" not in message and "error" not in message:
+                self.bad_frames.append(f"a response without result or error: {message}")
+            pending.done.set()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def stop(self, timeout: float = 20.0) -> int | None:
+        """Shut down politely, then kill; the exit code."""
+        try:
+            if not self.gone.is_set():
+                self.request("shutdown", None, timeout=timeout)
+                self.notify("exit", None)
+        except (ServerGone, ServerHung):
+            pass
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(timeout=timeout)
+        finally:
+            for pipe in (self.process.stdin, self.process.stdout):
+                if pipe is not None:
+                    pipe.close()

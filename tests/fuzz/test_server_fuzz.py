@@ -1,0 +1,297 @@
+"""Random editing sessions against the real language server (``python -m lsp_server``).
+
+Each example opens a few documents, edits them with incremental ``didChange`` (random UTF-16
+ranges, emoji and other astral characters, CRLF and CR line ends), closes some, and asks
+for completions, expected types and contexts at random positions in between. The server must
+never crash or hang, must answer every request with a result or a JSON-RPC error that is not
+an internal error, and its copy of every open document must equal ours.
+
+The server's copy is read back through ``holepilot.inlineChat`` with an empty selection and
+the static backend: it fills nothing there, so ``newText`` is the server's document text.
+
+``HOLEPILOT_FUZZ_EXAMPLES`` sets the number of examples (default: a CI-sized run);
+``HOLEPILOT_FUZZ_STATS=FILE`` writes the counts of the run as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fuzz.jsonrpc import JsonRpcClient, Reply
+from tests.fuzz.textmodel import Document, lsp_lines, utf16_boundaries, utf16_len
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = int(os.environ.get("HOLEPILOT_FUZZ_EXAMPLES", "150"))
+REQUEST_TIMEOUT_S = 60.0
+INTERNAL_ERROR = -32603
+DOCUMENTS = 3
+REQUESTS = (
+    "textDocument/inlineCompletion",
+    "textDocument/completion",
+    "textDocument/expectedType",
+    "holepilot/context",
+)
+CODE_PIECES = (
+    "def f(x: int) -> str:\n    return ",
+    "class Point:\n    x: float\n    y: float\n",
+    "p = Point(1, 2)\np.",
+    "best: Point = ...\n",
+    "__hole__",
+    "import os\n",
+    "    ",
+    "(",
+    ")",
+    "[",
+    ":",
+    "=",
+    ".",
+    '"""',
+    "'",
+    "#",
+    "\\",
+)
+SPECIAL = (
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    " ",
+    "😀",
+    "\U0001f469\u200d\U0001f4bb",
+    "𝔘",
+    "𐍈",
+    "é",
+    "ß",
+    "中",
+    "\u200d",
+    "\ufeff",
+)
+# LSP lines end only at CR, LF and CRLF; other separators would be read differently by
+# str.splitlines, so the random characters leave them out.
+PLAIN = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x85")
+PIECE = st.one_of(PLAIN, st.sampled_from(SPECIAL), st.sampled_from(CODE_PIECES))
+TEXT = st.lists(PIECE, max_size=40).map("".join)
+
+STATS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcClient, Path]]:
+    root = tmp_path_factory.mktemp("fuzz-workspace")
+    (root / "pyproject.toml").write_text("[project]\nname = 'fuzz'\n", encoding="utf-8")
+    log = (root / "server.log").open("wb")
+    client = JsonRpcClient(
+        [sys.executable, "-m", "lsp_server", "--log-level", "WARNING"], REPO, log
+    )
+    started = time.perf_counter()
+    try:
+        reply = client.request("initialize", initialize_params(root), timeout=REQUEST_TIMEOUT_S)
+        assert reply.error is None, reply.error
+        client.notify("initialized", {})
+        yield client, root
+    finally:
+        code = client.stop()
+        log.close()
+        STATS["seconds"] = round(time.perf_counter() - started)
+        write_stats(code)
+    assert code == 0, (root / "server.log").read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def initialize_params(root: Path) -> dict[str, Any]:
+    return {
+        "processId": os.getpid(),
+        "rootUri": root.as_uri(),
+        "capabilities": {
+            "general": {"positionEncodings": ["utf-16"]},
+            "textDocument": {
+                "synchronization": {"dynamicRegistration": False},
+                "inlineCompletion": {"dynamicRegistration": False},
+                "completion": {"completionItem": {"snippetSupport": False}},
+            },
+            "window": {"workDoneProgress": False},
+        },
+        "initializationOptions": {"backend": "static", "debounceMs": 0},
+    }
+
+
+def write_stats(exit_code: int | None) -> None:
+    target = os.environ.get("HOLEPILOT_FUZZ_STATS")
+    if target:
+        Path(target).write_text(
+            json.dumps({**STATS, "exit_code": exit_code}, indent=1), encoding="utf-8"
+        )
+
+
+# -- one session -------------------------------------------------------------------------------
+class Session:
+    """The client side of one example: reference documents and the checks after each step."""
+
+    def __init__(self, client: JsonRpcClient, root: Path, data: st.DataObject) -> None:
+        self.client = client
+        self.root = root
+        self.data = data
+        self.open: dict[str, Document] = {}
+
+    def uri(self, index: int) -> str:
+        return (self.root / f"doc{index}.py").as_uri()
+
+    def step(self) -> None:
+        action = self.data.draw(
+            st.sampled_from(
+                ["open", "change", "change", "change", "replace", "close", "ask", "ask"]
+            )
+        )
+        if action == "open" or not self.open:
+            self.do_open()
+        elif action == "close":
+            self.do_close()
+        elif action in ("change", "replace"):
+            self.do_change(whole=action == "replace")
+        else:
+            self.do_request()
+        STATS[f"op {action}"] += 1
+
+    def do_open(self) -> None:
+        index = self.data.draw(st.integers(0, DOCUMENTS - 1))
+        uri = self.uri(index)
+        if uri in self.open:
+            return
+        document = self.open[uri] = Document(uri, self.data.draw(TEXT))
+        self.client.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "python",
+                    "version": 1,
+                    "text": document.text,
+                }
+            },
+        )
+
+    def do_close(self) -> None:
+        uri = self.data.draw(st.sampled_from(sorted(self.open)))
+        self.client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        del self.open[uri]
+
+    def do_change(self, whole: bool) -> None:
+        document = self.open[self.data.draw(st.sampled_from(sorted(self.open)))]
+        new_text = self.data.draw(TEXT)
+        if whole:
+            document.replace_all(new_text)
+            changes: list[dict[str, Any]] = [{"text": new_text}]
+        else:
+            start = self.draw_position(document.text)
+            end = self.draw_position(document.text)
+            start, end = min(start, end), max(start, end)
+            document.apply(start, end, new_text)
+            changes = [{"range": lsp_range(start, end), "text": new_text}]
+        self.client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": document.uri, "version": document.version},
+                "contentChanges": changes,
+            },
+        )
+
+    def draw_position(self, text: str) -> tuple[int, int]:
+        lines = lsp_lines(text)
+        line = self.data.draw(st.integers(0, len(lines) - 1))
+        return line, self.data.draw(st.sampled_from(utf16_boundaries(lines[line])))
+
+    def do_request(self) -> None:
+        method = self.data.draw(st.sampled_from(REQUESTS))
+        uri = self.data.draw(st.sampled_from(sorted(self.open)))
+        line, character = self.draw_position(self.open[uri].text)
+        if self.data.draw(st.integers(0, 9)) == 0:  # now and then a position past the end
+            line, character = line + self.data.draw(st.integers(0, 3)), character + 7
+        params: dict[str, Any] = {
+            "textDocument": {"uri": uri},
+            "position": {"line": line, "character": character},
+        }
+        if method == "textDocument/inlineCompletion":
+            params["context"] = {"triggerKind": self.data.draw(st.sampled_from([1, 2]))}
+        self.expect_answer(method, self.client.request(method, params, REQUEST_TIMEOUT_S))
+
+    def expect_answer(self, method: str, reply: Reply) -> None:
+        STATS["requests"] += 1
+        if reply.error is not None:
+            STATS[f"error {reply.error.get('code')}"] += 1
+            assert isinstance(reply.error.get("code"), int), reply.error
+            assert isinstance(reply.error.get("message"), str), reply.error
+            assert reply.error["code"] != INTERNAL_ERROR, (method, reply.error)
+
+    def server_text(self, document: Document) -> str:
+        argument = {"uri": document.uri, "range": lsp_range((0, 0), (0, 0)), "instruction": "none"}
+        reply = self.client.request(
+            "workspace/executeCommand",
+            {"command": "holepilot.inlineChat", "arguments": [argument]},
+            REQUEST_TIMEOUT_S,
+        )
+        STATS["text probes"] += 1
+        assert reply.error is None, reply.error
+        text: str = reply.result["newText"]
+        return text
+
+    def check_documents(self) -> None:
+        for document in self.open.values():
+            assert self.server_text(document) == document.text, document.uri
+
+    def close_all(self) -> None:
+        for uri in list(self.open):
+            self.client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        self.open.clear()
+
+
+def lsp_range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "start": {"line": start[0], "character": start[1]},
+        "end": {"line": end[0], "character": end[1]},
+    }
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_random_editing_sessions_keep_the_server_alive_and_in_sync(
+    server: tuple[JsonRpcClient, Path], data: st.DataObject
+) -> None:
+    client, root = server
+    session = Session(client, root, data)
+    STATS["sequences"] += 1
+    try:
+        for _ in range(data.draw(st.integers(1, 25), label="steps")):
+            session.step()
+            if data.draw(st.integers(0, 3), label="check now") == 0:
+                session.check_documents()
+        session.check_documents()
+    except Exception:  # hypothesis's own control flow derives from BaseException only
+        STATS["failures"] += 1
+        raise
+    finally:
+        session.close_all()
+    assert client.process.poll() is None, "the server exited"
+    assert not client.bad_frames, client.bad_frames
+
+
+def test_utf16_reference_model_counts_astral_characters_as_two_units() -> None:
+    document = Document("file:///x.py", "a😀b\r\nc")
+    assert utf16_len(lsp_lines(document.text)[0]) == 4
+    document.apply((0, 3), (1, 0), "-")
+    assert document.text == "a😀-c"
+    assert document.end_position() == (0, 5)
