@@ -6,17 +6,22 @@ EXT    := vscode-extension
 CODE_SERVER_DIR ?= $(CURDIR)/.cache/code-server
 EXAMPLE := examples/shapes/shapes/report.py
 
-.PHONY: setup demo lint typecheck test test-python test-extension test-e2e check bench clean
+.PHONY: setup setup-dev demo lint typecheck test test-python test-extension test-e2e check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e .
 	touch $@
 
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
 setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
 
 ## The main job on the bundled example: context and completions at its holes (no model needed).
 demo: setup
@@ -25,21 +30,21 @@ demo: setup
 	$(BIN)/holepilot complete $(EXAMPLE):30:21 --backend static -n 3 --json
 	$(BIN)/holepilot check $(EXAMPLE) || true
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check context completion lsp_server tests benchmarks
 	$(BIN)/lint-imports
 
-typecheck: setup
+typecheck: setup-dev
 	$(BIN)/mypy
 
-test-python: setup
+test-python: setup-dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 $(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
 	cd $(EXT) && npm ci --no-audit --no-fund
 	touch $@
 
-test-extension: $(EXT)/node_modules/.package-lock.json setup
+test-extension: $(EXT)/node_modules/.package-lock.json setup-dev
 	cd $(EXT) && npm run check:settings && npm test && npm run package
 
 test-e2e: test-extension
@@ -49,7 +54,7 @@ test-e2e: test-extension
 ## Everything: lint, types, every Python test (with real servers on loopback), the extension in a real VS Code.
 check: lint typecheck test-python test-extension test-e2e
 
-bench: setup
+bench: setup-dev
 	$(BIN)/python benchmarks/context_recall.py
 
 clean:

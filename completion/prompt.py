@@ -127,33 +127,48 @@ def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> li
     return blocks
 
 
+LINES_PER_COUNT = 8
+
+
+def _lines_within(lines: list[str], tokens: int, *, keep_first: bool) -> int:
+    """How many of ``lines`` (taken in order) fit ``tokens``, counting groups of lines at once
+    and single lines only at the boundary."""
+    used = taken = 0
+    while taken < len(lines):
+        group = lines[taken : taken + LINES_PER_COUNT]
+        cost = count_tokens("\n".join(group)) + 1
+        if used + cost <= tokens:
+            used, taken = used + cost, taken + len(group)
+            continue
+        for line in group:
+            cost = count_tokens(line) + 1
+            if used + cost > tokens and not (keep_first and taken == 0):
+                return taken
+            used, taken = used + cost, taken + 1
+        return taken
+    return taken
+
+
 def _tail_lines(text: str, tokens: int) -> str:
     """The last lines of ``text`` holding about ``tokens`` tokens (the current line whole)."""
     if tokens <= 0:
         return text[text.rfind("\n") + 1 :]
     lines = text.split("\n")
-    kept: list[str] = []
-    used = 0
-    for line in reversed(lines):
-        cost = count_tokens(line) + 1
-        if used + cost > tokens and kept:
-            break
-        kept.append(line)
-        used += cost
-    return "\n".join(reversed(kept))
+    count = _lines_within(lines[::-1], tokens, keep_first=True)
+    return "\n".join(lines[len(lines) - count :])
 
 
 def _head_lines(text: str, tokens: int) -> str:
     lines = text.split("\n")
-    kept: list[str] = []
-    used = 0
-    for line in lines:
-        cost = count_tokens(line) + 1
-        if used + cost > tokens:
-            break
-        kept.append(line)
-        used += cost
-    return "\n".join(kept)
+    return "\n".join(lines[: _lines_within(lines, tokens, keep_first=False)])
+
+
+FENCED_SECTIONS = ("types", "headers", "nearby", "history")
+
+
+def _section_overhead(section: str) -> int:
+    """Tokens of a section's title (and fences), paid by its first block."""
+    return 12 if section in FENCED_SECTIONS else 5
 
 
 def plan_prompt(
@@ -166,13 +181,17 @@ def plan_prompt(
     plan = PromptPlan(_display_path(hole.path, root), (), prefix, suffix, budget)
     chosen: list[Block] = []
     uses: list[SectionUse] = []
+    used = count_tokens(render(plan))
     for block in sorted(candidate_blocks(hole, history, root), key=lambda b: b.priority):
-        trial = dataclasses.replace(plan, blocks=_ordered([*chosen, block]))
-        fits = count_tokens(render(trial)) <= budget
+        cost = count_tokens(block.text) + 2
+        if not any(b.section == block.section for b in chosen):
+            cost += _section_overhead(block.section)
+        fits = used + cost <= budget
         if fits:
             chosen.append(block)
-            plan = trial
-        uses.append(SectionUse(block.section, count_tokens(block.text), fits))
+            used += cost
+        uses.append(SectionUse(block.section, cost, fits))
+    plan = dataclasses.replace(plan, blocks=_ordered(chosen))
     plan = _grow_window(plan, hole, render)
     text = render(plan)
     while count_tokens(text) > budget:

@@ -86,6 +86,7 @@ class Analyzer:
         path = Path(path).resolve()
         if text is None:
             text = self.read(path)
+        self.resolver.begin_request()
         offset = offset_at(text, line, column)
         site = locate_hole(text, line, column, offset)
         module = self.workspace.summary_for_text(path, site.text, site.tree)

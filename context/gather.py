@@ -227,13 +227,28 @@ def fit(resolver: Resolver, returns: TypeExpr | None, expected: TypeExpr) -> flo
 
 
 def _is_subclass(resolver: Resolver, sub: TypeExpr, sup: TypeExpr) -> bool:
-    symbol = resolver.class_symbol(sub.name)
-    if symbol is None:
-        return False
-    return any(f"{m.module}.{c.name}" == sup.name for c, m in resolver.mro(symbol)[1:])
+    key = ("subclass", sub.name, sup.name)
+    if key not in resolver.memo:
+        symbol = resolver.class_symbol(sub.name)
+        resolver.memo[key] = symbol is not None and any(
+            f"{m.module}.{c.name}" == sup.name for c, m in resolver.mro(symbol)[1:])
+    return bool(resolver.memo[key])
 
 
 def _producers_of_module(
+    module: ModuleSummary, resolver: Resolver, proximity: float, prefix: str = ""
+) -> list[_Producer]:
+    """The module's producers, resolved once per module summary (a changed file makes a new one)."""
+    key = ("producers", module.path, proximity, prefix)
+    cached = resolver.lasting.get(key)
+    if isinstance(cached, tuple) and cached[0] is module:
+        return cached[1]  # type: ignore[no-any-return]
+    found = list(_module_producers(module, resolver, proximity, prefix))
+    resolver.lasting[key] = (module, found)
+    return found
+
+
+def _module_producers(
     module: ModuleSummary, resolver: Resolver, proximity: float, prefix: str = ""
 ) -> Iterator[_Producer]:
     for fn in module.functions.values():
@@ -429,10 +444,29 @@ def cross_file_definitions(
     return out
 
 
+def _statements_between(tree: ast.AST, first_line: int, last_line: int) -> list[ast.AST]:
+    """The innermost statements overlapping the lines (whole bodies are not walked)."""
+    out: list[ast.AST] = []
+    body = list(getattr(tree, "body", []))
+    while body:
+        stmt = body.pop()
+        start, end = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
+        if end < first_line or start > last_line:
+            continue
+        inner = [x for field in ("body", "orelse", "finalbody", "handlers") for x in getattr(stmt, field, [])]
+        if inner and (start < first_line or end > last_line):
+            body.extend(inner)  # partly inside: look closer
+            out.extend(getattr(stmt, f) for f in ("test", "iter", "target") if getattr(stmt, f, None) is not None)
+        else:
+            out.append(stmt)
+    return out
+
+
 def names_used(tree: ast.AST, first_line: int, last_line: int) -> list[str]:
     """Names and dotted attribute chains used between two 0-based lines, nearest the end first."""
     found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
+    nodes = [n for stmt in _statements_between(tree, first_line, last_line) for n in ast.walk(stmt)]
+    for node in nodes:
         if (
             isinstance(node, ast.Name | ast.Attribute)
             and isinstance(node.ctx, ast.Load)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 
 from context.infer import Scope, parents_of
@@ -67,13 +68,39 @@ def _open_brackets(text: str) -> list[str]:
     return stack
 
 
+STATEMENT_LOOKBACK = 80
+
+
+def _indent_width(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
 def _statement_start(lines: list[str], line: int) -> int:
-    """First line of the top-level statement holding ``line`` (a line starting in column 0)."""
-    for i in range(line, -1, -1):
+    """The line where the statement holding ``line`` starts: ``line`` itself, unless lines above
+    (indented less) opened brackets still open at ``line`` — a continuation line."""
+    start = line
+    width = _indent_width(lines[line]) if lines[line].strip() else 10**6
+    for i in range(line - 1, max(-1, line - STATEMENT_LOOKBACK), -1):
         text = lines[i]
-        if text and not text[0].isspace() and not text.startswith(("#", ")", "]", "}")):
-            return i
-    return 0
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if _indent_width(text) < width:
+            if not _open_brackets("\n".join(lines[i:line])):
+                break
+            start, width = i, _indent_width(text)
+    return start
+
+
+def _line_parses(lines: list[str], line: int, candidate: str) -> bool:
+    """Whether tree-sitter accepts ``candidate`` as line ``line``, judged on a window of the
+    statement around it (dedented), not the whole file."""
+    start = _statement_start(lines, line)
+    window = [*lines[start:line], candidate]
+    cut = min((_indent_width(x) for x in window if x.strip()), default=0)
+    body = [x[cut:] if x.strip() else "" for x in window]
+    closer = "    pass" if candidate.rstrip().endswith(":") else ""
+    text = "\n".join([*body, closer])
+    return (line - start) not in error_lines(ts_parse(text))
 
 
 def _placeholder_at(line_text: str, column: int) -> tuple[int, int] | None:
@@ -124,9 +151,7 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     line_start = offset - column
     best: str | None = None
     for candidate in _candidates(lines, line, column, span):
-        trial = [*lines[:line], candidate, *lines[line + 1 :]]
-        tree = ts_parse("\n".join(trial))
-        if line not in error_lines(tree):
+        if _line_parses(lines, line, candidate):
             best = candidate
             break
     if best is None:
@@ -145,8 +170,9 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     )
 
 
-def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
-    for stmt in tree.body:
+def _statement_at(tree: ast.Module | ast.stmt, line: int) -> ast.stmt | None:
+    body: list[ast.stmt] = getattr(tree, "body", [])
+    for stmt in body:
         if stmt.lineno - 1 <= line <= (stmt.end_lineno or stmt.lineno) - 1:
             return stmt
     return None
@@ -155,12 +181,21 @@ def _statement_at(tree: ast.Module, line: int) -> ast.stmt | None:
 def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.AST, ast.AST]]:
     """The placeholder node; parents are mapped only inside the top-level statement holding it
     (whole-module walks are too slow for huge files)."""
+    chain: list[ast.AST] = [tree]
     top = _statement_at(tree, line)
+    while top is not None and isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        chain.append(top)
+        inner = _statement_at(top, line)  # type: ignore[arg-type]
+        if inner is None or not isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            break
+        top = inner
     if top is None:
         stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
         return stand_in, {}
     parents = parents_of(top)
-    parents[top] = tree
+    for outer, inner_node in pairwise(chain):
+        parents[inner_node] = outer
+    parents.setdefault(top, chain[-1] if chain[-1] is not top else chain[-2])
     for node in ast.walk(top):
         if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
             parents.get(node)

@@ -53,10 +53,21 @@ class Symbol:
 
 
 class Resolver:
-    """Looks names up through imports; caches nothing itself (the workspace caches summaries)."""
+    """Looks names up through imports. Class look-ups and MROs are memoized for one request
+    (:meth:`begin_request`); ``memo`` serves callers the same way."""
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self._classes: dict[str, Symbol | None] = {}
+        self._mros: dict[str, list[tuple[ClassSummary, ModuleSummary]]] = {}
+        self.memo: dict[object, object] = {}
+        self.lasting: dict[object, object] = {}  # across requests; entries validate themselves
+
+    def begin_request(self) -> None:
+        self._classes.clear()
+        self._mros.clear()
+        self.memo.clear()
+        self.workspace.begin_request()
 
     def lookup(self, module: ModuleSummary, name: str, depth: int = 0) -> Symbol | None:
         """The definition ``name`` refers to at the top level of ``module``."""
@@ -120,6 +131,12 @@ class Resolver:
 
     def mro(self, symbol: Symbol) -> list[tuple[ClassSummary, ModuleSummary]]:
         """The class and its resolvable bases, depth first, each once."""
+        key = symbol.qualname
+        if key not in self._mros:
+            self._mros[key] = self._mro(symbol)
+        return self._mros[key]
+
+    def _mro(self, symbol: Symbol) -> list[tuple[ClassSummary, ModuleSummary]]:
         out: list[tuple[ClassSummary, ModuleSummary]] = []
         stack = [symbol]
         seen: set[str] = set()
@@ -168,6 +185,11 @@ class Resolver:
 
     def class_symbol(self, qualname: str) -> Symbol | None:
         """The class named by an absolute name produced by :meth:`resolve_type`."""
+        if qualname not in self._classes:
+            self._classes[qualname] = self._class_symbol(qualname)
+        return self._classes[qualname]
+
+    def _class_symbol(self, qualname: str) -> Symbol | None:
         module_name, _, rest = qualname.rpartition(".")
         while module_name:
             module = self.workspace.module(module_name)

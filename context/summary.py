@@ -241,9 +241,25 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
     return "class"
 
 
-def _self_fields(
-    methods: list[ast.FunctionDef | ast.AsyncFunctionDef], known: set[str]
-) -> list[FieldSummary]:
+_METHODS: dict[tuple[int, str], tuple[FunctionSummary, list[FieldSummary]]] = {}
+
+
+def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
+            ) -> tuple[FunctionSummary, list[FieldSummary]]:
+    """A method's summary and the ``self`` fields it assigns, once per distinct text and place."""
+    if lines is None:
+        return summarize_function(fn), _self_fields([fn])
+    key = (fn.lineno, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
+    found = _METHODS.get(key)
+    if found is None:
+        if len(_METHODS) > MAX_FRAGMENTS:
+            _METHODS.clear()
+        found = (summarize_function(fn), _self_fields([fn]))
+        _METHODS[key] = found
+    return found
+
+
+def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> list[FieldSummary]:
     """``self.x: T = ...`` anywhere, and ``self.x = param`` in ``__init__`` typed by the parameter."""
     found: list[FieldSummary] = []
     for fn in methods:
@@ -263,21 +279,19 @@ def _self_fields(
                 isinstance(target, ast.Attribute)
                 and isinstance(target.value, ast.Name)
                 and target.value.id == "self"
-                and target.attr not in known
             ):
-                known.add(target.attr)
                 found.append(
                     FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1)
                 )
     return found
 
 
-def summarize_class(cls: ast.ClassDef) -> ClassSummary:
+def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassSummary:
     bases = tuple(ast.unparse(b) for b in cls.bases)
     decorators = tuple(_decorator_name(d) for d in cls.decorator_list)
     fields: list[FieldSummary] = []
     methods: list[FunctionSummary] = []
-    method_nodes: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    assigned: list[FieldSummary] = []
     nested: list[ClassSummary] = []
     kind = _class_kind(bases, decorators)
     for node in cls.body:
@@ -302,11 +316,16 @@ def summarize_class(cls: ast.ClassDef) -> ClassSummary:
                         )
                     )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            methods.append(summarize_function(node))
-            method_nodes.append(node)
+            summary, self_fields = _method(node, lines)
+            methods.append(summary)
+            assigned.extend(self_fields)
         elif isinstance(node, ast.ClassDef):
-            nested.append(summarize_class(node))
-    fields.extend(_self_fields(method_nodes, {f.name for f in fields}))
+            nested.append(summarize_class(node, lines))
+    known = {f.name for f in fields}
+    for f in assigned:
+        if f.name not in known:
+            known.add(f.name)
+            fields.append(f)
     return ClassSummary(
         name=cls.name,
         bases=bases,
@@ -354,11 +373,12 @@ def _is_alias_value(value: ast.expr | None) -> bool:
     return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)
 
 
-def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool) -> None:
+def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool,
+                         lines: list[str] | None = None) -> None:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         summary.functions[node.name] = summarize_function(node)
     elif isinstance(node, ast.ClassDef):
-        summary.classes[node.name] = summarize_class(node)
+        summary.classes[node.name] = summarize_class(node, lines)
     elif isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".", 1)[0]
@@ -397,13 +417,45 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
     elif isinstance(node, ast.If | ast.Try):
         # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
         for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:
-            _summarize_statement(summary, child, is_package)
+            _summarize_statement(summary, child, is_package, lines)
+
+
+FragmentCache = dict[tuple[int, str], "ModuleSummary"]
+MAX_FRAGMENTS = 50_000
 
 
 def summarize_module(
-    tree: ast.Module, path: str, module: str, is_package: bool = False
+    tree: ast.Module,
+    path: str,
+    module: str,
+    is_package: bool = False,
+    *,
+    lines: list[str] | None = None,
+    cache: FragmentCache | None = None,
 ) -> ModuleSummary:
+    """The module's summary. With ``lines`` (the source) and ``cache``, each top-level statement
+    is summarized once per distinct text and place: re-summarizing a buffer after an edit costs
+    only the statements the edit touched."""
     summary = ModuleSummary(path=path, module=module, doc=_doc_line(tree))
     for node in tree.body:
-        _summarize_statement(summary, node, is_package)
+        if cache is None or lines is None:
+            _summarize_statement(summary, node, is_package)
+            continue
+        key = (node.lineno, "\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
+        fragment = cache.get(key)
+        if fragment is None or fragment.module != module:
+            if len(cache) > MAX_FRAGMENTS:
+                cache.clear()
+            fragment = ModuleSummary(path=path, module=module)
+            _summarize_statement(fragment, node, is_package, lines)
+            cache[key] = fragment
+        _merge(summary, fragment)
     return summary
+
+
+def _merge(summary: ModuleSummary, fragment: ModuleSummary) -> None:
+    summary.functions.update(fragment.functions)
+    summary.classes.update(fragment.classes)
+    summary.variables.update(fragment.variables)
+    summary.imports.update(fragment.imports)
+    summary.star_imports.extend(fragment.star_imports)

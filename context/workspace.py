@@ -22,7 +22,7 @@ import jedi
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.parsing import tolerant_ast
 from context.secrets import PrivacyFilter, privacy_filter
-from context.summary import ModuleSummary, summarize_module
+from context.summary import FragmentCache, ModuleSummary, summarize_module
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,12 @@ class Workspace:
         self._by_module: dict[str, Path | None] = {}
         self._files: list[Path] | None = None
         self._overlay: dict[str, ModuleSummary] = {}
+        self._fragments: FragmentCache = {}
+        self._memo: dict[str, ModuleSummary | None] = {}
+
+    def begin_request(self) -> None:
+        """Forget what one request memoized (files may change between requests)."""
+        self._memo.clear()
 
     def set_overlay(self, summary: ModuleSummary | None, module: str = "") -> None:
         """Let an unsaved buffer's summary stand for its module (None removes it)."""
@@ -186,12 +192,15 @@ class Workspace:
         self._files = None
 
     def summary_for_text(self, path: Path, text: str, tree: ast.Module | None = None) -> ModuleSummary:
-        """Summary of an unsaved buffer (not cached); ``tree`` when already parsed."""
+        """Summary of an unsaved buffer; ``tree`` when already parsed. Unchanged top-level
+        statements come from the fragment cache."""
         tree = tree if tree is not None else tolerant_ast(text).tree
-        return summarize_module(tree, str(path), self.module_name(path), path.name == "__init__.py")
+        return summarize_module(tree, str(path), self.module_name(path), path.name == "__init__.py",
+                                lines=text.split("\n"), cache=self._fragments)
 
     def summary_for_path(self, path: Path) -> ModuleSummary | None:
-        path = path.resolve()
+        if not path.is_absolute():
+            path = path.resolve()
         try:
             stat = path.stat()
         except OSError:
@@ -260,8 +269,12 @@ class Workspace:
     def module(self, dotted: str) -> ModuleSummary | None:
         if dotted in self._overlay:
             return self._overlay[dotted]
+        if dotted in self._memo:
+            return self._memo[dotted]
         path = self.module_path(dotted)
-        return self.summary_for_path(path) if path else None
+        summary = self.summary_for_path(path) if path else None
+        self._memo[dotted] = summary
+        return summary
 
     def all_summaries(self, skip: Path | None = None) -> Iterator[ModuleSummary]:
         for path in self.files():
