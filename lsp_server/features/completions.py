@@ -85,13 +85,17 @@ def register(server: HolepilotServer) -> None:
         line, column = internal_position(snap.text, params.position)
         report = await ls.session.context(snap, line, column)
         items = ranked_items(report.hole)
-        status = ls.session.backend_status()
-        if status is not None and status.backend not in STATIC_BACKENDS:
+        if _model_configured(ls):
             filling = await fill_hole(ls.session, snap, line, column, 1)
-            if filling is not None:
+            if filling is not None and _model_configured(ls):  # "auto" may resolve to static
                 items.insert(0, _model_item(snap.text, filling))
         ls.drop_if_moved_on(snap)
         return types.CompletionList(is_incomplete=False, items=items)
+
+
+def _model_configured(ls: HolepilotServer) -> bool:
+    status = ls.session.backend_status()
+    return status is not None and status.backend not in STATIC_BACKENDS
 
 
 def _model_item(text: str, filling: Filling) -> types.CompletionItem:

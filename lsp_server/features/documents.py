@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from lsprotocol import types
+from pygls import uris
 from pygls.capabilities import get_capability
 
 from completion.settings import Settings, parse_settings
@@ -46,6 +47,17 @@ def report_state(ls: HolepilotServer) -> None:
         session.status.ok(status)
 
 
+def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str | None:
+    """The root path, else the first workspace folder's (multi-root clients may send only those)."""
+    if ls.workspace.root_path:
+        return ls.workspace.root_path
+    for folder in params.workspace_folders or ():
+        path = uris.to_fs_path(folder.uri)
+        if path:
+            return path
+    return None
+
+
 def register(server: HolepilotServer) -> None:
     startup_warnings: list[str] = []
 
@@ -54,7 +66,7 @@ def register(server: HolepilotServer) -> None:
         settings, warnings = parse_settings(plain(params.initialization_options))
         startup_warnings.extend(warnings)
         ls.session.settings = settings
-        ls.session.start_engine(ls.workspace.root_path)
+        ls.session.start_engine(workspace_root(ls, params))
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: HolepilotServer, params: types.InitializedParams) -> None:
