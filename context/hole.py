@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from context.infer import Scope, parents_of
 from context.parsing import error_lines, tolerant_ast, ts_parse
