@@ -49,8 +49,9 @@ def report_state(ls: HolepilotServer) -> None:
 
 def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str | None:
     """The root path, else the first workspace folder's (multi-root clients may send only those)."""
-    if ls.workspace.root_path:
-        return ls.workspace.root_path
+    root: str | None = ls.workspace.root_path
+    if root:
+        return root
     for folder in params.workspace_folders or ():
         path = uris.to_fs_path(folder.uri)
         if path:
