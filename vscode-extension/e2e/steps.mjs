@@ -81,12 +81,14 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await statusItem(page).click();
       const panel = page.locator('.part.panel .view-lines', { hasText: 'The server is running.' });
       await panel.first().waitFor({ timeout: 20000 });
-      await page.keyboard.press(`${CONTROL}+j`); // hide the panel again
     });
   });
 
   await group('completion', async () => {
     await step('ghost-text', async () => {
+      if (await page.locator('.part.panel').isVisible()) {
+        await page.keyboard.press(`${CONTROL}+j`); // the log panel of the step before
+      }
       await focusEditor(page);
       await page.keyboard.press(`${CONTROL}+End`);
       const started = Date.now();
@@ -115,6 +117,7 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
 
   await group('inline chat', async () => {
     await step('inline-chat-diff', async () => {
+      await runCommand(page, 'View: Close Primary Side Bar'); // room for the diff
       await openFile(page, 'report.py');
       await gotoLine(page, 5);
       await page.keyboard.press('Shift+End');
@@ -125,6 +128,8 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await page.keyboard.press('Enter');
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 90000 });
       await notificationButton(page, 'Accept').waitFor({ timeout: 30000 });
+      const progress = page.locator('.notifications-toasts .notification-toast', { hasText: 'holepilot: editing' });
+      await progress.waitFor({ state: 'hidden', timeout: 10000 });
     });
     await step('inline-chat-accepted', async () => {
       await notificationButton(page, 'Accept').click();
