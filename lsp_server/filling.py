@@ -43,30 +43,43 @@ def _absolute_span(text: str, cursor: int, delta: tuple[int, int]) -> TextRange:
     return TextRange(start[0], start[1], end[0], end[1])
 
 
-async def fill_hole(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
-    """The best ``n`` fillings at (line, column) of ``snap``; None when there is none."""
+def cached_filling(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+    """A filling with no model request: the rest of the shown completion the user is typing,
+    or the fillings cached for the same text around the hole."""
     cursor = offset_at(snap.text, line, column, strict=False)
     prefix, suffix = snap.text[:cursor], snap.text[cursor:]
     _maybe_log_hit_rates(session)
-    at_cursor = TextRange(line, column, line, column)
     rest = session.type_ahead.rest(snap.uri, prefix, suffix)
     if rest:
-        return Filling(rest[:n], at_cursor, "type-ahead")
-    key = hole_key(snap.path, prefix, suffix)
-    cached = session.fillings.get(key)
+        return Filling(rest[:n], TextRange(line, column, line, column), "type-ahead")
+    cached = session.fillings.get(hole_key(snap.path, prefix, suffix))
     if cached is not None and cached[2] >= n:
         texts, delta, _ = cached
         return Filling(texts[:n], _absolute_span(snap.text, cursor, delta), "cache")
+    return None
+
+
+async def model_filling(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+    """The engine's ``n`` best fillings, remembered for the caches."""
     report = await session.complete(snap, line, column, n)
     if report is None:
         return None
     texts = _distinct([report.text, *(c.text for c in report.candidates)], n)
     if not texts:
         return None
+    cursor = offset_at(snap.text, line, column, strict=False)
+    prefix, suffix = snap.text[:cursor], snap.text[cursor:]
+    key = hole_key(snap.path, prefix, suffix)
     session.fillings.put(key, (texts, _relative_span(snap.text, cursor, report.range), n))
-    if report.range == at_cursor:
+    if report.range == TextRange(line, column, line, column):
         session.type_ahead.remember(snap.uri, prefix, suffix, texts)
     return Filling(texts, report.range, "model", report)
+
+
+async def fill_hole(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+    """The best ``n`` fillings at (line, column) of ``snap``; None when there is none."""
+    found = cached_filling(session, snap, line, column, n)
+    return found if found is not None else await model_filling(session, snap, line, column, n)
 
 
 def _maybe_log_hit_rates(session: Session) -> None:

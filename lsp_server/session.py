@@ -131,9 +131,7 @@ class Session:
         Raises :class:`Superseded` when a newer call replaced this one. A cancellation of
         the calling task itself (``$/cancelRequest``) propagates and cancels ``work``.
         """
-        previous = self._latest.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
+        self.cancel_latest(uri)
         task = asyncio.ensure_future(self._after_debounce(work))
         self._latest[uri] = task
         try:
@@ -146,6 +144,12 @@ class Session:
         finally:
             if self._latest.get(uri) is task:
                 del self._latest[uri]
+
+    def cancel_latest(self, uri: str) -> None:
+        """Cancel the automatic request of ``uri`` still debouncing or waiting for the model."""
+        previous = self._latest.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
 
     async def _after_debounce(self, work: Coroutine[Any, Any, T]) -> T:
         try:

@@ -9,7 +9,7 @@ from pygls.exceptions import JsonRpcContentModified
 
 from completion.model import TextRange
 from lsp_server.convert import apply_span, internal_position, internal_range, lsp_range
-from lsp_server.filling import Filling, fill_hole
+from lsp_server.filling import Filling, cached_filling, fill_hole, model_filling
 from lsp_server.ranking import ranked_items
 from lsp_server.server import HolepilotServer, lsp_errors
 from lsp_server.session import Snapshot, Superseded
@@ -37,6 +37,21 @@ def _inline_items(original: str, filling: Filling, lead: str, start: TextRange |
     return [types.InlineCompletionItem(insert_text=lead + text, range=edit_range) for text in filling.texts]
 
 
+async def _fill_for_trigger(
+    ls: HolepilotServer, snap: Snapshot, line: int, column: int, automatic: bool
+) -> Filling | None:
+    """Invoked: several fillings now. Automatic: one; from the caches at once, else after the
+    debounce, the latest request of the document winning."""
+    if not automatic:
+        return await fill_hole(ls.session, snap, line, column, INVOKED_ITEMS)
+    filling = cached_filling(ls.session, snap, line, column, AUTOMATIC_ITEMS)
+    if filling is not None:
+        ls.session.cancel_latest(snap.uri)  # an older request still waiting is moot
+        return filling
+    work = model_filling(ls.session, snap, line, column, AUTOMATIC_ITEMS)
+    return await ls.session.latest_wins(snap.uri, work)
+
+
 async def _inline_filling(ls: HolepilotServer, snap: Snapshot, position: types.Position, params: types.InlineCompletionParams) -> list[types.InlineCompletionItem]:
     selected = params.context.selected_completion_info
     work_snap, lead, start = snap, "", None
@@ -46,11 +61,7 @@ async def _inline_filling(ls: HolepilotServer, snap: Snapshot, position: types.P
         lead = selected.text
         line, column = start.start_line, start.start_column + len(lead)
     automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
-    n = AUTOMATIC_ITEMS if automatic else INVOKED_ITEMS
-    if automatic:
-        filling = await ls.session.latest_wins(snap.uri, fill_hole(ls.session, work_snap, line, column, n))
-    else:
-        filling = await fill_hole(ls.session, work_snap, line, column, n)
+    filling = await _fill_for_trigger(ls, work_snap, line, column, automatic)
     if filling is None:
         return []
     return _inline_items(snap.text, filling, lead, start)

@@ -147,3 +147,29 @@ async def test_indexing_reports_work_done_progress(start_session, tmp_path):
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
     percentages = [r.percentage for r in reports if isinstance(r, types.WorkDoneProgressReport)]
     assert percentages and percentages[-1] == 100
+
+
+async def test_a_newer_automatic_request_cancels_the_model_request_in_flight(start_session, llm):
+    model = llm([{"match": None, "fault": "hang", "times": 1}, {"match": None, "answer": "shapes[0]"}])
+    session = await start_session(options=openai_options(model.url))
+    uri = session.open("shapes.py", SHAPES)
+    first = asyncio.ensure_future(inline(session, uri, HOLE_LINE, HOLE_COLUMN, automatic=True))
+    assert await asyncio.to_thread(model.wait_for_requests, 1, 30)
+    second = await inline(session, uri, HOLE_LINE, HOLE_COLUMN + 1, automatic=True)
+    assert list((await asyncio.wait_for(first, TIMEOUT)).items) == []  # superseded, same version
+    assert second.items[0].insert_text == "shapes[0]"
+    assert await asyncio.to_thread(model.wait_for_disconnect, 30)
+
+
+async def test_type_ahead_is_served_without_the_debounce(start_session, llm):
+    model = llm([{"match": None, "answer": "shapes[0]"}])
+    session = await start_session(options=openai_options(model.url, debounceMs=3000))
+    text = SHAPES.replace("    best: Shape = ...", "    best: Shape = ")
+    uri = session.open("shapes.py", text)
+    end = len("    best: Shape = ")
+    await inline(session, uri, HOLE_LINE, end, automatic=True)
+    session.change(uri, 2, (HOLE_LINE, end), (HOLE_LINE, end), "s")
+    started = asyncio.get_running_loop().time()
+    typed = await inline(session, uri, HOLE_LINE, end + 1, automatic=True)
+    assert typed.items[0].insert_text == "hapes[0]"
+    assert asyncio.get_running_loop().time() - started < 1.5  # well under the 3 s debounce
