@@ -4,8 +4,9 @@ Starts ``python -m lsp_server`` over stdio with this repository as the workspace
 file, then sends ``--keys`` didChange + automatic inlineCompletion pairs ``--interval-ms``
 apart (one per typed character, requests not awaited). Reports answered / stale (-32801) /
 cancelled (-32800) / empty results, p50 and p95 latency of the answered ones and the latency of
-the last request, the server's cache hit rates (from its log), its resident memory after
-indexing and the cold start to the first inline completion.
+the last request; then types the completion shown last, character by character, which the
+server should answer from its type-ahead cache; the server's cache hit rates (from its log),
+its resident memory after indexing and the cold start to the first inline completion.
 
     python benchmarks/typing_burst.py [--file completion/settings.py] [--keys 200]
 """
@@ -31,6 +32,7 @@ from pygls.lsp.client import LanguageClient
 REPO = Path(__file__).resolve().parents[1]
 PROBE_HEAD = "\n\ndef typing_probe(settings: Settings, warnings: list[str]) -> bool:\n    return "
 TYPED = "settings.enable and not warnings or settings.pyright\n    ok = "
+ACCEPT_HEAD = "\n    flag: bool = "  # then the completion shown there is typed
 
 
 @dataclass
@@ -38,11 +40,14 @@ class Outcome:
     sent: float
     done: float | None = None
     kind: str = "pending"  # "answered" | "empty" | "stale" | "cancelled" | "error"
+    text: str = ""  # the first item's text when answered
 
 
 @dataclass
 class Burst:
     outcomes: list[Outcome] = field(default_factory=list)
+    accepted: list[Outcome] = field(default_factory=list)  # typing the shown completion
+    offered: Outcome | None = None  # the completion shown before that
     index_done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -99,6 +104,7 @@ async def timed_inline(client: LanguageClient, params: types.InlineCompletionPar
         result = await client.text_document_inline_completion_async(params)
         items = list(result.items) if isinstance(result, types.InlineCompletionList) else list(result or [])
         outcome.kind = "answered" if items else "empty"
+        outcome.text = str(items[0].insert_text) if items else ""
     except JsonRpcException as error:
         outcome.kind = {-32801: "stale", -32800: "cancelled"}.get(error.code, "error")
     outcome.done = time.perf_counter()
@@ -150,6 +156,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         pending.append(asyncio.ensure_future(timed_inline(client, inline_params(uri, *end_of(text), True), outcome)))
         await asyncio.sleep(args.interval_ms / 1000)
     await asyncio.wait_for(asyncio.gather(*pending), 300)
+    version = 3 + args.keys
+    client.text_document_did_change(change(uri, version, *end_of(text), ACCEPT_HEAD))
+    text += ACCEPT_HEAD
+    burst.offered = Outcome(time.perf_counter())
+    await timed_inline(client, inline_params(uri, *end_of(text), automatic=False), burst.offered)
+    shown = burst.offered.text
+    for index, char in enumerate(shown[: args.accept_keys], start=1):
+        client.text_document_did_change(change(uri, version + index, *end_of(text), char))
+        text += char
+        outcome = Outcome(time.perf_counter())
+        burst.accepted.append(outcome)
+        await timed_inline(client, inline_params(uri, *end_of(text), True), outcome)
+        await asyncio.sleep(args.interval_ms / 1000)
     await client.shutdown_async(None)
     client.exit(None)
     with contextlib.suppress(TimeoutError):
@@ -162,6 +181,7 @@ def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -
     outcomes = burst.outcomes
     answered = [(o.done - o.sent) * 1000 for o in outcomes if o.kind == "answered" and o.done]
     last = outcomes[-1]
+    accepted = [(o.done - o.sent) * 1000 for o in burst.accepted if o.kind == "answered" and o.done]
     rates = re.findall(r"cache hit rates: (.*)", log_file.read_text(encoding="utf-8"))
     return {
         "requests": len(outcomes),
@@ -175,6 +195,9 @@ def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -
         "mean answered (ms)": round(statistics.fmean(answered), 1) if answered else float("nan"),
         "last request (ms)": round(((last.done or last.sent) - last.sent) * 1000, 1),
         "last request outcome": last.kind,
+        "completion then shown and typed": repr(burst.offered.text[:40]) if burst.offered else "n/a",
+        "typing the shown completion: answered": f"{sum(o.kind == 'answered' for o in burst.accepted)}/{len(burst.accepted)}",
+        "typing the shown completion: p50 (ms)": round(percentile(accepted, 0.5), 1),
         "cache hit rates": rates[-1] if rates else "n/a",
         "resident memory after indexing (MB)": round(memory, 1),
         "cold start to first inline completion (ms)": round(cold_start_ms, 1),
@@ -195,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--interval-ms", type=float, default=20.0)
     parser.add_argument("--debounce-ms", type=int, default=75)
+    parser.add_argument("--accept-keys", type=int, default=20, help="characters of the shown completion typed after the burst")
     args = parser.parse_args(argv)
     print_table(asyncio.run(run(args)))
     return 0
