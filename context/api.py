@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -37,6 +38,22 @@ log = logging.getLogger(__name__)
 MAX_BINDINGS = 60
 WINDOW_BEFORE = 30
 WINDOW_AFTER = 8
+
+
+MAX_PENDING_IMPORTS = 15
+
+
+def unused_imports(module: ModuleSummary, text: str) -> list[str]:
+    """Imported names the buffer does not use yet: what the user is most likely about to use."""
+    out: list[str] = []
+    for imp in module.imports.values():
+        if imp.module == "__future__" or imp.local.startswith("_"):
+            continue
+        if len(re.findall(rf"(?<![\w.]){re.escape(imp.local)}\b", text)) <= 1:
+            out.append(imp.local)
+            if len(out) >= MAX_PENDING_IMPORTS:
+                break
+    return out
 
 
 class Analyzer:
@@ -133,7 +150,8 @@ class Analyzer:
             else []
         )
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
-        cross = cross_file_definitions(scope, window, str(path))
+        pending = unused_imports(module, site.text)
+        cross = cross_file_definitions(scope, [*pending, *window], str(path))
         location = Location(str(path), expectation.line) if expectation.line is not None else None
         return HoleContext(
             path=str(path),

@@ -437,9 +437,8 @@ def cross_file_definitions(
             text = class_header(symbol.cls)
         else:
             assert symbol.function is not None
-            text = render_function(symbol.function, "    " if symbol.owner else "")
-            if symbol.owner is not None:
-                text = f"class {symbol.owner.name}:\n{text}"
+            header = symbol.function.header()
+            text = f"class {symbol.owner.name}:\n    {header}" if symbol.owner is not None else header
         out.append(Definition(symbol.qualname, symbol.kind, text, _location(symbol)))
     return out
 

@@ -304,6 +304,11 @@ class PrivacyFilter:
         """Paths git ignores, or None when git or a repository is missing."""
         if self._git is False or shutil.which("git") is None:
             return None
+        if self._git is None and self._root_ignored_by_enclosing_repo():
+            # The user works inside a folder an outer repository ignores (a vendored or
+            # downloaded project): that repository's rules say nothing about this workspace.
+            self._git = False
+            return None
         data = "\0".join(str(p) for p in paths) + "\0"
         try:
             done = subprocess.run(
@@ -323,6 +328,14 @@ class PrivacyFilter:
         self._git = True
         ignored = {Path(p).resolve() for p in done.stdout.decode().split("\0") if p}
         return {p for p in paths if p in ignored or p.resolve() in ignored}
+
+    def _root_ignored_by_enclosing_repo(self) -> bool:
+        try:
+            done = subprocess.run(["git", "-C", str(self.root), "check-ignore", "-q", str(self.root)],
+                                  capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return done.returncode == 0
 
     def _rules_ignore(self, path: Path) -> bool:
         rel = self._rel(path)

@@ -1,0 +1,27 @@
+"""A workspace inside a folder that an outer repository ignores still sees its own files
+(regression: every file of such a workspace used to count as private)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from context.api import Analyzer
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_workspace_ignored_by_an_outer_repository_is_still_indexed(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("downloads/\n", encoding="utf-8")
+    project = tmp_path / "downloads" / "pkg-1.0"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "pkg" / "a.py").write_text("def f() -> int:\n    return 1\n", encoding="utf-8")
+    (project / ".gitignore").write_text("local_*.py\n", encoding="utf-8")
+    (project / "pkg" / "local_settings.py").write_text("X = 1\n", encoding="utf-8")
+    names = {p.name for p in Analyzer(project).workspace.files()}
+    assert "a.py" in names
+    assert "local_settings.py" not in names, "the workspace's own ignore rules still apply"
