@@ -186,7 +186,7 @@ def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -
     return {
         "requests": len(outcomes),
         "answered": len(answered),
-        "empty (superseded)": sum(o.kind == "empty" for o in outcomes),
+        "empty (no filling, or superseded)": sum(o.kind == "empty" for o in outcomes),
         "stale (-32801)": sum(o.kind == "stale" for o in outcomes),
         "cancelled (-32800)": sum(o.kind == "cancelled" for o in outcomes),
         "errors": sum(o.kind == "error" for o in outcomes),

@@ -83,15 +83,18 @@ class HolepilotProtocol(LanguageServerProtocol):
             return
         method = getattr(message, "method", None)
         if method is not None and not self.initialized and method not in ALLOWED_BEFORE_INITIALIZE:
-            self._refuse_before_initialize(message, method)
+            self._refuse(message, method, JsonRpcServerNotInitialized(f"{method} before initialize"))
+            return
+        if method is not None and self._shutdown and method != types.EXIT:
+            self._refuse(message, method, JsonRpcInvalidRequest(f"{method} after shutdown"))
             return
         super().handle_message(message)
 
-    def _refuse_before_initialize(self, message: Any, method: str) -> None:
+    def _refuse(self, message: Any, method: str, error: JsonRpcException) -> None:
+        """Answer a request that may not run now; drop such a notification."""
         msg_id = getattr(message, "id", None)
-        logger.warning("%s received before initialize", method)
+        logger.warning("refused %s: %s", method, error)
         if msg_id is not None:
-            error = JsonRpcServerNotInitialized(f"{method} before initialize")
             self._send_response(msg_id, None, error.to_response_error())
 
     @lsp_method(types.INITIALIZE)

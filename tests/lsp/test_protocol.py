@@ -136,3 +136,12 @@ async def test_server_survives_a_broken_notification(start_session):
     )
     session.client.protocol.notify("$/unknownNotification", {})
     assert (await session.command("holepilot.doctor"))["checks"]
+
+
+async def test_requests_after_shutdown_are_invalid_requests(start_session):
+    session = await start_session()
+    await asyncio.wait_for(session.client.shutdown_async(None), HOLE_REQUEST_TIMEOUT)
+    await expect_error(session.raw_request("workspace/executeCommand", {"command": "holepilot.doctor"}), -32600)
+    session.client.exit(None)
+    assert await asyncio.wait_for(session.client._server.wait(), HOLE_REQUEST_TIMEOUT) == 0
+    session.client.capabilities = None  # already shut down: the fixture has nothing left to do
