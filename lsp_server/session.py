@@ -69,7 +69,7 @@ class Session:
         self.engine_error: str | None = None
         self.status = status
         self.texts: dict[str, str] = {}
-        self.contexts: LruCache[tuple[str, int | None, int, int], ContextReport] = LruCache("context", 64)
+        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 64)
         # text around the hole -> (fillings, their span relative to the cursor, how many asked)
         self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]] = (
             LruCache("filling", 256)
@@ -160,7 +160,9 @@ class Session:
         return await work
 
     async def context(self, snap: Snapshot, line: int, column: int) -> ContextReport:
-        key = (snap.uri, snap.version, line, column)
+        # an open document's version; a file read from disk has none, its text decides
+        version = snap.version if snap.version is not None else hash(snap.text)
+        key = (snap.uri, version, line, column)
         cached = self.contexts.get(key)
         if cached is not None:
             return cached
@@ -181,10 +183,10 @@ class Session:
             self.status.error(self.backend_status(), str(error))
             return None
         logger.info("completion in %.0f ms from %s", (time.perf_counter() - started) * 1000, report.backend)
-        self._report_backend(engine)
+        self._report_backend()
         return report
 
-    def _report_backend(self, engine: Engine) -> None:
+    def _report_backend(self) -> None:
         status = self.backend_status()
         if status is not None and status.last_error:
             self.status.error(status, status.last_error)

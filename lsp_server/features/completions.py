@@ -8,6 +8,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 
 from completion.model import TextRange
+from context.positions import offset_at, position_at
 from lsp_server.convert import apply_span, internal_position, internal_range, lsp_range
 from lsp_server.filling import Filling, cached_filling, fill_hole, model_filling
 from lsp_server.ranking import ranked_items
@@ -21,11 +22,15 @@ INVOKED_ITEMS = 3
 STATIC_BACKENDS = ("static", "")
 
 
-def _with_selected(snap: Snapshot, selected: types.SelectedCompletionInfo) -> tuple[Snapshot, TextRange]:
-    """The snapshot as if the selected completion-widget item were accepted, and its range."""
+def _with_selected(
+    snap: Snapshot, selected: types.SelectedCompletionInfo
+) -> tuple[Snapshot, TextRange, tuple[int, int]]:
+    """The snapshot as if the selected completion-widget item were accepted, the range it
+    replaces, and the (line, column) right after its text in that snapshot."""
     span = internal_range(snap.text, selected.range)
     text = apply_span(snap.text, span, selected.text)
-    return Snapshot(snap.uri, snap.path, text, snap.version), span
+    after = offset_at(text, span.start_line, span.start_column) + len(selected.text)
+    return Snapshot(snap.uri, snap.path, text, snap.version), span, position_at(text, after)
 
 
 def _inline_items(original: str, filling: Filling, lead: str, start: TextRange | None) -> list[types.InlineCompletionItem]:
@@ -57,9 +62,8 @@ async def _inline_filling(ls: HolepilotServer, snap: Snapshot, position: types.P
     work_snap, lead, start = snap, "", None
     line, column = internal_position(snap.text, position)
     if selected is not None:
-        work_snap, start = _with_selected(snap, selected)
+        work_snap, start, (line, column) = _with_selected(snap, selected)
         lead = selected.text
-        line, column = start.start_line, start.start_column + len(lead)
     automatic = params.context.trigger_kind == types.InlineCompletionTriggerKind.Automatic
     filling = await _fill_for_trigger(ls, work_snap, line, column, automatic)
     if filling is None:
