@@ -141,6 +141,14 @@ class Workspace:
         """Forget what one request memoized (files may change between requests)."""
         self._memo.clear()
 
+    def set_private_globs(self, globs: Sequence[str]) -> None:
+        """New user globs of private files: forget what was listed and summarized."""
+        if tuple(globs) != self.privacy.extra_globs:
+            self.privacy = privacy_filter(self.root, globs)
+            self._files = None
+            self._by_path.clear()
+            self._memo.clear()
+
     def set_overlay(self, summary: ModuleSummary | None, module: str = "") -> None:
         """Let an unsaved buffer's summary stand for its module (None removes it)."""
         if summary is None:

@@ -65,9 +65,16 @@ def frame(message: dict[str, Any]) -> bytes:
 class JsonRpcClient:
     """Drives one server process; thread-safe sends, one reader thread."""
 
-    def __init__(self, command: list[str], cwd: Path, stderr: BinaryIO) -> None:
+    def __init__(
+        self, command: list[str], cwd: Path, stderr: BinaryIO, env: dict[str, str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
+            command,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env,
         )
         self._next_id = 0
         self._pending: dict[int, _Pending] = {}

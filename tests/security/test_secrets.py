@@ -280,3 +280,15 @@ def test_masked_hole_masks_the_window_and_definitions_only() -> None:
     assert masked.relevant_types[0].text == 'class Conf:\n    token: str = "***"'
     assert masked.cross_file[0].text == 'def connect(key: str = "***") -> None'
     assert (masked.path, masked.line, masked.column) == (hole.path, hole.line, hole.column)
+
+
+def test_new_private_globs_drop_what_was_indexed(tmp_path: Path) -> None:
+    make_package(tmp_path, 2)
+    workspace = Workspace(tmp_path)
+    assert workspace.module("pkg.mod1") is not None
+    assert len(workspace.files()) == 3
+    workspace.set_private_globs(["pkg/mod1.py"])
+    assert workspace.module("pkg.mod1") is None
+    assert {p.name for p in workspace.files()} == {"__init__.py", "mod0.py"}
+    workspace.set_private_globs([])
+    assert workspace.module("pkg.mod1") is not None
