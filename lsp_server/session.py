@@ -65,6 +65,7 @@ class Session:
 
     def __init__(self, status: StatusReporter) -> None:
         self.settings = Settings()
+        self.initial_settings = Settings()  # from initializationOptions: the base of changes
         self.engine: Engine | None = None
         self.engine_error: str | None = None
         self.status = status

@@ -11,7 +11,7 @@ from lsprotocol import types
 from pygls import uris
 from pygls.capabilities import get_capability
 
-from completion.settings import Settings, parse_settings
+from completion.settings import parse_settings
 from lsp_server.convert import plain
 from lsp_server.server import HolepilotServer
 
@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 
 
 def apply_settings(ls: HolepilotServer, raw: Any, source: str) -> None:
-    """Parse ``raw`` settings; bad values give one warning message and their defaults."""
-    settings, warnings = parse_settings(plain(raw), Settings())
+    """Parse ``raw`` settings over the initialization options; bad values give one warning
+    message and keep their defaults."""
+    settings, warnings = parse_settings(plain(raw), ls.session.initial_settings)
     warn_settings(ls, warnings, source)
     ls.session.update_settings(settings)
     report_state(ls)
@@ -47,6 +48,12 @@ def report_state(ls: HolepilotServer) -> None:
         session.status.ok(status)
 
 
+async def pulled_settings(ls: HolepilotServer) -> Any:
+    items = [types.ConfigurationItem(section="holepilot")]
+    answer = await ls.workspace_configuration_async(types.ConfigurationParams(items=items))
+    return plain(answer[0]) if answer else None
+
+
 def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str | None:
     """The root path, else the first workspace folder's (multi-root clients may send only those)."""
     root: str | None = ls.workspace.root_path
@@ -66,7 +73,7 @@ def register(server: HolepilotServer) -> None:
     def initialize(ls: HolepilotServer, params: types.InitializeParams) -> None:
         settings, warnings = parse_settings(plain(params.initialization_options))
         startup_warnings.extend(warnings)
-        ls.session.settings = settings
+        ls.session.settings = ls.session.initial_settings = settings
         ls.session.start_engine(workspace_root(ls, params))
 
     @server.feature(types.INITIALIZED)
@@ -79,15 +86,14 @@ def register(server: HolepilotServer) -> None:
     async def did_change_configuration(
         ls: HolepilotServer, params: types.DidChangeConfigurationParams
     ) -> None:
-        raw = plain(params.settings)
+        pushed = plain(params.settings)
+        raw = pushed.get("holepilot") if isinstance(pushed, dict) else pushed
+        source = "didChangeConfiguration"
         if get_capability(ls.client_capabilities, "workspace.configuration", False):
-            items = [types.ConfigurationItem(section="holepilot")]
-            answer = await ls.workspace_configuration_async(types.ConfigurationParams(items=items))
-            raw = plain(answer[0]) if answer else None
-            source = "workspace/configuration"
-        else:
-            raw = raw.get("holepilot") if isinstance(raw, dict) else raw
-            source = "didChangeConfiguration"
+            try:
+                raw, source = await pulled_settings(ls), "workspace/configuration"
+            except Exception:  # a client that advertised but failed: keep what was pushed
+                logger.warning("workspace/configuration failed", exc_info=True)
         apply_settings(ls, raw, source)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

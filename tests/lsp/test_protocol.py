@@ -145,3 +145,13 @@ async def test_requests_after_shutdown_are_invalid_requests(start_session):
     session.client.exit(None)
     assert await asyncio.wait_for(session.client._server.wait(), HOLE_REQUEST_TIMEOUT) == 0
     session.client.capabilities = None  # already shut down: the fixture has nothing left to do
+
+
+async def test_configuration_changes_apply_over_the_initialization_options(start_session):
+    session = await start_session(options={"enable": False}, configuration={"holepilot": {"maxTokens": -1}})
+    waiting = asyncio.ensure_future(session.client.wait_for_notification("window/showMessage"))
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    shown = await asyncio.wait_for(waiting, 30)
+    assert "maxTokens" in shown.message
+    doctor = await session.command("holepilot.doctor")
+    assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]  # still from the options
