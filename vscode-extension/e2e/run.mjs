@@ -17,7 +17,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processesInGroup, run, startProcess, stopAll, waitForLine } from './processes.mjs';
 import { steps } from './steps.mjs';
-import { editAnswer, llmScript, writeUserSettings, writeWorkspace } from './workspace.mjs';
+import { llmScript, writeUserSettings, writeWorkspace } from './workspace.mjs';
 
 const extensionDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(extensionDir, '..');
@@ -59,7 +59,7 @@ async function buildVsix(temp) {
 }
 
 async function startLlmServer(temp, apiKey) {
-  const script = { ...llmScript(editAnswer(python, repoRoot, editFormat)), api_key: apiKey };
+  const script = { ...llmScript({ python, repoRoot, format: editFormat }), api_key: apiKey };
   const scriptPath = join(temp, 'llm-script.json');
   writeFileSync(scriptPath, JSON.stringify(script, null, 2));
   const proc = startProcess('llm-server', python, ['-m', 'tests.support.llm_server', '--script', scriptPath, '--max-seconds', String(timeoutS + 60)], {

@@ -11,6 +11,7 @@ import {
   CHANGED_MODEL,
   MISSING_PYTHON,
   writeWorkspaceSettings,
+  REJECTED_INSTRUCTION,
   REPORT_EDITED_PY,
   TYPED_PREFIX,
 } from './workspace.mjs';
@@ -138,6 +139,24 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await page.keyboard.press(`${CONTROL}+s`);
       await fileEquals(join(workspace, 'report.py'), REPORT_EDITED_PY, 20000);
       log('report.py holds the accepted edit');
+    });
+    await step('inline-chat-rejected', async () => {
+      await gotoLine(page, 5);
+      await page.keyboard.press('Shift+End');
+      await page.keyboard.press(`${CONTROL}+i`);
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(REJECTED_INSTRUCTION);
+      await page.keyboard.press('Enter');
+      const proposal = page.locator('.monaco-diff-editor .view-lines', { hasText: 'shape with surface' });
+      await proposal.first().waitFor({ timeout: 90000 });
+      await notificationButton(page, 'Reject').click({ timeout: 30000 });
+      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 20000 });
+      await page.locator('.tab.active', { hasText: 'report.py' }).waitFor({ timeout: 10000 });
+      if ((await page.locator('.tab.active.dirty').count()) > 0) {
+        throw new Error('rejecting the proposal changed the document');
+      }
+      await fileEquals(join(workspace, 'report.py'), REPORT_EDITED_PY, 1000);
     });
   });
 

@@ -76,8 +76,12 @@ export function writeWorkspace(dir) {
   writeFileSync(join(dir, 'area.py'), AREA_PY);
 }
 
-/** The inline-chat answer in the server's edit format, rendered by the server's own code. */
-export function editAnswer(python, repoRoot, format) {
+// A second instruction whose proposal the test rejects.
+export const REJECTED_INSTRUCTION = 'say surface instead of area';
+const REPORT_REJECTED_PY = REPORT_EDITED_PY.replace('"shape with area "', '"shape with surface "');
+
+/** An inline-chat answer in the server's edit format, rendered by the server's own code. */
+function editAnswer(python, repoRoot, format, oldText, newText) {
   const code = [
     'import json, sys',
     'from completion.cursorcore import edit_to_answer',
@@ -86,17 +90,24 @@ export function editAnswer(python, repoRoot, format) {
   ].join('\n');
   return execFileSync(python, ['-c', code], {
     cwd: repoRoot,
-    input: JSON.stringify([REPORT_PY, REPORT_EDITED_PY, format]),
+    input: JSON.stringify([oldText, newText, format]),
     encoding: 'utf8',
     timeout: 60000,
   });
 }
 
-/** Rules of the scripted model: the edit answers the instruction, everything else completes the hole. */
-export function llmScript(editAnswerText) {
+/**
+ * Rules of the scripted model: each instruction gets its edit, the comment in area.py its
+ * filling, everything else completes the hole of main.py.
+ */
+export function llmScript({ python, repoRoot, format }) {
   return {
     rules: [
-      { match: INSTRUCTION, answer: editAnswerText },
+      { match: INSTRUCTION, answer: editAnswer(python, repoRoot, format, REPORT_PY, REPORT_EDITED_PY) },
+      {
+        match: REJECTED_INSTRUCTION,
+        answer: editAnswer(python, repoRoot, format, REPORT_EDITED_PY, REPORT_REJECTED_PY),
+      },
       { match: FILL_MARK, answer: FILLING },
       { match: null, answer: COMPLETION },
     ],
