@@ -80,6 +80,10 @@ async def test_huge_document_is_served(start_session):
     actions = await asyncio.wait_for(session.client.text_document_code_action_async(params), 60)
     titles = [action.title for action in actions or []]
     assert titles == ["Fill hole with holepilot"]  # "total = value_1 + " is incomplete
+    context = await asyncio.wait_for(
+        session.request("holepilot/context", position_params(uri, 50_000, len("total = value_1 + "))), 120
+    )
+    assert context["prompt_tokens"] <= context["budget"]
 
 
 async def test_bad_initialization_option_warns_once_and_uses_defaults(start_session):
