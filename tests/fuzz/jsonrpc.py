@@ -62,6 +62,15 @@ def frame(message: dict[str, Any]) -> bytes:
     return f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A request on its way: wait for it with :meth:`JsonRpcClient.wait`."""
+
+    id: int
+    method: str
+    pending: _Pending
+
+
 class JsonRpcClient:
     """Drives one server process; thread-safe sends, one reader thread."""
 
@@ -101,11 +110,22 @@ class JsonRpcClient:
         self._send({"method": method, "params": params})
 
     def request(self, method: str, params: Any, timeout: float = 60.0) -> Reply:
+        return self.wait(self.send_request(method, params), timeout)
+
+    def send_request(self, method: str, params: Any) -> Sent:
+        """Send a request without waiting for its answer (see :meth:`wait`)."""
         with self._lock:
             self._next_id += 1
             number = self._next_id
             pending = self._pending[number] = _Pending()
         self._send({"id": number, "method": method, "params": params})
+        return Sent(number, method, pending)
+
+    def cancel(self, sent: Sent) -> None:
+        self.notify("$/cancelRequest", {"id": sent.id})
+
+    def wait(self, sent: Sent, timeout: float = 60.0) -> Reply:
+        pending, method = sent.pending, sent.method
         if not pending.done.wait(timeout):
             if self.gone.is_set():
                 raise ServerGone(f"the server left while {method} was pending")
@@ -149,6 +169,17 @@ class JsonRpcClient:
             pending.done.set()
 
     # -- lifecycle --------------------------------------------------------------------------
+    def rss_mb(self) -> float | None:
+        """The server's resident memory (Linux), for the record."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return None
+
     def stop(self, timeout: float = 20.0) -> int | None:
         """Shut down politely, then kill; the exit code."""
         try:

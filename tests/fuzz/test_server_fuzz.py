@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.jsonrpc import JsonRpcClient, Reply
+from tests.fuzz.jsonrpc import JsonRpcClient, Reply, Sent
 from tests.fuzz.textmodel import Document, lsp_lines, utf16_boundaries, utf16_len
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,8 +99,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcCl
         reply = client.request("initialize", initialize_params(root), timeout=REQUEST_TIMEOUT_S)
         assert reply.error is None, reply.error
         client.notify("initialized", {})
+        STATS["server MB at start"] = round(client.rss_mb() or 0)
         yield client, root
     finally:
+        STATS["server MB at end"] = round(client.rss_mb() or 0)
         code = client.stop()
         log.close()
         STATS["seconds"] = round(time.perf_counter() - started)
@@ -142,6 +144,7 @@ class Session:
         self.root = root
         self.data = data
         self.open: dict[str, Document] = {}
+        self.in_flight: list[Sent] = []
 
     def uri(self, index: int) -> str:
         return (self.root / f"doc{index}.py").as_uri()
@@ -186,17 +189,14 @@ class Session:
         del self.open[uri]
 
     def do_change(self, whole: bool) -> None:
+        """One didChange: a whole new text, or one to three range edits applied in order."""
         document = self.open[self.data.draw(st.sampled_from(sorted(self.open)))]
-        new_text = self.data.draw(TEXT)
         if whole:
-            document.replace_all(new_text)
-            changes: list[dict[str, Any]] = [{"text": new_text}]
+            document.text = self.data.draw(TEXT)
+            changes: list[dict[str, Any]] = [{"text": document.text}]
         else:
-            start = self.draw_position(document.text)
-            end = self.draw_position(document.text)
-            start, end = min(start, end), max(start, end)
-            document.apply(start, end, new_text)
-            changes = [{"range": lsp_range(start, end), "text": new_text}]
+            changes = [self.range_edit(document) for _ in range(self.data.draw(st.integers(1, 3)))]
+        document.version += 1
         self.client.notify(
             "textDocument/didChange",
             {
@@ -204,6 +204,14 @@ class Session:
                 "contentChanges": changes,
             },
         )
+
+    def range_edit(self, document: Document) -> dict[str, Any]:
+        new_text = self.data.draw(TEXT)
+        start = self.draw_position(document.text)
+        end = self.draw_position(document.text)
+        start, end = min(start, end), max(start, end)
+        document.apply(start, end, new_text)
+        return {"range": lsp_range(start, end), "text": new_text}
 
     def draw_position(self, text: str) -> tuple[int, int]:
         lines = lsp_lines(text)
@@ -222,7 +230,21 @@ class Session:
         }
         if method == "textDocument/inlineCompletion":
             params["context"] = {"triggerKind": self.data.draw(st.sampled_from([1, 2]))}
-        self.expect_answer(method, self.client.request(method, params, REQUEST_TIMEOUT_S))
+        sent = self.client.send_request(method, params)
+        how = self.data.draw(st.sampled_from(["wait", "wait", "later", "cancel"]))
+        if how == "wait":
+            self.expect_answer(method, self.client.wait(sent, REQUEST_TIMEOUT_S))
+            return
+        if how == "cancel":
+            self.client.cancel(sent)
+            STATS["cancelled"] += 1
+        self.in_flight.append(sent)  # answered while the editing goes on
+
+    def settle(self) -> None:
+        """Every request still in flight gets its answer."""
+        for sent in self.in_flight:
+            self.expect_answer(sent.method, self.client.wait(sent, REQUEST_TIMEOUT_S))
+        self.in_flight.clear()
 
     def expect_answer(self, method: str, reply: Reply) -> None:
         STATS["requests"] += 1
@@ -279,6 +301,7 @@ def test_random_editing_sessions_keep_the_server_alive_and_in_sync(
             session.step()
             if data.draw(st.integers(0, 3), label="check now") == 0:
                 session.check_documents()
+        session.settle()
         session.check_documents()
     except Exception:  # hypothesis's own control flow derives from BaseException only
         STATS["failures"] += 1

@@ -47,11 +47,6 @@ class Document:
         a = offset_of(self.text, *start)
         b = offset_of(self.text, *end)
         self.text = self.text[:a] + new_text + self.text[b:]
-        self.version += 1
-
-    def replace_all(self, new_text: str) -> None:
-        self.text = new_text
-        self.version += 1
 
     def end_position(self) -> tuple[int, int]:
         lines = lsp_lines(self.text)
