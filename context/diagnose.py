@@ -98,6 +98,7 @@ class NameScope:
     facts: ClassFacts | None = None  # for class scopes
     self_name: str | None = None  # first parameter of a method
     stars: list[str] = field(default_factory=list)
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # local: (module, name)
 
     def bind(self, name: str, annotated: bool = False) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
@@ -146,6 +147,7 @@ class _Walker:
         self.is_package = is_package
         self.record = record
         self.guards: list[set[str]] = []
+        self._dict_copies: set[int] = set()
 
     def run(self, tree: ast.Module) -> ModuleFacts:
         for stmt in tree.body:
@@ -184,6 +186,9 @@ class _Walker:
             self._simple(node, scope)
 
     def _simple(self, node: ast.AST, scope: NameScope) -> None:
+        if isinstance(node, ast.Assign) and "__dict__" in ast.unparse(node.value):
+            # ``copy.__dict__ = self.__dict__.copy()`` copies attributes the class has already
+            self._dict_copies.update(id(t) for t in node.targets if isinstance(t, ast.Attribute))
         if isinstance(node, ast.Global):
             scope.globals.update(node.names)
         elif isinstance(node, ast.Nonlocal):
@@ -281,9 +286,18 @@ class _Walker:
                 stores = scope.parent.facts.self_stores
                 stores[node.attr] = stores.get(node.attr, 0) + 1
                 scope.parent.facts.members.add(node.attr)
-            if node.attr == "__dict__":
-                self.facts.dynamic_attrs = True
+            if node.attr == "__dict__" and id(node) not in self._dict_copies:
+                self._dict_write(node.value, scope)
         self.visit(node.value, scope)
+
+    def _dict_write(self, target: ast.expr, scope: NameScope) -> None:
+        """``x.__dict__`` replaced or updated: any attribute may exist, on ``self``'s class or on
+        anything of the module."""
+        owner = scope.parent.facts if scope.parent is not None else None
+        if isinstance(target, ast.Name) and target.id == scope.self_name and owner is not None:
+            owner.dynamic = getattr(scope.node, "name", "") != "__setstate__" or owner.dynamic
+        else:
+            self.facts.dynamic_attrs = True
 
     def _call(self, node: ast.Call, scope: NameScope) -> None:
         if self.record:
@@ -296,7 +310,7 @@ class _Walker:
             self.facts.dynamic_globals = True
         elif name == "update" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                 and func.value.attr == "__dict__":
-            self.facts.dynamic_attrs = True
+            self._dict_write(func.value.value, scope)
         if isinstance(func, ast.Name) and name in NARROWERS and node.args:
             scope.narrowed.add(ast.unparse(node.args[0]))
         elif isinstance(func, ast.Name) and name == "hasattr" and len(node.args) == 2 \
@@ -350,13 +364,17 @@ class _Walker:
     def _import(self, node: ast.Import | ast.ImportFrom, scope: NameScope) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                scope.bind(alias.asname or alias.name.split(".", 1)[0])
+                local = alias.asname or alias.name.split(".", 1)[0]
+                scope.bind(local)
+                scope.imports[local] = (alias.name if alias.asname else local, None)
             return
+        source = _absolute(self.module, node.level, node.module, self.is_package)
         for alias in node.names:
             if alias.name == "*":
-                scope.stars.append(_absolute(self.module, node.level, node.module, self.is_package))
+                scope.stars.append(source)
             else:
                 scope.bind(alias.asname or alias.name)
+                scope.imports[alias.asname or alias.name] = (source, alias.name)
 
 
 def _absolute(module: str, level: int, target: str | None, is_package: bool) -> str:
@@ -493,10 +511,11 @@ class _Scope(Scope):
     enclosing function, bound by a local import or def) and knows the builtins."""
 
     def __init__(self, checker: Checker, module: ModuleSummary, chain: list[ast.AST], untrusted: set[str],
-                 facts: ModuleFacts) -> None:
+                 facts: ModuleFacts, imports: dict[str, tuple[str, str | None]] | None = None) -> None:
         self.checker = checker
         self.untrusted = untrusted
         self.mfacts = facts
+        self.imports = imports or {}  # the function's own imports, bound once
         super().__init__(checker.resolver, module, chain, 10**9, 0)
 
     def view(self, extra: set[str]) -> _Scope:
@@ -510,6 +529,8 @@ class _Scope(Scope):
         if name in self.untrusted:
             return Inferred()
         binding = self.locals.get(name)
+        if binding is not None and binding.kind == "import" and name in self.imports:
+            return self.checker.imported(*self.imports[name])
         if binding is not None:
             return Inferred() if binding.kind in ("import", "function", "class") else super()._name(name)
         result = super()._name(name)
@@ -642,10 +663,28 @@ class Checker:
         self._stars[key] = (names, complete)
         return names, complete
 
-    def resolve_class(self, name: str, module: ModuleSummary) -> Symbol | None:
+    def imported(self, module_name: str, name: str | None) -> Inferred:
+        """What a function-level import binds."""
+        module = self.workspace.module(module_name)
+        if module is None:
+            return Inferred()
+        if name is None:
+            return Inferred(symbol=Symbol("module", module_name, module))
+        symbol = self.resolver.lookup(module, name)
+        if symbol is None:
+            submodule = self.workspace.module(f"{module_name}.{name}")
+            return Inferred(symbol=Symbol("module", name, submodule)) if submodule is not None else Inferred()
+        return self.module_scope(module, self.facts_for(module) or self.facts).symbol_value(symbol) \
+            if symbol.kind == "variable" else Inferred(symbol=symbol)
+
+    def resolve_class(self, name: str, module: ModuleSummary, depth: int = 0) -> Symbol | None:
         symbol = self.resolver.lookup_dotted(module, name)
         if symbol is None and "." not in name and not self._bound_in(module, name):
             symbol = self.builtin(name)
+        if symbol is not None and symbol.kind == "variable" and symbol.variable is not None and depth < 3:
+            value = symbol.variable.value or ""  # ``_Base = ReprEnum``: a class under another name
+            if value.replace(".", "").isidentifier() and not symbol.variable.annotation:
+                return self.resolve_class(value, symbol.module, depth + 1)
         return symbol if symbol is not None and symbol.kind == "class" and symbol.cls is not None else None
 
     @staticmethod
@@ -817,7 +856,8 @@ class Checker:
                 base = base.parent
             found = self.infer_scope(base).view(extra)
         elif scope.kind == "function":
-            found = _Scope(self, self.summary, self._chain(scope), self._untrusted_in(scope), self.facts)
+            imports = {n: i for n, i in scope.imports.items() if scope.counts.get(n) == 1}
+            found = _Scope(self, self.summary, self._chain(scope), self._untrusted_in(scope), self.facts, imports)
         elif scope.kind == "class":
             untrusted = set(scope.counts) | self._untrusted_in(scope)
             found = _Scope(self, self.summary, [], untrusted, self.facts)
