@@ -30,7 +30,7 @@ from context.model import Problem
 from context.parsing import error_nodes, tolerant_ast, ts_parse
 from context.positions import code_point_column
 from context.resolve import Resolver, Symbol
-from context.summary import ClassSummary, ModuleSummary, Param, summarize_module
+from context.summary import ClassSummary, ModuleSummary, Param, summarize_function, summarize_module
 from context.types import TypeExpr, display, make_union, parse_type, union_members
 from context.workspace import Workspace, read_source
 
@@ -58,7 +58,8 @@ UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
 DUCK_TYPED_MODULES = frozenset({"typing", "typing_extensions", "collections.abc", "_typeshed", "types", "abc"})
 TYPING_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
                   "Text": "str"}
-INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes"})  # write __init__
+INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes", "mapped",
+                         "mapped_as_dataclass", "dataclass_transform"})  # decorators that write __init__
 OPAQUE_TYPES = frozenset({"Any", "object", "super", "type", "Self", "NoReturn", "Never"})  # no members to check
 MAX_SYNTAX_PROBLEMS = 5
 MAX_TYPE_TEXT = 60
@@ -99,6 +100,7 @@ class NameScope:
     self_name: str | None = None  # first parameter of a method
     stars: list[str] = field(default_factory=list)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # local: (module, name)
+    defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
 
     def bind(self, name: str, annotated: bool = False) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
@@ -227,6 +229,8 @@ class _Walker:
         if scope.facts is not None and node.name in scope.facts.members:
             scope.facts.duplicated.add(node.name)
         scope.bind(node.name)
+        if scope.kind == "function":
+            scope.defs[node.name] = node
         positional = [*args.posonlyargs, *args.args]
         if scope.kind == "class" and positional:
             inner.self_name = positional[0].arg
@@ -516,6 +520,7 @@ class _Scope(Scope):
         self.untrusted = untrusted
         self.mfacts = facts
         self.imports = imports or {}  # the function's own imports, bound once
+        self.defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}  # its own functions, defined once
         super().__init__(checker.resolver, module, chain, 10**9, 0)
 
     def view(self, extra: set[str]) -> _Scope:
@@ -531,6 +536,8 @@ class _Scope(Scope):
         binding = self.locals.get(name)
         if binding is not None and binding.kind == "import" and name in self.imports:
             return self.checker.imported(*self.imports[name])
+        if binding is not None and binding.kind == "function" and name in self.defs:
+            return Inferred(symbol=self.checker.local_function(self.defs[name], self.module))
         if binding is not None:
             return Inferred() if binding.kind in ("import", "function", "class") else super()._name(name)
         result = super()._name(name)
@@ -609,6 +616,7 @@ class Checker:
         self._stars: dict[int, tuple[set[str], bool]] = {}
         self._facts: dict[str, ModuleFacts | None] = {}
         self._generators: dict[int, bool] = {}
+        self._local_functions: dict[int, Symbol] = {}
 
     def run(self) -> list[Problem]:
         out = self.name_problems()
@@ -769,11 +777,19 @@ class Checker:
         return any(facts.dynamic for owner, facts in mro
                    if not (owner.module is self.builtins and owner.name == "object"))
 
+    def local_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, module: ModuleSummary) -> Symbol:
+        key = id(node)
+        if key not in self._local_functions:
+            self._local_functions[key] = Symbol("function", node.name, module, function=summarize_function(node))
+        return self._local_functions[key]
+
     def plain_function(self, symbol: Symbol) -> bool:
         """A function whose summary is its signature: no signature-changing decorator, one def."""
         fn = symbol.function
         if fn is None or any(d not in SAFE_DECORATORS for d in fn.decorators):
             return False
+        if any(s is symbol for s in self._local_functions.values()):
+            return True  # defined once in the function calling it
         facts = self.facts_for(symbol.module)
         if facts is None:
             return False
@@ -858,6 +874,7 @@ class Checker:
         elif scope.kind == "function":
             imports = {n: i for n, i in scope.imports.items() if scope.counts.get(n) == 1}
             found = _Scope(self, self.summary, self._chain(scope), self._untrusted_in(scope), self.facts, imports)
+            found.defs = {n: d for n, d in scope.defs.items() if scope.counts.get(n) == 1}
         elif scope.kind == "class":
             untrusted = set(scope.counts) | self._untrusted_in(scope)
             found = _Scope(self, self.summary, [], untrusted, self.facts)
@@ -1032,7 +1049,7 @@ class Checker:
                 return (), owner.module
             if "__new__" in facts.members or cls.kind in ("typeddict", "model", "enum", "protocol") \
                     or (facts.decorated and (INIT_MAKERS & {_short(d) for d in cls.decorators}
-                                             or "__init__" not in facts.members)):
+                                             or ("__init__" not in facts.members and cls.kind != "namedtuple"))):
                 return None
             if "__init__" in facts.members:
                 return self._init_params(owner, cls)
@@ -1118,6 +1135,9 @@ class Checker:
                         module: ModuleSummary) -> list[Problem]:
         positional = [p for p in params if p.kind in ("posonly", "pos")]
         pairs = list(zip(call.args, positional, strict=False))
+        varargs = next((p for p in params if p.kind == "varargs"), None)
+        if varargs is not None:  # each extra positional argument has the annotated type
+            pairs += [(arg, varargs) for arg in call.args[len(positional):]]
         named = {p.name: p for p in params if p.kind in ("pos", "kwonly")}
         pairs += [(kw.value, named[kw.arg]) for kw in call.keywords if kw.arg in named]
         out: list[Problem] = []
