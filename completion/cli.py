@@ -140,6 +140,12 @@ def _hole_request(obj: Any, default_budget: int | None) -> HoleRequest:
     )
 
 
+def _jsonl(result: dict[str, Any]) -> str:
+    """One JSON line, ASCII only: line separators inside strings (U+2028, form feeds) stay escaped
+    so that every consumer splits lines where we do."""
+    return json.dumps(result, ensure_ascii=True) + "\n"
+
+
 def _run_batch(source: str, handle: Callable[[Any], dict[str, Any]]) -> int:
     for number, line in _batch_lines(source):
         try:
@@ -148,7 +154,7 @@ def _run_batch(source: str, handle: Callable[[Any], dict[str, Any]]) -> int:
             result = {"error": f"line {number}: invalid JSON ({error.msg})"}
         except (UsageError, ContextError, HolepilotError) as error:
             result = {"error": f"line {number}: {error}"}
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.write(_jsonl(result))
         sys.stdout.flush()
     return 0
 
@@ -184,7 +190,8 @@ def cmd_complete(args: argparse.Namespace) -> int:
                         result = {"error": f"line {number}: invalid JSON ({error.msg})"}
                     except (UsageError, ContextError, HolepilotError) as error:
                         result = {"error": f"line {number}: {error}"}
-                    print(json.dumps(result, ensure_ascii=False), flush=True)
+                    sys.stdout.write(_jsonl(result))
+                    sys.stdout.flush()
             finally:
                 await engine.aclose()
             return 0

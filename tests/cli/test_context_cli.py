@@ -112,3 +112,16 @@ def test_holes_in_broken_code_still_answer(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["expected_type"] == "P"
     assert any(h["name"] == "P" for h in data["relevant_headers"])
+
+
+def test_batch_lines_survive_line_separators_in_the_buffer(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    text = "x = 1\x0c\n# a form feed above and a U+2028 here: \u2028 ok\ny: int = \n"
+    target = tmp_path / "m.py"
+    target.write_text(text, encoding="utf-8")
+    request = json.dumps({"path": str(target), "line": 3, "column": 10, "text": text}, ensure_ascii=False)
+    result = run("context", "--batch", "-", "--root", str(tmp_path), stdin=request + "\n" + request + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()  # splits on U+2028 and form feeds too, as many consumers do
+    assert len(lines) == 2
+    assert all(json.loads(line)["expected_type"] == "int" for line in lines)
