@@ -245,7 +245,7 @@ class PyrightChecker:
                 if message is None:
                     break
                 await self._dispatch(message)
-        except (PyrightError, ValueError) as error:
+        except (PyrightError, ValueError, EOFError, ConnectionError) as error:
             log.warning("pyright: %s", error)
         self._failure = "pyright exited"
         for future in self._pending.values():
