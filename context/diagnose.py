@@ -1329,14 +1329,18 @@ def _ignored_lines(text: str) -> set[int]:
 
 # -- syntax -------------------------------------------------------------------------------------------
 def syntax_problems(text: str, replaced: frozenset[int]) -> list[Problem]:
-    """Python's own syntax error, then tree-sitter's ERROR and MISSING nodes on other lines; nothing
-    when Python accepts the text (tree-sitter's grammar may lag behind the language)."""
+    """Python's own syntax error, then tree-sitter's ERROR and MISSING nodes on other lines — only
+    when both parsers reject the text: tree-sitter's grammar may lag behind the language, and the
+    running Python may be older than the project's (``def f[T]()`` is fine from 3.12 on)."""
     if not replaced:
         return []
     tree = ts_parse(text)
+    errors = error_nodes(tree.root_node)
+    if not errors:
+        return []
     data_lines = text.encode("utf-8").split(b"\n")
     out: list[Problem] = _python_syntax_problem(text)
-    for node in error_nodes(tree.root_node)[:MAX_SYNTAX_PROBLEMS]:
+    for node in errors[:MAX_SYNTAX_PROBLEMS]:
         row, col = node.start_point
         if any(p.line == row for p in out):
             continue
