@@ -14,6 +14,7 @@ import dataclasses
 import fnmatch
 import logging
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -27,9 +28,7 @@ from context.model import Definition, HoleContext
 log = logging.getLogger(__name__)
 
 PRIVATE_NAME_GLOBS = (
-    ".env",
-    ".env.*",
-    ".envrc",
+    ".env*",
     "*.env",
     "*.pem",
     "*.key",
@@ -60,13 +59,21 @@ CREDENTIAL_PATTERNS = (
     re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"),
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
 )
-SECRET_NAME = r"[A-Za-z0-9_.-]*(?:passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_.-]*"
+CREDENTIAL = re.compile("|".join(f"(?:{p.pattern})" for p in CREDENTIAL_PATTERNS))
+# Names start at a token boundary and are bounded, so that long runs of letters (data blobs)
+# cost linear time instead of trying every split of the run.
+SECRET_NAME = (
+    r"(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?"
+    r"(?:passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)"
+    r"[A-Za-z0-9_.-]{0,40}(?![A-Za-z0-9_.-])"
+)
 ASSIGNED_SECRET = re.compile(
     rf"(?i)(?P<name>{SECRET_NAME})[\"']?\s*(?::|=|:=)\s*(?P<q>[\"']?)(?P<value>[^\s\"'#,;)]{{6,}})(?P=q)"
 )
-ASSIGNED_BEFORE_LITERAL = re.compile(
-    rf"(?i)(?:{SECRET_NAME})[\"']?(?:\s*:\s*[\w\[\]., |]+?)?\s*(?:=|:|:=)\s*[rbuRBU]{{0,2}}$"
+SECRET_WORD = re.compile(
+    r"(?i)passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth"
 )
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 TRIPLE_QUOTED = r"(?P<tq>\"\"\"|''')(?P<tbody>[\s\S]*?)(?P=tq)"
 SINGLE_QUOTED = r"(?P<sq>[\"'])(?P<sbody>(?:\\.|(?!(?P=sq))[^\\\n])*)(?P=sq)"
 STRING_LITERAL = re.compile(f"{TRIPLE_QUOTED}|{SINGLE_QUOTED}")
@@ -74,6 +81,8 @@ AUTH_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token)\s+")
 HIGH_ENTROPY_CANDIDATE = re.compile(r"^(?:[A-Za-z0-9+/]{20,}={0,2}|[A-Za-z0-9_-]{20,})$")
 HEX_STRING = re.compile(r"^[0-9a-fA-F]+$")
 MASK = "***"
+LINE_HEAD_CHARS = 200
+MIN_SECRET_CHARS = 6
 HEAD_BYTES = 65536
 GIT_TIMEOUT_S = 10.0
 
@@ -98,7 +107,7 @@ def looks_random(value: str) -> bool:
 
 def has_credential(text: str) -> bool:
     """True when ``text`` holds a known credential shape or a random value under a secret name."""
-    if any(p.search(text) for p in CREDENTIAL_PATTERNS):
+    if CREDENTIAL.search(text):
         return True
     return any(_secret_value(m.group("value")) for m in ASSIGNED_SECRET.finditer(text))
 
@@ -114,14 +123,40 @@ def _secret_value(value: str) -> bool:
     return looks_random(value) or (len(value) >= 8 and entropy(value) >= 2.5)
 
 
-def literal_is_secret(body: str, before: str) -> bool:
-    """Whether a string literal's ``body`` (``before`` is the text ahead of it) is a credential."""
+def literal_is_secret(body: str, line_head: str) -> bool:
+    """Whether a string literal's ``body`` is a credential; ``line_head`` is the text ahead of
+    it on its line (``password = ``)."""
+    if len(body) < MIN_SECRET_CHARS:
+        return False
     body = AUTH_SCHEME.sub("", body, count=1)
-    if any(p.search(body) for p in CREDENTIAL_PATTERNS) or looks_random(body):
+    if CREDENTIAL.search(body) or looks_random(body):
         return True
-    line_head = before.rsplit("\n", 1)[-1]
-    assigned = ASSIGNED_BEFORE_LITERAL.search(line_head) is not None
-    return assigned and len(body) >= 6 and " " not in body and entropy(body) >= 2.5
+    if " " in body or entropy(body) < 2.5:
+        return False
+    return assigned_to_secret_name(line_head)
+
+
+def assigned_to_secret_name(line_head: str) -> bool:
+    """Whether ``line_head`` ends with ``name =``, ``name: Type =``, ``"name":`` or ``name=``
+    and the name sounds like a secret (password, token, api_key, ...)."""
+    head = line_head.rstrip().rstrip("rbuRBU").rstrip()
+    if head.endswith(":="):
+        head = head[:-2]
+    elif head.endswith(("=", ":")):
+        head = head[:-1]
+    else:
+        return False
+    head = head.rstrip()
+    names = [head, head.rsplit(":", 1)[0]] if ":" in head else [head]
+    return any(SECRET_WORD.search(_trailing_name(candidate)) for candidate in names)
+
+
+def _trailing_name(text: str) -> str:
+    text = text.rstrip().rstrip("\"'")
+    start = len(text)
+    while start > 0 and text[start - 1] in NAME_CHARS and len(text) - start < 80:
+        start -= 1
+    return text[start:]
 
 
 def mask_secrets(text: str) -> str:
@@ -134,7 +169,12 @@ def mask_secrets(text: str) -> str:
     for match in STRING_LITERAL.finditer(text):
         body = match.group("tbody") if match.group("tq") else match.group("sbody")
         parts.append(_mask_tokens(text[last : match.start()]))
-        if literal_is_secret(body, text[: match.start()]):
+        start = match.start()
+        line_start = text.rfind("\n", max(0, start - LINE_HEAD_CHARS), start) + 1
+        line_start = max(line_start, start - LINE_HEAD_CHARS)
+        if len(body) < MIN_SECRET_CHARS:
+            parts.append(match.group(0))
+        elif literal_is_secret(body, text[line_start:start]):
             quote = match.group("tq") or match.group("sq")
             parts.append(f"{quote}{MASK}{quote}")
         else:
@@ -145,9 +185,9 @@ def mask_secrets(text: str) -> str:
 
 
 def _mask_tokens(text: str) -> str:
-    for pattern in CREDENTIAL_PATTERNS:
-        text = pattern.sub(MASK, text)
-    return ASSIGNED_SECRET.sub(_mask_assignment, text)
+    if len(text) < MIN_SECRET_CHARS:
+        return text
+    return ASSIGNED_SECRET.sub(_mask_assignment, CREDENTIAL.sub(MASK, text))
 
 
 def _mask_assignment(match: re.Match[str]) -> str:
@@ -162,14 +202,23 @@ def mask_definitions(definitions: Iterable[Definition]) -> tuple[Definition, ...
     return tuple(dataclasses.replace(d, text=mask_secrets(d.text)) for d in definitions)
 
 
-def masked_hole(hole: HoleContext) -> HoleContext:
+def masked_hole(hole: HoleContext, max_chars: int | None = None) -> HoleContext:
     """``hole`` as a prompt may show it: the code window and every definition masked.
 
+    ``max_chars`` keeps only that much of the window on each side (whole lines), since a
+    prompt cannot show more than its budget: masking a huge file costs time for nothing.
     Offsets into the buffer must keep using the unmasked hole (masking changes lengths)."""
+    prefix, suffix = hole.prefix, hole.suffix
+    if max_chars is not None and len(prefix) > max_chars:
+        cut = prefix.find("\n", len(prefix) - max_chars)
+        prefix = prefix[cut + 1 :] if cut >= 0 else prefix[-max_chars:]
+    if max_chars is not None and len(suffix) > max_chars:
+        cut = suffix.rfind("\n", 0, max_chars)
+        suffix = suffix[: cut + 1] if cut >= 0 else suffix[:max_chars]
     return dataclasses.replace(
         hole,
-        prefix=mask_secrets(hole.prefix),
-        suffix=mask_secrets(hole.suffix),
+        prefix=mask_secrets(prefix),
+        suffix=mask_secrets(suffix),
         relevant_types=mask_definitions(hole.relevant_types),
         relevant_headers=mask_definitions(hole.relevant_headers),
         receiver_members=mask_definitions(hole.receiver_members),
@@ -236,6 +285,10 @@ class PrivacyFilter:
         self._content: dict[Path, tuple[tuple[int, int], bool]] = {}
         self._rules: dict[str, list[IgnoreRule]] = {}
         self._git: bool | None = None
+        self._named: dict[Path, bool] = {}
+        # one regular expression for every glob (fnmatch semantics: ``*`` also crosses ``/``)
+        globs = PRIVATE_NAME_GLOBS + self.extra_globs
+        self._name_pattern = re.compile("|".join(fnmatch.translate(g) for g in globs))
 
     def is_private(self, path: Path, *, read_content: bool = True) -> bool:
         path = path.resolve() if not path.is_absolute() else path
@@ -250,10 +303,16 @@ class PrivacyFilter:
         return named | self.ignored_among([p for p in paths if p not in named])
 
     def by_name(self, path: Path) -> bool:
-        rel = self._rel(path)
-        candidates = (path.name, rel) if rel is not None else (path.name, path.as_posix())
-        globs = PRIVATE_NAME_GLOBS + self.extra_globs
-        return any(fnmatch.fnmatch(c, g) for c in candidates for g in globs)
+        """An env file, a key or certificate, or a match of the user's globs."""
+        known = self._named.get(path)
+        if known is None:
+            rel = self._rel(path)
+            known = bool(
+                self._name_pattern.match(path.name)
+                or self._name_pattern.match(rel if rel is not None else path.as_posix())
+            )
+            self._named[path] = known
+        return known
 
     def content_is_secret(self, path: Path, text: str | None = None) -> bool:
         try:
@@ -295,10 +354,10 @@ class PrivacyFilter:
             self._content.pop(path, None)
 
     def _rel(self, path: Path) -> str | None:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return None
 
     def _git_ignored(self, paths: Sequence[Path]) -> set[Path] | None:
         """Paths git ignores, or None when git or a repository is missing."""
@@ -326,13 +385,20 @@ class PrivacyFilter:
             self._git = False
             return None
         self._git = True
-        ignored = {Path(p).resolve() for p in done.stdout.decode().split("\0") if p}
+        ignored = {Path(p) for p in done.stdout.decode().split("\0") if p}
+        if not ignored:
+            return set()
+        ignored |= {p.resolve() for p in ignored}
         return {p for p in paths if p in ignored or p.resolve() in ignored}
 
     def _root_ignored_by_enclosing_repo(self) -> bool:
         try:
-            done = subprocess.run(["git", "-C", str(self.root), "check-ignore", "-q", str(self.root)],
-                                  capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+            done = subprocess.run(
+                ["git", "-C", str(self.root), "check-ignore", "-q", str(self.root)],
+                capture_output=True,
+                timeout=GIT_TIMEOUT_S,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             return False
         return done.returncode == 0

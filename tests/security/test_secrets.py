@@ -240,23 +240,51 @@ def index_seconds(workspace: Workspace, expected: int) -> float:
     return time.perf_counter() - started
 
 
+def cold_index_seconds(root: Path, privacy: type[PrivacyFilter], expected: int) -> float:
+    """The best of three cold indexings (fresh workspace, fresh privacy decisions)."""
+    best = float("inf")
+    for _ in range(3):
+        workspace = Workspace(root)
+        workspace.privacy = privacy(root)
+        best = min(best, index_seconds(workspace, expected))
+    return best
+
+
 @needs_git
 def test_privacy_filter_keeps_indexing_fast(tmp_path: Path) -> None:
     git_init(tmp_path)
     make_package(tmp_path, 300)
     (tmp_path / "pkg" / "mod7.py").rename(tmp_path / "pkg" / "mod_ignored.py")
     (tmp_path / ".gitignore").write_text("pkg/mod_ignored.py\n")
-    unguarded = Workspace(tmp_path)
-    unguarded.privacy = NoPrivacy(tmp_path)
-    baseline = index_seconds(unguarded, 301)
+    baseline = cold_index_seconds(tmp_path, NoPrivacy, 301)
+    with_privacy = cold_index_seconds(tmp_path, PrivacyFilter, 300)
+    assert with_privacy < baseline * 1.5 + 0.05, (with_privacy, baseline)
     guarded = Workspace(tmp_path)
-    guarded.privacy = PrivacyFilter(tmp_path)
-    with_privacy = index_seconds(guarded, 300)
-    assert len(list(unguarded.files())) == 301  # the ignored module is only skipped when guarded
-    assert with_privacy < baseline * 1.5 + 0.1, (with_privacy, baseline)
+    files = guarded.files()
+    assert len(files) == 300
     started = time.perf_counter()
-    assert guarded.privacy.private_among(unguarded.files()) == {tmp_path / "pkg" / "mod_ignored.py"}
+    assert guarded.privacy.private_among(files) == set()
+    assert guarded.privacy.private_among([tmp_path / "pkg" / "mod_ignored.py"]) == {
+        tmp_path / "pkg" / "mod_ignored.py"
+    }
     assert time.perf_counter() - started < 0.05  # decisions are cached: no second git call
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000,
+        "token" * 40_000,
+        "x = [" + '"abcdefg", ' * 20_000 + "]",
+        "d = {" + '"api_key": "abcdefgh", ' * 20_000 + "}",
+        "x = " + "a_" * 50_000 + ' = "abc"',
+    ],
+)
+def test_masking_takes_linear_time_on_pathological_text(text: str) -> None:
+    started = time.perf_counter()
+    mask_secrets(text)
+    has_credential(text)
+    assert time.perf_counter() - started < 2.0
 
 
 def test_masked_hole_masks_the_window_and_definitions_only() -> None:
@@ -280,6 +308,21 @@ def test_masked_hole_masks_the_window_and_definitions_only() -> None:
     assert masked.relevant_types[0].text == 'class Conf:\n    token: str = "***"'
     assert masked.cross_file[0].text == 'def connect(key: str = "***") -> None'
     assert (masked.path, masked.line, masked.column) == (hole.path, hole.line, hole.column)
+
+
+def test_masked_hole_keeps_whole_lines_within_max_chars() -> None:
+    from context.model import HoleContext
+
+    prefix = "".join(f"line{i} = {i}\n" for i in range(1000)) + "value = "
+    suffix = "\n" + "".join(f"after{i} = {i}\n" for i in range(1000))
+    hole = HoleContext("app.py", 1000, 8, "expression", prefix, suffix)
+    masked = masked_hole(hole, max_chars=100)
+    assert masked.prefix.endswith("line999 = 999\nvalue = ")
+    assert prefix.endswith(masked.prefix) and len(masked.prefix) <= 100
+    assert masked.prefix.startswith("line")
+    assert suffix.startswith(masked.suffix) and len(masked.suffix) <= 100
+    assert masked.suffix.endswith("\n")
+    assert masked_hole(hole).prefix == prefix
 
 
 def test_new_private_globs_drop_what_was_indexed(tmp_path: Path) -> None:
