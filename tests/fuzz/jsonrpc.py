@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -92,6 +93,7 @@ class JsonRpcClient:
         self.server_requests = 0
         self.gone = threading.Event()
         self.bad_frames: list[str] = []
+        self.stopping: dict[str, Any] = {}
         self._reader = threading.Thread(target=self._read_loop, name="fuzz-reader", daemon=True)
         self._reader.start()
 
@@ -181,19 +183,24 @@ class JsonRpcClient:
         return None
 
     def stop(self, timeout: float = 20.0) -> int | None:
-        """Shut down politely, then kill; the exit code."""
+        """Shut down politely, then kill; the exit code. ``stopping`` tells how it went."""
+        started = time.perf_counter()
         try:
             if not self.gone.is_set():
-                self.request("shutdown", None, timeout=timeout)
+                reply = self.request("shutdown", None, timeout=timeout)
+                self.stopping["shutdown answered"] = reply.error is None
+                self.stopping["shutdown seconds"] = round(time.perf_counter() - started, 2)
                 self.notify("exit", None)
-        except (ServerGone, ServerHung):
-            pass
+        except (ServerGone, ServerHung) as error:
+            self.stopping["shutdown failed"] = str(error)
         try:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            self.stopping["killed after exit"] = True
             self.process.kill()
             return self.process.wait(timeout=timeout)
         finally:
+            self.stopping["exit seconds"] = round(time.perf_counter() - started, 2)
             for pipe in (self.process.stdin, self.process.stdout):
                 if pipe is not None:
                     pipe.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections import Counter
@@ -104,9 +105,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcCl
     finally:
         STATS["server MB at end"] = round(client.rss_mb() or 0)
         code = client.stop()
+        for key, value in client.stopping.items():
+            STATS[key] = value
         log.close()
         STATS["seconds"] = round(time.perf_counter() - started)
-        write_stats(code)
+        write_stats(code, root / "server.log")
     assert code == 0, (root / "server.log").read_text(encoding="utf-8", errors="replace")[-4000:]
 
 
@@ -127,12 +130,14 @@ def initialize_params(root: Path) -> dict[str, Any]:
     }
 
 
-def write_stats(exit_code: int | None) -> None:
+def write_stats(exit_code: int | None, log: Path) -> None:
+    """With ``HOLEPILOT_FUZZ_STATS=FILE``: the counts in FILE, the server's log next to it."""
     target = os.environ.get("HOLEPILOT_FUZZ_STATS")
     if target:
         Path(target).write_text(
             json.dumps({**STATS, "exit_code": exit_code}, indent=1), encoding="utf-8"
         )
+        shutil.copyfile(log, Path(target).with_suffix(".server.log"))
 
 
 # -- one session -------------------------------------------------------------------------------
