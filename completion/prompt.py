@@ -38,6 +38,7 @@ class Block:
     text: str
     priority: float
     title: str = ""
+    key: str = ""  # a definition's qualified name: shown once, whichever block carries it
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ def _def_text(d: Definition, root: str) -> str:
     return where + d.text
 
 
+def _same_file(d: Definition, hole: HoleContext) -> float:
+    """The current file's own definitions may already be in the code window."""
+    return 0.5 if d.location is not None and d.location.path == hole.path else 0.0
+
+
 def _outside(d: Definition, root: str) -> float:
     """Definitions from outside the workspace (stdlib, site-packages) matter less."""
     return 3.0 if root and d.location is not None and not d.location.path.startswith(root) else 0.0
@@ -104,12 +110,14 @@ def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> li
     """Every block that could go into the prompt, with its priority (lower = more useful)."""
     blocks = [Block("facts", hole_facts(hole), 0.0)]
     for i, d in enumerate(hole.relevant_types):
-        blocks.append(Block("types", _def_text(d, root), 1.0 + i * 0.6 + _outside(d, root)))
+        # The expected type's own definitions first; types of bindings after nearby definitions.
+        priority = 1.0 + (1.0 - d.score) * 1.5 + i * 0.3 + _outside(d, root) + _same_file(d, hole)
+        blocks.append(Block("types", _def_text(d, root), priority, key=d.name))
     for i, d in enumerate(hole.relevant_headers):
         blocks.append(Block("headers", _def_text(d, root), 1.5 + i * 0.5 + _outside(d, root)))
-    shown = {d.name for d in hole.relevant_types}
-    for i, d in enumerate(x for x in hole.cross_file if x.name not in shown):
-        blocks.append(Block("nearby", _def_text(d, root), 1.2 + i * 0.5 + _outside(d, root)))
+    for i, d in enumerate(hole.cross_file):
+        priority = 1.2 + i * 0.35 + _outside(d, root)
+        blocks.append(Block("nearby", _def_text(d, root), priority, key=d.name))
     if hole.receiver_members:
         text = "\n".join(m.text for m in hole.receiver_members[:40])
         blocks.append(
@@ -182,7 +190,10 @@ def plan_prompt(
     chosen: list[Block] = []
     uses: list[SectionUse] = []
     used = count_tokens(render(plan))
+    keys: set[str] = set()
     for block in sorted(candidate_blocks(hole, history, root), key=lambda b: b.priority):
+        if block.key and block.key in keys:
+            continue
         cost = count_tokens(block.text) + 2
         if not any(b.section == block.section for b in chosen):
             cost += _section_overhead(block.section)
@@ -190,6 +201,8 @@ def plan_prompt(
         if fits:
             chosen.append(block)
             used += cost
+            if block.key:
+                keys.add(block.key)
         uses.append(SectionUse(block.section, cost, fits))
     plan = dataclasses.replace(plan, blocks=_ordered(chosen))
     plan = _grow_window(plan, hole, render)

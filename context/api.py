@@ -138,12 +138,12 @@ class Analyzer:
             )
             members = receiver_members(scope, inferred)
         bindings, binding_types = self._bindings(scope)
-        seeds = [t for t in [expected, *binding_types] if t is not None]
+        seeds = [expected] if expected is not None else []
         if isinstance(node, ast.Attribute) and receiver_type:
             inferred_type = scope.expr(node.value).type
             if inferred_type is not None:
-                seeds.insert(1 if expected else 0, inferred_type)
-        types = relevant_types(self.resolver, scope, seeds)
+                seeds.append(inferred_type)
+        types = relevant_types(self.resolver, scope, seeds, binding_types)
         headers = (
             relevant_headers(scope, expected, self.workspace.all_summaries(skip=path))
             if expected and without_none(expected).name not in ("Any", "object")

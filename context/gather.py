@@ -134,15 +134,18 @@ def _active_param(call: ast.Call, hole: ast.AST, params: tuple[Param, ...]) -> i
 
 
 # -- relevant types -----------------------------------------------------------------------------
-def relevant_types(resolver: Resolver, scope: Scope, seeds: Iterable[TypeExpr]) -> list[Definition]:
-    """Definitions of the types named in ``seeds``, followed through aliases, fields and bases."""
+def relevant_types(resolver: Resolver, scope: Scope, seeds: Iterable[TypeExpr],
+                   other_seeds: Iterable[TypeExpr] = ()) -> list[Definition]:
+    """Definitions of the types named in ``seeds`` (the expected type: score 1 at depth 0) and in
+    ``other_seeds`` (types of the bindings: score 0.4), followed through aliases, fields and bases."""
     out: list[Definition] = []
     seen: set[str] = set()
-    queue: list[tuple[str, int]] = []
-    for t in seeds:
-        queue.extend((name, 0) for name in names_in(t))
+    queue: list[tuple[str, int, float]] = []
+    for weight, group in ((1.0, seeds), (0.4, other_seeds)):
+        for t in group:
+            queue.extend((name, 0, weight) for name in names_in(t))
     while queue and len(out) < MAX_TYPES:
-        name, depth = queue.pop(0)
+        name, depth, weight = queue.pop(0)
         if name in seen:
             continue
         seen.add(name)
@@ -152,24 +155,24 @@ def relevant_types(resolver: Resolver, scope: Scope, seeds: Iterable[TypeExpr]) 
         if symbol.kind == "variable" and symbol.variable is not None:
             text = f"{symbol.name} = {symbol.variable.value}"
             out.append(
-                Definition(symbol.qualname, "alias", text, _location(symbol), 1.0 / (1 + depth))
+                Definition(symbol.qualname, "alias", text, _location(symbol), weight / (1 + depth))
             )
             target = resolver.resolve_type(symbol.variable.value, symbol.module)
             if target is not None:
-                queue.extend((n, depth + 1) for n in names_in(target))
+                queue.extend((n, depth + 1, weight) for n in names_in(target))
             continue
         assert symbol.cls is not None
         out.append(
             Definition(
                 symbol.qualname,
                 "class",
-                render_class(symbol.cls),
+                render_class(symbol.cls, compact=weight < 1.0 or depth > 0),
                 _location(symbol),
-                1.0 / (1 + depth),
+                weight / (1 + depth),
             )
         )
         if depth < 2:
-            queue.extend((n, depth + 1) for n in _referenced_types(resolver, symbol))
+            queue.extend((n, depth + 1, weight) for n in _referenced_types(resolver, symbol))
     return out
 
 

@@ -31,7 +31,9 @@ def render_function(fn: FunctionSummary, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def render_class(cls: ClassSummary, *, with_doc: bool = True) -> str:
+def render_class(cls: ClassSummary, *, with_doc: bool = True, compact: bool = False) -> str:
+    """The skeleton; ``compact`` keeps fewer fields and methods (for less central types)."""
+    max_fields, max_methods = (8, 5) if compact else (MAX_FIELDS, MAX_METHODS)
     head = [
         f"@{d}"
         for d in cls.decorators
@@ -42,7 +44,7 @@ def render_class(cls: ClassSummary, *, with_doc: bool = True) -> str:
     body: list[str] = []
     if with_doc and cls.doc:
         body.append(f'    """{cls.doc}"""')
-    for f in cls.fields[:MAX_FIELDS]:
+    for f in cls.fields[:max_fields]:
         if f.name.startswith("_") and cls.kind != "enum":
             continue
         if cls.kind == "enum":
@@ -52,10 +54,10 @@ def render_class(cls: ClassSummary, *, with_doc: bool = True) -> str:
             default = f" = {f.default}" if f.default is not None and len(f.default) <= 24 else ""
             body.append(f"    {f.name}{ann}{default}")
     methods = [m for m in cls.methods if _public(m)]
-    for m in methods[:MAX_METHODS]:
+    for m in methods[:max_methods]:
         body.append(render_function(m, "    "))
-    if len(methods) > MAX_METHODS:
-        body.append(f"    # … {len(methods) - MAX_METHODS} more methods")
+    if len(methods) > max_methods:
+        body.append(f"    # … {len(methods) - max_methods} more methods")
     if not body:
         body.append("    ...")
     return "\n".join(head + body)
