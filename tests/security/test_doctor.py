@@ -13,7 +13,7 @@ import pytest
 from completion.api import Engine
 from completion.doctor import DoctorReport, check_fim_profile, format_report, run_doctor
 from completion.settings import Settings, parse_settings
-from tests.security.workspace import make_secret_workspace, run_cli
+from tests.security.workspace import cli_env, make_secret_workspace, run_cli
 from tests.support.llm_server import ScriptedLLMServer
 
 StartServer = Callable[..., ScriptedLLMServer]
@@ -171,3 +171,38 @@ def test_cli_doctor_exits_non_zero_on_a_closed_port(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     reachable = next(c for c in data["checks"] if c["name"] == "backend reachable")
     assert reachable["ok"] is False and reachable["fix"]
+
+
+# -- the language server (``holepilot.doctor``) ------------------------------------------------
+def lsp_doctor(root: Path, options: dict[str, object], tmp_path: Path) -> dict[str, object]:
+    from tests.security.test_lsp_security import command, language_server
+
+    env = cli_env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    with language_server(root, options, env, tmp_path / "server.log") as client:
+        reply = command(client, "holepilot.doctor")
+    assert reply.error is None, reply.error
+    result: dict[str, object] = reply.result
+    return result
+
+
+def test_lsp_doctor_returns_the_engine_report(tmp_path: Path, llm_server: StartServer) -> None:
+    workspace = make_secret_workspace(tmp_path / "ws")
+    server = llm_server([{"answer": "width * height"}])
+    options = {"backend": "openai", "baseUrl": server.url, "model": MODEL}
+    result = lsp_doctor(workspace.root, options, tmp_path)
+    checks = {c["name"]: c for c in result["checks"]}  # type: ignore[attr-defined]
+    assert {"backend reachable", "FIM profile", "sample completion", "workspace index"} <= set(
+        checks
+    )
+    assert result["ok"] is True, result
+    assert "width * height" in checks["sample completion"]["detail"]
+
+
+def test_lsp_doctor_reports_a_closed_port_with_a_fix(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    options = {"backend": "openai", "baseUrl": url, "model": MODEL, "maxRetries": 0}
+    result = lsp_doctor(tmp_path, options, tmp_path)
+    checks = {c["name"]: c for c in result["checks"]}  # type: ignore[attr-defined]
+    assert result["ok"] is False
+    assert checks["backend reachable"]["ok"] is False
+    assert "start the openai server" in checks["backend reachable"]["fix"]
