@@ -66,6 +66,7 @@ class Session:
     def __init__(self, status: StatusReporter) -> None:
         self.settings = Settings()
         self.initial_settings = Settings()  # from initializationOptions: the base of changes
+        self.settings_warnings: list[str] = []  # of the settings in force
         self.engine: Engine | None = None
         self.engine_error: str | None = None
         self.status = status
@@ -100,8 +101,9 @@ class Session:
             logger.debug("engine.status failed", exc_info=True)
             return None
 
-    def update_settings(self, settings: Settings) -> None:
+    def update_settings(self, settings: Settings, warnings: list[str]) -> None:
         self.settings = settings
+        self.settings_warnings = warnings
         self.fillings.clear()
         if self.engine is not None:
             self.engine.update_settings(settings)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from completion.doctor import run_doctor
 from completion.model import EditRequest, TextRange
 from context.positions import code_points_to_utf16, split_lines
 from lsp_server.convert import changed_span, internal_position, plain, replace_edit
@@ -84,21 +84,17 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
     }
 
 
-def doctor_checks(ls: HolepilotServer) -> dict[str, Any]:
+async def doctor_report(ls: HolepilotServer, sample: bool) -> dict[str, Any]:
+    """The server's own checks, then the engine's (:func:`completion.doctor.run_doctor`)."""
     session = ls.session
-    status = session.backend_status()
-    key_env = session.settings.api_key_env or "HOLEPILOT_API_KEY"
-    checks = [
-        _check("engine", session.engine is not None, session.engine_error or "started", "see the server log"),
-        _check(
-            "backend",
-            status is not None and not status.last_error,
-            (status.last_error or f"{status.backend} {status.model} {status.base_url}".strip()) if status else "no status",
-            "check holepilot.backend and holepilot.baseUrl, and that the model server runs",
-        ),
-        _check("api key", True, f"{key_env} is {'set' if os.environ.get(key_env) else 'not set'}", ""),
-        _check("enabled", session.settings.enable, f"holepilot.enable = {session.settings.enable}", "set holepilot.enable"),
-    ]
+    enable = session.settings.enable
+    checks = [_check("enabled", enable, f"holepilot.enable = {enable}", "set holepilot.enable to true")]
+    engine_ok = session.engine is not None
+    detail = "started" if engine_ok else (session.engine_error or "not started")
+    checks.append(_check("engine", engine_ok, detail, "see the server log"))
+    if session.engine is not None:
+        report = await run_doctor(session.engine, sample=sample, warnings=session.settings_warnings)
+        checks += [check.to_json() for check in report.checks]
     return {"ok": all(c["ok"] for c in checks), "checks": checks}
 
 
@@ -125,8 +121,10 @@ def register(server: HolepilotServer) -> None:
     server.command(INLINE_CHAT)(lsp_errors(inline_chat_command))
 
     @server.command(DOCTOR)
-    def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
-        return doctor_checks(ls)
+    async def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+        options = plain(args[0]) if args else {}
+        sample = not (isinstance(options, dict) and options.get("sample") is False)
+        return await doctor_report(ls, sample)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

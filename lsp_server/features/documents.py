@@ -23,7 +23,7 @@ def apply_settings(ls: HolepilotServer, raw: Any, source: str) -> None:
     message and keep their defaults."""
     settings, warnings = parse_settings(plain(raw), ls.session.initial_settings)
     warn_settings(ls, warnings, source)
-    ls.session.update_settings(settings)
+    ls.session.update_settings(settings, warnings)
     report_state(ls)
 
 
@@ -74,6 +74,7 @@ def register(server: HolepilotServer) -> None:
         settings, warnings = parse_settings(plain(params.initialization_options))
         startup_warnings.extend(warnings)
         ls.session.settings = ls.session.initial_settings = settings
+        ls.session.settings_warnings = warnings
         ls.session.start_engine(workspace_root(ls, params))
 
     @server.feature(types.INITIALIZED)

@@ -22,6 +22,7 @@ from tests.support.llm_server import ScriptedLLMServer
 
 REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 20
+NO_SAMPLE = {"sample": False}  # holepilot.doctor without a sample completion: a quick round trip
 
 SHAPES = '''\
 from dataclasses import dataclass

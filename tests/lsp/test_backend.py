@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, SHAPES, openai_options
+from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, NO_SAMPLE, SHAPES, openai_options
 from tests.lsp.test_completion import inline, inline_params
 from tests.support.llm_server import ScriptedLLMServer
 
@@ -76,7 +76,7 @@ async def test_cancel_request_cancels_the_model_request(start_session, llm):
         await asyncio.wait_for(pending, TIMEOUT)
     assert caught.value.code == -32800
     assert await asyncio.to_thread(model.wait_for_disconnect, 30)
-    assert (await session.command("holepilot.doctor"))["checks"]
+    assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
 async def test_result_for_a_moved_on_version_is_content_modified(start_session, llm):

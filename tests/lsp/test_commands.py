@@ -114,13 +114,16 @@ async def test_inline_chat_without_instruction_is_invalid(start_session):
         raise AssertionError("expected InvalidParams")
 
 
-async def test_doctor_reports_checks(start_session):
-    session = await start_session()
-    result = await session.command("holepilot.doctor")
-    names = [check["name"] for check in result["checks"]]
-    assert {"engine", "backend", "enabled"} <= set(names)
+async def test_doctor_reports_the_server_and_engine_checks(start_session):
+    session = await start_session(options={"maxTokens": 0})
+    result = await asyncio.wait_for(session.command("holepilot.doctor"), TIMEOUT)
+    checks = {check["name"]: check for check in result["checks"]}
+    assert {"enabled", "engine", "settings", "sample completion", "workspace index"} <= set(checks)
     assert all(set(check) == {"name", "ok", "detail", "fix"} for check in result["checks"])
-    assert result["ok"] is True
+    assert checks["enabled"]["ok"] and checks["engine"]["ok"]
+    assert not checks["settings"]["ok"] and "maxTokens" in checks["settings"]["detail"]
+    assert checks["sample completion"]["ok"], checks["sample completion"]
+    assert result["ok"] is False
 
 
 async def test_inline_chat_with_a_model_in_whole_file_format(start_session, llm):

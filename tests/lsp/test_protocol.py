@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from tests.lsp.conftest import HOLE_LINE, SHAPES
+from tests.lsp.conftest import HOLE_LINE, NO_SAMPLE, SHAPES
 
 HOLE_REQUEST_TIMEOUT = 60
 
@@ -39,13 +39,13 @@ async def test_invalid_params_get_invalid_params(start_session):
     bad = {"textDocument": {"uri": 5}, "position": {"line": "x"}}
     await expect_error(session.raw_request("textDocument/inlineCompletion", bad), -32602)
     await expect_error(session.client.protocol.send_request_async("holepilot/context", {"nope": 1}), -32602)
-    assert (await session.command("holepilot.doctor"))["checks"]
+    assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
 async def test_unknown_method_gets_method_not_found(start_session):
     session = await start_session()
     await expect_error(session.client.protocol.send_request_async("holepilot/nope", {}), -32601)
-    assert (await session.command("holepilot.doctor"))["checks"]
+    assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
 async def test_position_outside_the_document_is_invalid_params(start_session):
@@ -64,7 +64,7 @@ async def test_non_utf8_file_on_disk_is_invalid_params(start_session):
     pending = session.request("holepilot/context", position_params(path.as_uri(), 0, 0))
     error = await expect_error(pending, -32602)
     assert "UTF-8" in str(error)
-    assert (await session.command("holepilot.doctor"))["checks"]
+    assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
 async def test_huge_document_is_served(start_session):
@@ -88,7 +88,7 @@ async def test_huge_document_is_served(start_session):
 
 async def test_bad_initialization_option_warns_once_and_uses_defaults(start_session):
     session = await start_session(options={"maxRounds": 99, "debounceMs": "soon", "enable": False})
-    doctor = await session.command("holepilot.doctor")
+    doctor = await session.command("holepilot.doctor", NO_SAMPLE)
     warnings = [m for m in session.client.messages if m.type == types.MessageType.Warning]
     assert len(warnings) == 1
     assert "maxRounds" in warnings[0].message and "debounceMs" in warnings[0].message
@@ -102,7 +102,7 @@ async def test_configuration_change_reads_workspace_configuration(start_session)
     session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     shown = await asyncio.wait_for(waiting, 30)
     assert shown.type == types.MessageType.Warning and "maxTokens" in shown.message
-    doctor = await session.command("holepilot.doctor")
+    doctor = await session.command("holepilot.doctor", NO_SAMPLE)
     assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]
     assert session.statuses[-1]["state"] == "disabled"
 
@@ -111,7 +111,7 @@ async def test_configuration_change_without_workspace_configuration_uses_params(
     session = await start_session(editor="neovim@v0.7.0")
     settings = {"holepilot": {"enable": False}}
     session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
-    doctor = await session.command("holepilot.doctor")
+    doctor = await session.command("holepilot.doctor", NO_SAMPLE)
     assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]
     assert session.client.messages == []
 
@@ -126,7 +126,7 @@ async def test_acceptance_notifications_are_logged_locally(start_session, tmp_pa
         {"uri": uri, "position": position, "text": "max(shapes)", "acceptedLength": 4},
     )
     session.client.protocol.notify("holepilot/didAcceptCompletion", {"bad": True})
-    await session.command("holepilot.doctor")  # a round trip: the notifications were handled
+    await session.command("holepilot.doctor", NO_SAMPLE)  # a round trip: the notifications were handled
     log = tmp_path / "cache" / "holepilot" / "acceptance.jsonl"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [r["event"] for r in records] == ["shown", "partially_accepted"]
@@ -139,7 +139,7 @@ async def test_server_survives_a_broken_notification(start_session):
         {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": 3}}
     )
     session.client.protocol.notify("$/unknownNotification", {})
-    assert (await session.command("holepilot.doctor"))["checks"]
+    assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
 async def test_requests_after_shutdown_are_invalid_requests(start_session):
@@ -157,5 +157,5 @@ async def test_configuration_changes_apply_over_the_initialization_options(start
     session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     shown = await asyncio.wait_for(waiting, 30)
     assert "maxTokens" in shown.message
-    doctor = await session.command("holepilot.doctor")
+    doctor = await session.command("holepilot.doctor", NO_SAMPLE)
     assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]  # still from the options
