@@ -97,6 +97,8 @@ def register(server: HolepilotServer) -> None:
     @lsp_errors
     async def completion(ls: HolepilotServer, params: types.CompletionParams) -> types.CompletionList:
         snap = ls.snapshot(params.text_document.uri)
+        if not ls.session.settings.enable:
+            return types.CompletionList(is_incomplete=False, items=[])
         line, column = internal_position(snap.text, params.position)
         report = await ls.session.context(snap, line, column)
         items = ranked_items(report.hole)

@@ -152,3 +152,15 @@ async def test_completion_adds_the_model_filling_with_a_real_backend(start_sessi
     assert len(model_items) == 1
     assert model_items[0].text_edit.new_text == "shapes[0]"
     assert min(result.items, key=lambda i: i.sort_text).label == model_items[0].label
+
+
+async def test_disabled_holepilot_offers_no_completions(start_session):
+    session = await start_session(options={"enable": False})
+    uri = session.open("shapes.py", CURSOR_SHAPES)
+    position = types.Position(line=HOLE_LINE, character=len("    best: Shape = "))
+    params = types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    result = await asyncio.wait_for(session.client.text_document_completion_async(params), TIMEOUT)
+    assert list(result.items) == []
+    inline_result = await inline(session, uri, HOLE_LINE, position.character)
+    assert inline_result is None or list(inline_result.items) == []
+    assert session.statuses[-1]["state"] == "disabled"
