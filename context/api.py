@@ -13,6 +13,7 @@ import ast
 import logging
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 from context.errors import PositionError
@@ -41,15 +42,17 @@ WINDOW_AFTER = 8
 
 
 MAX_PENDING_IMPORTS = 15
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def unused_imports(module: ModuleSummary, text: str) -> list[str]:
     """Imported names the buffer does not use yet: what the user is most likely about to use."""
     out: list[str] = []
+    words = Counter(IDENTIFIER.findall(text))
     for imp in module.imports.values():
         if imp.module == "__future__" or imp.local.startswith("_"):
             continue
-        if len(re.findall(rf"(?<![\w.]){re.escape(imp.local)}\b", text)) <= 1:
+        if words[imp.local] <= 1:
             out.append(imp.local)
             if len(out) >= MAX_PENDING_IMPORTS:
                 break

@@ -96,6 +96,11 @@ def _line_parses(lines: list[str], line: int, candidate: str) -> bool:
     statement around it (dedented), not the whole file."""
     start = _statement_start(lines, line)
     window = [*lines[start:line], candidate]
+    # A statement that goes on below (the arguments of a call) is part of the window.
+    following = line + 1
+    while _open_brackets("\n".join(window)) and following < min(len(lines), line + STATEMENT_LOOKBACK):
+        window.append(lines[following])
+        following += 1
     cut = min((_indent_width(x) for x in window if x.strip()), default=0)
     body = [x[cut:] if x.strip() else "" for x in window]
     closer = "    pass" if candidate.rstrip().endswith(":") else ""
