@@ -71,7 +71,7 @@ class Session:
         self.engine_error: str | None = None
         self.status = status
         self.texts: dict[str, str] = {}
-        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 64)
+        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 16)  # reports hold the text around the hole
         # text around the hole -> (fillings, their span relative to the cursor, how many asked)
         self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]] = (
             LruCache("filling", 256)
