@@ -90,8 +90,14 @@ async def drain(stream: asyncio.StreamReader | None) -> None:
         pass
 
 
-def inline_params(uri: str, line: int, character: int, automatic: bool) -> types.InlineCompletionParams:
-    kind = types.InlineCompletionTriggerKind.Automatic if automatic else types.InlineCompletionTriggerKind.Invoked
+def inline_params(
+    uri: str, line: int, character: int, automatic: bool
+) -> types.InlineCompletionParams:
+    kind = (
+        types.InlineCompletionTriggerKind.Automatic
+        if automatic
+        else types.InlineCompletionTriggerKind.Invoked
+    )
     return types.InlineCompletionParams(
         context=types.InlineCompletionContext(trigger_kind=kind),
         text_document=types.TextDocumentIdentifier(uri=uri),
@@ -99,10 +105,16 @@ def inline_params(uri: str, line: int, character: int, automatic: bool) -> types
     )
 
 
-async def timed_inline(client: LanguageClient, params: types.InlineCompletionParams, outcome: Outcome) -> None:
+async def timed_inline(
+    client: LanguageClient, params: types.InlineCompletionParams, outcome: Outcome
+) -> None:
     try:
         result = await client.text_document_inline_completion_async(params)
-        items = list(result.items) if isinstance(result, types.InlineCompletionList) else list(result or [])
+        items = (
+            list(result.items)
+            if isinstance(result, types.InlineCompletionList)
+            else list(result or [])
+        )
         outcome.kind = "answered" if items else "empty"
         outcome.text = str(items[0].insert_text) if items else ""
     except JsonRpcException as error:
@@ -110,11 +122,17 @@ async def timed_inline(client: LanguageClient, params: types.InlineCompletionPar
     outcome.done = time.perf_counter()
 
 
-def change(uri: str, version: int, line: int, character: int, text: str) -> types.DidChangeTextDocumentParams:
+def change(
+    uri: str, version: int, line: int, character: int, text: str
+) -> types.DidChangeTextDocumentParams:
     where = types.Position(line=line, character=character)
     return types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=where, end=where), text=text)],
+        content_changes=[
+            types.TextDocumentContentChangePartial(
+                range=types.Range(start=where, end=where), text=text
+            )
+        ],
     )
 
 
@@ -131,14 +149,31 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     log_file = Path(tempfile.mkdtemp()) / "server.log"
     client = make_client(burst)
     started = time.perf_counter()
-    await client.start_io(sys.executable, "-m", "lsp_server", "--log-level", "INFO", "--log-file", str(log_file), cwd=str(REPO))
+    await client.start_io(
+        sys.executable,
+        "-m",
+        "lsp_server",
+        "--log-level",
+        "INFO",
+        "--log-file",
+        str(log_file),
+        cwd=str(REPO),
+    )
     assert client._server is not None
     stderr = asyncio.ensure_future(drain(client._server.stderr))
-    capabilities = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
+    capabilities = types.ClientCapabilities(
+        window=types.WindowClientCapabilities(work_done_progress=True)
+    )
     options = {"backend": "static", "debounceMs": args.debounce_ms}
-    await client.initialize_async(types.InitializeParams(capabilities=capabilities, root_uri=REPO.as_uri(), initialization_options=options))
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=capabilities, root_uri=REPO.as_uri(), initialization_options=options
+        )
+    )
     client.initialized(types.InitializedParams())
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
+    )
     text += PROBE_HEAD
     client.text_document_did_change(change(uri, 2, *end_of(text[: -len(PROBE_HEAD)]), PROBE_HEAD))
     first = Outcome(time.perf_counter())
@@ -153,7 +188,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         text += char
         outcome = Outcome(time.perf_counter())
         burst.outcomes.append(outcome)
-        pending.append(asyncio.ensure_future(timed_inline(client, inline_params(uri, *end_of(text), True), outcome)))
+        pending.append(
+            asyncio.ensure_future(
+                timed_inline(client, inline_params(uri, *end_of(text), True), outcome)
+            )
+        )
         await asyncio.sleep(args.interval_ms / 1000)
     await asyncio.wait_for(asyncio.gather(*pending), 300)
     version = 3 + args.keys
@@ -195,7 +234,9 @@ def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -
         "mean answered (ms)": round(statistics.fmean(answered), 1) if answered else float("nan"),
         "last request (ms)": round(((last.done or last.sent) - last.sent) * 1000, 1),
         "last request outcome": last.kind,
-        "completion then shown and typed": repr(burst.offered.text[:40]) if burst.offered else "n/a",
+        "completion then shown and typed": repr(burst.offered.text[:40])
+        if burst.offered
+        else "n/a",
         "typing the shown completion: answered": f"{sum(o.kind == 'answered' for o in burst.accepted)}/{len(burst.accepted)}",
         "typing the shown completion: p50 (ms)": round(percentile(accepted, 0.5), 1),
         "cache hit rates": rates[-1] if rates else "n/a",
@@ -214,11 +255,18 @@ def print_table(rows: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--file", default="completion/settings.py", help="file of the repository to type into")
+    parser.add_argument(
+        "--file", default="completion/settings.py", help="file of the repository to type into"
+    )
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--interval-ms", type=float, default=20.0)
     parser.add_argument("--debounce-ms", type=int, default=75)
-    parser.add_argument("--accept-keys", type=int, default=20, help="characters of the shown completion typed after the burst")
+    parser.add_argument(
+        "--accept-keys",
+        type=int,
+        default=20,
+        help="characters of the shown completion typed after the burst",
+    )
     args = parser.parse_args(argv)
     print_table(asyncio.run(run(args)))
     return 0

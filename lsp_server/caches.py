@@ -104,5 +104,7 @@ def _remaining(shown: ShownCompletion, prefix: str, suffix: str) -> tuple[str, .
     if not prefix.startswith(shown.prefix):
         return None
     typed = prefix[len(shown.prefix) :]
-    rests = tuple(t[len(typed) :] for t in shown.texts if t.startswith(typed) and len(t) > len(typed))
+    rests = tuple(
+        t[len(typed) :] for t in shown.texts if t.startswith(typed) and len(t) > len(typed)
+    )
     return rests or None

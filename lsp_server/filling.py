@@ -43,7 +43,9 @@ def _absolute_span(text: str, cursor: int, delta: tuple[int, int]) -> TextRange:
     return TextRange(start[0], start[1], end[0], end[1])
 
 
-def cached_filling(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+def cached_filling(
+    session: Session, snap: Snapshot, line: int, column: int, n: int
+) -> Filling | None:
     """A filling with no model request: the rest of the shown completion the user is typing,
     or the fillings cached for the same text around the hole."""
     cursor = offset_at(snap.text, line, column, strict=False)
@@ -59,7 +61,9 @@ def cached_filling(session: Session, snap: Snapshot, line: int, column: int, n: 
     return None
 
 
-async def model_filling(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+async def model_filling(
+    session: Session, snap: Snapshot, line: int, column: int, n: int
+) -> Filling | None:
     """The engine's ``n`` best fillings, remembered for the caches."""
     report = await session.complete(snap, line, column, n)
     if report is None:
@@ -76,7 +80,9 @@ async def model_filling(session: Session, snap: Snapshot, line: int, column: int
     return Filling(texts, report.range, "model", report)
 
 
-async def fill_hole(session: Session, snap: Snapshot, line: int, column: int, n: int) -> Filling | None:
+async def fill_hole(
+    session: Session, snap: Snapshot, line: int, column: int, n: int
+) -> Filling | None:
     """The best ``n`` fillings at (line, column) of ``snap``; None when there is none."""
     found = cached_filling(session, snap, line, column, n)
     return found if found is not None else await model_filling(session, snap, line, column, n)

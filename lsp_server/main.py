@@ -65,7 +65,10 @@ def parse_serve_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     parser.add_argument("--log-file", metavar="FILE", help="also append logs to FILE")
     parser.add_argument(
-        "--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="log level"
+        "--log-level",
+        default="INFO",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="log level",
     )
     return parser.parse_args(list(argv))
 

@@ -83,7 +83,9 @@ class HolepilotProtocol(LanguageServerProtocol):
             return
         method = getattr(message, "method", None)
         if method is not None and not self.initialized and method not in ALLOWED_BEFORE_INITIALIZE:
-            self._refuse(message, method, JsonRpcServerNotInitialized(f"{method} before initialize"))
+            self._refuse(
+                message, method, JsonRpcServerNotInitialized(f"{method} before initialize")
+            )
             return
         if method is not None and self._shutdown and method != types.EXIT:
             self._refuse(message, method, JsonRpcInvalidRequest(f"{method} after shutdown"))

@@ -81,13 +81,17 @@ def fit_tier(candidate: str | None, expected: str | None) -> int:
     return 2
 
 
-def _item(name: str, kind: str, type_text: str | None, rank: str, detail: str | None = None) -> types.CompletionItem:
+def _item(
+    name: str, kind: str, type_text: str | None, rank: str, detail: str | None = None
+) -> types.CompletionItem:
     return types.CompletionItem(
         label=name,
         kind=_KINDS.get(kind, types.CompletionItemKind.Text),
         detail=detail or type_text,
         sort_text=f"{rank}{name}",
-        label_details=types.CompletionItemLabelDetails(description=type_text) if type_text else None,
+        label_details=types.CompletionItemLabelDetails(description=type_text)
+        if type_text
+        else None,
     )
 
 
@@ -96,9 +100,13 @@ def _binding_item(binding: Binding, expected: str | None, group: int) -> types.C
     return _item(binding.name, binding.kind, binding.type, f"{group}{tier}")
 
 
-def _definition_item(definition: Definition, expected: str | None, group: int) -> types.CompletionItem:
+def _definition_item(
+    definition: Definition, expected: str | None, group: int
+) -> types.CompletionItem:
     tier = fit_tier(definition.type, expected)
-    return _item(definition.name, definition.kind, definition.type, f"{group}{tier}", definition.text)
+    return _item(
+        definition.name, definition.kind, definition.type, f"{group}{tier}", definition.text
+    )
 
 
 def ranked_items(hole: HoleContext) -> list[types.CompletionItem]:

@@ -71,11 +71,12 @@ class Session:
         self.engine_error: str | None = None
         self.status = status
         self.texts: dict[str, str] = {}
-        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 16)  # reports hold the text around the hole
+        # few: a report holds the document's text around the hole
+        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 16)
         # text around the hole -> (fillings, their span relative to the cursor, how many asked)
-        self.fillings: LruCache[tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]] = (
-            LruCache("filling", 256)
-        )
+        self.fillings: LruCache[
+            tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]
+        ] = LruCache("filling", 256)
         self.type_ahead = TypeAheadCache()
         self._latest: dict[str, asyncio.Task[Any]] = {}
         self.requests_sent = 0
@@ -174,18 +175,24 @@ class Session:
         self.contexts.put(key, report)
         return report
 
-    async def complete(self, snap: Snapshot, line: int, column: int, n: int) -> CompletionReport | None:
+    async def complete(
+        self, snap: Snapshot, line: int, column: int, n: int
+    ) -> CompletionReport | None:
         """The engine's filling, with status reporting; None when the backend failed."""
         engine = self.require_engine()
         self.status.working(self.backend_status())
         started = time.perf_counter()
         try:
             self.requests_sent += 1
-            report = await engine.complete(HoleRequest(snap.path, line, column, text=snap.text), n=n)
+            report = await engine.complete(
+                HoleRequest(snap.path, line, column, text=snap.text), n=n
+            )
         except HolepilotError as error:
             self.status.error(self.backend_status(), str(error))
             return None
-        logger.info("completion in %.0f ms from %s", (time.perf_counter() - started) * 1000, report.backend)
+        logger.info(
+            "completion in %.0f ms from %s", (time.perf_counter() - started) * 1000, report.backend
+        )
         self._report_backend()
         return report
 
@@ -203,4 +210,3 @@ class Session:
             self.fillings.hit_rate(),
             self.type_ahead.hit_rate(),
         )
-

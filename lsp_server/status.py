@@ -62,7 +62,9 @@ class StatusReporter:
             self._shown_error = message
             logger.error("backend error: %s", message)
             self._show_message(
-                types.ShowMessageParams(type=types.MessageType.Error, message=f"holepilot: {message}")
+                types.ShowMessageParams(
+                    type=types.MessageType.Error, message=f"holepilot: {message}"
+                )
             )
         self._send(status_json("error", status, message))
 

@@ -40,7 +40,9 @@ async def _completion_at(
 def register(server: HolepilotServer) -> None:
     @server.feature("textDocument/expectedType")
     @lsp_errors
-    async def expected_type(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
+    async def expected_type(
+        ls: HolepilotServer, params: types.TextDocumentPositionParams
+    ) -> dict[str, Any]:
         snap, report = await _context_at(ls, params)
         hole = report.hole
         result: dict[str, Any] = {"content": plain_markup(hole.expected_type or "")}
@@ -50,19 +52,25 @@ def register(server: HolepilotServer) -> None:
 
     @server.feature("textDocument/relevantTypes")
     @lsp_errors
-    async def relevant_types(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
+    async def relevant_types(
+        ls: HolepilotServer, params: types.TextDocumentPositionParams
+    ) -> dict[str, Any]:
         snap, report = await _context_at(ls, params)
         return _definitions_result(snap, report.hole.relevant_types)
 
     @server.feature("textDocument/relevantHeaders")
     @lsp_errors
-    async def relevant_headers(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
+    async def relevant_headers(
+        ls: HolepilotServer, params: types.TextDocumentPositionParams
+    ) -> dict[str, Any]:
         snap, report = await _context_at(ls, params)
         return _definitions_result(snap, report.hole.relevant_headers)
 
     @server.feature("textDocument/llmCompletion")
     @lsp_errors
-    async def llm_completion(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
+    async def llm_completion(
+        ls: HolepilotServer, params: types.TextDocumentPositionParams
+    ) -> dict[str, Any]:
         report = await _completion_at(ls, params)
         if report is None:
             return {"snippet": "", "context": ""}
@@ -81,7 +89,9 @@ def register(server: HolepilotServer) -> None:
 
     @server.feature("holepilot/context")
     @lsp_errors
-    async def holepilot_context(ls: HolepilotServer, params: types.TextDocumentPositionParams) -> dict[str, Any]:
+    async def holepilot_context(
+        ls: HolepilotServer, params: types.TextDocumentPositionParams
+    ) -> dict[str, Any]:
         _, report = await _context_at(ls, params)
         result: dict[str, Any] = context_json(report)
         return result
@@ -91,5 +101,7 @@ def _definitions_result(snap: Snapshot, definitions: Any) -> dict[str, Any]:
     located = {snap.path: snap.text}
     return {
         "contents": [definition_markup(d) for d in definitions],
-        "locations": [lsp_location(d.location, located) for d in definitions if d.location is not None],
+        "locations": [
+            lsp_location(d.location, located) for d in definitions if d.location is not None
+        ],
     }

@@ -23,7 +23,9 @@ FILL_HOLE = "holepilot.fillHole"
 DOCTOR = "holepilot.doctor"
 
 PLACEHOLDER = re.compile(r"\.\.\.|\b__hole__\b")
-INCOMPLETE_END = re.compile(r"(=|\(|\[|\{|,|\.|\+|-|\*|/|%|\band|\bor|\bnot|\bin|\breturn|\byield|\bawait|\bif|\belse|\blambda)\s*$")
+INCOMPLETE_END = re.compile(
+    r"(=|\(|\[|\{|,|\.|\+|-|\*|/|%|\band|\bor|\bnot|\bin|\breturn|\byield|\bawait|\bif|\belse|\blambda)\s*$"
+)
 
 
 def _argument(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -43,7 +45,9 @@ def _position(raw: Any, name: str) -> types.Position:
 def _range(raw: Any) -> types.Range:
     if not isinstance(raw, dict):
         raise JsonRpcInvalidParams("'range' must be {start, end}")
-    return types.Range(start=_position(raw.get("start"), "range.start"), end=_position(raw.get("end"), "range.end"))
+    return types.Range(
+        start=_position(raw.get("start"), "range.start"), end=_position(raw.get("end"), "range.end")
+    )
 
 
 async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
@@ -56,7 +60,9 @@ async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
     span = filling.span if filling else TextRange(line, column, line, column)
     edit = replace_edit(snap.uri, snap.text, span, text)
     if arg.get("apply") and text:
-        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Fill hole"))
+        await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label="Fill hole")
+        )
     return {"edit": edit, "text": text}
 
 
@@ -69,13 +75,17 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
     selection = _range(arg.get("range"))
     start = internal_position(snap.text, selection.start)
     end = internal_position(snap.text, selection.end)
-    request = EditRequest(snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format"))
+    request = EditRequest(
+        snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format")
+    )
     report = await ls.session.require_engine().edit(request)
     ls.drop_if_moved_on(snap)
     span, replacement = changed_span(snap.text, report.new_text)
     edit = replace_edit(snap.uri, snap.text, span, replacement)
     if arg.get("apply") and report.new_text != snap.text:
-        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=instruction))
+        await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=instruction)
+        )
     return {
         "edit": edit,
         "diff": report.diff,
@@ -88,7 +98,9 @@ async def doctor_report(ls: HolepilotServer, sample: bool) -> dict[str, Any]:
     """The server's own checks, then the engine's (:func:`completion.doctor.run_doctor`)."""
     session = ls.session
     enable = session.settings.enable
-    checks = [_check("enabled", enable, f"holepilot.enable = {enable}", "set holepilot.enable to true")]
+    checks = [
+        _check("enabled", enable, f"holepilot.enable = {enable}", "set holepilot.enable to true")
+    ]
     engine_ok = session.engine is not None
     detail = "started" if engine_ok else (session.engine_error or "not started")
     checks.append(_check("engine", engine_ok, detail, "see the server log"))
@@ -110,9 +122,13 @@ def hole_positions(text: str, selection: types.Range) -> list[types.Position]:
         line = lines[number]
         match = PLACEHOLDER.search(line)
         if match:
-            found.append(types.Position(line=number, character=code_points_to_utf16(line, match.start())))
+            found.append(
+                types.Position(line=number, character=code_points_to_utf16(line, match.start()))
+            )
         elif line.strip() and INCOMPLETE_END.search(line.split("#", 1)[0]):
-            found.append(types.Position(line=number, character=code_points_to_utf16(line, len(line))))
+            found.append(
+                types.Position(line=number, character=code_points_to_utf16(line, len(line)))
+            )
     return found
 
 
@@ -128,7 +144,9 @@ def register(server: HolepilotServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]
+        ),
     )
     def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         snap = ls.snapshot(params.text_document.uri)
@@ -152,7 +170,9 @@ def register(server: HolepilotServer) -> None:
                     title="Edit selection with holepilot…",
                     kind=types.CodeActionKind.RefactorRewrite,
                     command=types.Command(
-                        title="Edit selection with holepilot…", command=INLINE_CHAT, arguments=[argument]
+                        title="Edit selection with holepilot…",
+                        command=INLINE_CHAT,
+                        arguments=[argument],
                     ),
                 )
             )

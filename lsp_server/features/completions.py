@@ -33,13 +33,18 @@ def _with_selected(
     return Snapshot(snap.uri, snap.path, text, snap.version), span, position_at(text, after)
 
 
-def _inline_items(original: str, filling: Filling, lead: str, start: TextRange | None) -> list[types.InlineCompletionItem]:
+def _inline_items(
+    original: str, filling: Filling, lead: str, start: TextRange | None
+) -> list[types.InlineCompletionItem]:
     """Items replacing the filling's span (or, with a selected item, from its start)."""
     span = filling.span
     if start is not None:
         span = TextRange(start.start_line, start.start_column, start.end_line, start.end_column)
     edit_range = lsp_range(original, span)
-    return [types.InlineCompletionItem(insert_text=lead + text, range=edit_range) for text in filling.texts]
+    return [
+        types.InlineCompletionItem(insert_text=lead + text, range=edit_range)
+        for text in filling.texts
+    ]
 
 
 async def _fill_for_trigger(
@@ -57,7 +62,12 @@ async def _fill_for_trigger(
     return await ls.session.latest_wins(snap.uri, work)
 
 
-async def _inline_filling(ls: HolepilotServer, snap: Snapshot, position: types.Position, params: types.InlineCompletionParams) -> list[types.InlineCompletionItem]:
+async def _inline_filling(
+    ls: HolepilotServer,
+    snap: Snapshot,
+    position: types.Position,
+    params: types.InlineCompletionParams,
+) -> list[types.InlineCompletionItem]:
     selected = params.context.selected_completion_info
     work_snap, lead, start = snap, "", None
     line, column = internal_position(snap.text, position)
@@ -95,7 +105,9 @@ def register(server: HolepilotServer) -> None:
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["."])
     )
     @lsp_errors
-    async def completion(ls: HolepilotServer, params: types.CompletionParams) -> types.CompletionList:
+    async def completion(
+        ls: HolepilotServer, params: types.CompletionParams
+    ) -> types.CompletionList:
         snap = ls.snapshot(params.text_document.uri)
         if not ls.session.settings.enable:
             return types.CompletionList(is_incomplete=False, items=[])

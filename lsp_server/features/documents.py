@@ -134,7 +134,9 @@ class IndexProgress:
         percentage = None
         if len(numbers) >= 2 and numbers[1]:
             percentage = max(0, min(100, int(numbers[0] * 100 / numbers[1])))
-        message = " ".join(words) or (f"{numbers[0]:g}/{numbers[1]:g} files" if len(numbers) >= 2 else None)
+        message = " ".join(words) or (
+            f"{numbers[0]:g}/{numbers[1]:g} files" if len(numbers) >= 2 else None
+        )
         if self.token is not None:
             value = types.WorkDoneProgressReport(message=message, percentage=percentage)
             self.ls.work_done_progress.report(self.token, value)
@@ -172,6 +174,8 @@ async def _begin_progress(ls: HolepilotServer) -> str | None:
     except Exception:
         logger.warning("client refused a progress token", exc_info=True)
         return None
-    begin = types.WorkDoneProgressBegin(title="holepilot: indexing", percentage=0, cancellable=False)
+    begin = types.WorkDoneProgressBegin(
+        title="holepilot: indexing", percentage=0, cancellable=False
+    )
     ls.work_done_progress.begin(token, begin)
     return token

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 20
 NO_SAMPLE = {"sample": False}  # holepilot.doctor without a sample completion: a quick round trip
 
-SHAPES = '''\
+SHAPES = """\
 from dataclasses import dataclass
 
 
@@ -54,7 +54,7 @@ def describe(shape: Shape) -> str:
 def largest(shapes: list[Shape], origin: Point, label: str) -> Shape:
     best: Shape = ...
     return best
-'''
+"""
 
 # 0-based line of the `...` placeholder in SHAPES and its column
 HOLE_LINE = SHAPES.splitlines().index("    best: Shape = ...")
@@ -90,7 +90,9 @@ class Session:
         self.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
         return uri
 
-    def change(self, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+    def change(
+        self, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], text: str
+    ) -> None:
         edit = types.TextDocumentContentChangePartial(
             range=types.Range(
                 start=types.Position(line=start[0], character=start[1]),

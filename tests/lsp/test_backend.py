@@ -54,7 +54,10 @@ async def test_backend_down_shows_one_message_then_recovers(start_session):
         assert list(result.items) == []
     errors = [m for m in session.client.messages if m.type == types.MessageType.Error]
     assert len(errors) == 1 and "unreachable" in errors[0].message
-    assert session.statuses[-1]["state"] == "error" and "unreachable" in session.statuses[-1]["lastError"]
+    assert (
+        session.statuses[-1]["state"] == "error"
+        and "unreachable" in session.statuses[-1]["lastError"]
+    )
     with ScriptedLLMServer([{"match": None, "answer": "shapes[0]"}], port=port):
         result = await inline(session, uri, HOLE_LINE, HOLE_COLUMN)
     assert result.items[0].insert_text == "shapes[0]"
@@ -68,7 +71,9 @@ async def test_cancel_request_cancels_the_model_request(start_session, llm):
     uri = session.open("shapes.py", SHAPES)
     params = inline_params(uri, HOLE_LINE, HOLE_COLUMN)
     pending = asyncio.ensure_future(
-        session.client.protocol.send_request_async("textDocument/inlineCompletion", params, msg_id="hold")
+        session.client.protocol.send_request_async(
+            "textDocument/inlineCompletion", params, msg_id="hold"
+        )
     )
     assert await asyncio.to_thread(model.wait_for_requests, 1, 30)
     session.client.protocol.notify("$/cancelRequest", types.CancelParams(id="hold"))
@@ -92,7 +97,10 @@ async def test_result_for_a_moved_on_version_is_content_modified(start_session, 
         "textDocument/codeAction",
         {
             "textDocument": {"uri": uri},
-            "range": {"start": {"line": HOLE_LINE + 1, "character": 0}, "end": {"line": HOLE_LINE + 1, "character": 0}},
+            "range": {
+                "start": {"line": HOLE_LINE + 1, "character": 0},
+                "end": {"line": HOLE_LINE + 1, "character": 0},
+            },
             "context": {"diagnostics": []},
         },
     )
@@ -131,7 +139,9 @@ async def test_indexing_reports_work_done_progress(start_session, tmp_path):
     root = tmp_path / "workspace"
     root.mkdir()
     for index in range(30):
-        (root / f"module_{index}.py").write_text(f"def f{index}(x: int) -> int:\n    return x + {index}\n")
+        (root / f"module_{index}.py").write_text(
+            f"def f{index}(x: int) -> int:\n    return x + {index}\n"
+        )
     session = await start_session()
 
     def ended() -> bool:
@@ -150,7 +160,9 @@ async def test_indexing_reports_work_done_progress(start_session, tmp_path):
 
 
 async def test_a_newer_automatic_request_cancels_the_model_request_in_flight(start_session, llm):
-    model = llm([{"match": None, "fault": "hang", "times": 1}, {"match": None, "answer": "shapes[0]"}])
+    model = llm(
+        [{"match": None, "fault": "hang", "times": 1}, {"match": None, "answer": "shapes[0]"}]
+    )
     session = await start_session(options=openai_options(model.url))
     uri = session.open("shapes.py", SHAPES)
     first = asyncio.ensure_future(inline(session, uri, HOLE_LINE, HOLE_COLUMN, automatic=True))

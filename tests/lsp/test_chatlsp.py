@@ -30,7 +30,9 @@ async def test_relevant_types_and_headers(start_session):
     types_result = await ask(session, "textDocument/relevantTypes", at_hole(uri))
     texts = [content["value"] for content in types_result["contents"]]
     assert any("class Shape" in text for text in texts)
-    assert types_result["locations"] and all(loc["uri"].startswith("file://") for loc in types_result["locations"])
+    assert types_result["locations"] and all(
+        loc["uri"].startswith("file://") for loc in types_result["locations"]
+    )
     headers = await ask(session, "textDocument/relevantHeaders", at_hole(uri))
     header_texts = [content["value"] for content in headers["contents"]]
     assert any("Shape" in text for text in header_texts)
@@ -39,10 +41,12 @@ async def test_relevant_types_and_headers(start_session):
 
 async def test_llm_completion_and_resolve_errors(start_session, llm):
     # the repair round carries the rejected answer back as the assistant's turn
-    model = llm([
-        {"match": '"role":"assistant"', "answer": "shapes[0]"},
-        {"match": None, "answer": "shapes.first()"},
-    ])
+    model = llm(
+        [
+            {"match": '"role":"assistant"', "answer": "shapes[0]"},
+            {"match": None, "answer": "shapes.first()"},
+        ]
+    )
     session = await start_session(options=openai_options(model.url, maxRounds=1))
     uri = session.open("shapes.py", SHAPES)
     first = await ask(session, "textDocument/llmCompletion", at_hole(uri))
@@ -57,8 +61,18 @@ async def test_holepilot_context_is_the_cli_json(start_session):
     session = await start_session()
     uri = session.open("shapes.py", SHAPES)
     result = await ask(session, "holepilot/context", at_hole(uri))
-    for key in ("prompt", "prompt_tokens", "budget", "expected_type", "typing_context", "relevant_types",
-                "relevant_headers", "receiver_members", "call", "elapsed_ms"):
+    for key in (
+        "prompt",
+        "prompt_tokens",
+        "budget",
+        "expected_type",
+        "typing_context",
+        "relevant_types",
+        "relevant_headers",
+        "receiver_members",
+        "call",
+        "elapsed_ms",
+    ):
         assert key in result, key
     assert result["expected_type"] == "Shape"
     names = {item["name"] for item in result["typing_context"]}
@@ -69,7 +83,9 @@ async def test_holepilot_context_is_the_cli_json(start_session):
 async def test_document_changes_reach_the_edit_history_in_prompts(start_session):
     session = await start_session()
     other = session.open("helpers.py", "def existing() -> int:\n    return 1\n")
-    session.change(other, 2, (2, 0), (2, 0), "\ndef freshly_typed_helper() -> str:\n    return 'x'\n")
+    session.change(
+        other, 2, (2, 0), (2, 0), "\ndef freshly_typed_helper() -> str:\n    return 'x'\n"
+    )
     uri = session.open("shapes.py", SHAPES)
     result = await ask(session, "holepilot/context", at_hole(uri))
     assert "+def freshly_typed_helper() -> str:" in result["prompt"]

@@ -37,13 +37,17 @@ def record_applied_edits(session) -> list[types.ApplyWorkspaceEditParams]:
 
 async def code_actions(session, uri, start, end) -> list[dict]:
     """As JSON: the test client would read a CodeAction with a command as a bare Command."""
-    result = await session.raw_request("textDocument/codeAction", code_action_params(uri, start, end))
+    result = await session.raw_request(
+        "textDocument/codeAction", code_action_params(uri, start, end)
+    )
     return result or []
 
 
 async def test_code_actions_at_a_hole_and_on_a_selection(start_session):
     session = await start_session()
-    text = SHAPES.replace("    return shape.name\n", '    tag = "🚀" + __hole__\n    return shape.name\n')
+    text = SHAPES.replace(
+        "    return shape.name\n", '    tag = "🚀" + __hole__\n    return shape.name\n'
+    )
     uri = session.open("shapes.py", text)
     at_hole = await code_actions(session, uri, (HOLE_LINE + 1, 0), (HOLE_LINE + 1, 0))
     assert [a["title"] for a in at_hole] == ["Fill hole with holepilot"]
@@ -52,11 +56,16 @@ async def test_code_actions_at_a_hole_and_on_a_selection(start_session):
     assert argument["position"] == {"line": HOLE_LINE + 1, "character": HOLE_COLUMN}
     tag_line = text.splitlines().index('    tag = "🚀" + __hole__')
     emoji = await code_actions(session, uri, (tag_line, 0), (tag_line, 0))
-    assert emoji[0]["command"]["arguments"][0]["position"]["character"] == len('    tag = "🚀" + '.encode("utf-16-le")) // 2
+    assert (
+        emoji[0]["command"]["arguments"][0]["position"]["character"]
+        == len('    tag = "🚀" + '.encode("utf-16-le")) // 2
+    )
     incomplete = SHAPES.replace("    return shape.name\n", "    return shape.name + \n")
     uri2 = session.open("incomplete.py", incomplete)
     line = incomplete.splitlines().index("    return shape.name + ")
-    assert [a["title"] for a in await code_actions(session, uri2, (line, 3), (line, 3))] == ["Fill hole with holepilot"]
+    assert [a["title"] for a in await code_actions(session, uri2, (line, 3), (line, 3))] == [
+        "Fill hole with holepilot"
+    ]
     assert await code_actions(session, uri2, (0, 0), (0, 0)) == []  # a complete import line
     selection = await code_actions(session, uri, (HOLE_LINE, 4), (HOLE_LINE + 1, 15))
     titles = [a["title"] for a in selection]
@@ -71,7 +80,11 @@ async def test_fill_hole_returns_and_applies_the_edit(start_session, llm):
     session = await start_session(options=openai_options(model.url))
     applied = record_applied_edits(session)
     uri = session.open("shapes.py", SHAPES)
-    argument = {"uri": uri, "position": {"line": HOLE_LINE, "character": HOLE_COLUMN}, "apply": True}
+    argument = {
+        "uri": uri,
+        "position": {"line": HOLE_LINE, "character": HOLE_COLUMN},
+        "apply": True,
+    }
     result = await asyncio.wait_for(session.command("holepilot.fillHole", argument), TIMEOUT)
     assert result["text"] == "shapes[0]"
     edit = result["edit"]["changes"][uri][0]
@@ -85,7 +98,10 @@ async def test_inline_chat_fills_the_placeholders_of_the_selection(start_session
     session = await start_session()
     applied = record_applied_edits(session)
     uri = session.open("shapes.py", SHAPES)
-    selection = {"start": {"line": HOLE_LINE, "character": 0}, "end": {"line": HOLE_LINE + 1, "character": 15}}
+    selection = {
+        "start": {"line": HOLE_LINE, "character": 0},
+        "end": {"line": HOLE_LINE + 1, "character": 15},
+    }
     argument = {"uri": uri, "range": selection, "instruction": "fill it", "apply": True}
     result = await asyncio.wait_for(session.command("holepilot.inlineChat", argument), TIMEOUT)
     assert result["newText"].startswith("from dataclasses import dataclass")  # the whole new file
@@ -131,7 +147,10 @@ async def test_inline_chat_with_a_model_in_whole_file_format(start_session, llm)
     model = llm([{"match": None, "answer": f"```python\n{edited}```"}])
     session = await start_session(options=openai_options(model.url))
     uri = session.open("shapes.py", SHAPES)
-    selection = {"start": {"line": HOLE_LINE, "character": 0}, "end": {"line": HOLE_LINE, "character": 21}}
+    selection = {
+        "start": {"line": HOLE_LINE, "character": 0},
+        "end": {"line": HOLE_LINE, "character": 21},
+    }
     argument = {"uri": uri, "range": selection, "instruction": "take the largest", "format": "wf"}
     result = await asyncio.wait_for(session.command("holepilot.inlineChat", argument), TIMEOUT)
     assert result["newText"].rstrip("\n") == edited.rstrip("\n")

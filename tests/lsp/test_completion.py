@@ -13,7 +13,11 @@ CURSOR_SHAPES = SHAPES.replace("    best: Shape = ...", "    best: Shape = ")
 
 
 def inline_params(uri: str, line: int, character: int, automatic: bool = False, selected=None):
-    kind = types.InlineCompletionTriggerKind.Automatic if automatic else types.InlineCompletionTriggerKind.Invoked
+    kind = (
+        types.InlineCompletionTriggerKind.Automatic
+        if automatic
+        else types.InlineCompletionTriggerKind.Invoked
+    )
     return types.InlineCompletionParams(
         context=types.InlineCompletionContext(trigger_kind=kind, selected_completion_info=selected),
         text_document=types.TextDocumentIdentifier(uri=uri),
@@ -23,7 +27,9 @@ def inline_params(uri: str, line: int, character: int, automatic: bool = False, 
 
 async def inline(session, uri, line, character, automatic=False, selected=None):
     params = inline_params(uri, line, character, automatic, selected)
-    return await asyncio.wait_for(session.client.text_document_inline_completion_async(params), TIMEOUT)
+    return await asyncio.wait_for(
+        session.client.text_document_inline_completion_async(params), TIMEOUT
+    )
 
 
 def span(item):
@@ -119,7 +125,11 @@ async def test_completion_ranks_fitting_types_first(start_session):
     result = await asyncio.wait_for(session.client.text_document_completion_async(params), TIMEOUT)
     labels = [item.label for item in sorted(result.items, key=lambda i: i.sort_text or i.label)]
     assert "label" in labels and "shapes" in labels
-    fitting = [item.label for item in result.items if (item.label_details and item.label_details.description) == "Shape"]
+    fitting = [
+        item.label
+        for item in result.items
+        if (item.label_details and item.label_details.description) == "Shape"
+    ]
     assert fitting, labels
     assert labels.index(fitting[0]) < labels.index("label")
     assert all(item.detail != "holepilot: model filling" for item in result.items)  # static backend
@@ -158,7 +168,9 @@ async def test_disabled_holepilot_offers_no_completions(start_session):
     session = await start_session(options={"enable": False})
     uri = session.open("shapes.py", CURSOR_SHAPES)
     position = types.Position(line=HOLE_LINE, character=len("    best: Shape = "))
-    params = types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    params = types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=position
+    )
     result = await asyncio.wait_for(session.client.text_document_completion_async(params), TIMEOUT)
     assert list(result.items) == []
     inline_result = await inline(session, uri, HOLE_LINE, position.character)

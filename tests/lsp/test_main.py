@@ -33,7 +33,11 @@ def test_other_subcommands_go_to_the_cli(tmp_path: Path):
     position = f"{source}:{HOLE_LINE + 1}:{HOLE_COLUMN + 1}"
     done = subprocess.run(
         [sys.executable, "-m", "lsp_server", "context", position, "--json"],
-        env=server_env(tmp_path), capture_output=True, text=True, timeout=TIMEOUT, check=False,
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["expected_type"] == "Shape"
@@ -48,11 +52,23 @@ def free_port() -> int:
 async def test_serve_over_tcp_logs_to_the_log_file(tmp_path: Path):
     port = free_port()
     log_file = tmp_path / "server.log"
-    command = [sys.executable, "-m", "lsp_server", "--tcp", f"127.0.0.1:{port}", "--log-file", str(log_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "lsp_server",
+        "--tcp",
+        f"127.0.0.1:{port}",
+        "--log-file",
+        str(log_file),
+    ]
     server = await asyncio.create_subprocess_exec(
-        *command, env=server_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *command,
+        env=server_env(tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
+
         async def listening() -> None:
             assert server.stderr is not None
             while b"Serving on" not in await server.stderr.readline():
@@ -62,7 +78,10 @@ async def test_serve_over_tcp_logs_to_the_log_file(tmp_path: Path):
         client = LanguageClient("tcp-test", "1")
         await client.start_tcp("127.0.0.1", port)
         result = await asyncio.wait_for(
-            client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities())), TIMEOUT
+            client.initialize_async(
+                types.InitializeParams(capabilities=types.ClientCapabilities())
+            ),
+            TIMEOUT,
         )
         assert result.server_info is not None and result.server_info.name == "holepilot"
         await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
@@ -80,8 +99,15 @@ async def test_serve_over_tcp_logs_to_the_log_file(tmp_path: Path):
 async def test_server_logs_reach_the_client(start_session):
     session = await start_session()
     uri = session.open("shapes.py", SHAPES)
-    await asyncio.wait_for(session.request("holepilot/context", {
-        "textDocument": {"uri": uri}, "position": {"line": HOLE_LINE, "character": HOLE_COLUMN},
-    }), TIMEOUT)
+    await asyncio.wait_for(
+        session.request(
+            "holepilot/context",
+            {
+                "textDocument": {"uri": uri},
+                "position": {"line": HOLE_LINE, "character": HOLE_COLUMN},
+            },
+        ),
+        TIMEOUT,
+    )
     messages = [m.message for m in session.client.log_messages]
     assert any(m.startswith("completion.api: context shapes.py") for m in messages), messages

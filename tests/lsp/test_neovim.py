@@ -16,7 +16,9 @@ NVIM = shutil.which("nvim")
 SCRIPT = Path(__file__).with_name("nvim") / "complete_at_hole.lua"
 TIMEOUT_S = 90
 
-pytestmark = pytest.mark.skipif(NVIM is None, reason="nvim is not installed (apt-get install neovim)")
+pytestmark = pytest.mark.skipif(
+    NVIM is None, reason="nvim is not installed (apt-get install neovim)"
+)
 
 
 def test_neovim_gets_holepilot_completions_at_a_hole(tmp_path: Path) -> None:
@@ -27,21 +29,31 @@ def test_neovim_gets_holepilot_completions_at_a_hole(tmp_path: Path) -> None:
     source.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    best: Shape = ")
     out = tmp_path / "result.json"
-    env = server_env(tmp_path, {
-        "HOLEPILOT_NVIM_OUT": str(out),
-        "HOLEPILOT_NVIM_FILE": str(source),
-        "HOLEPILOT_NVIM_ROOT": str(root),
-        "HOLEPILOT_NVIM_CMD": "\t".join([sys.executable, "-m", "lsp_server"]),
-        "HOLEPILOT_NVIM_LINE": str(line),
-        "HOLEPILOT_NVIM_CHARACTER": str(len("    best: Shape = ")),
-        "HOLEPILOT_NVIM_TIMEOUT_MS": str((TIMEOUT_S - 30) * 1000),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    })
+    env = server_env(
+        tmp_path,
+        {
+            "HOLEPILOT_NVIM_OUT": str(out),
+            "HOLEPILOT_NVIM_FILE": str(source),
+            "HOLEPILOT_NVIM_ROOT": str(root),
+            "HOLEPILOT_NVIM_CMD": "\t".join([sys.executable, "-m", "lsp_server"]),
+            "HOLEPILOT_NVIM_LINE": str(line),
+            "HOLEPILOT_NVIM_CHARACTER": str(len("    best: Shape = ")),
+            "HOLEPILOT_NVIM_TIMEOUT_MS": str((TIMEOUT_S - 30) * 1000),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_STATE_HOME": str(tmp_path / "state"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+        },
+    )
     command = [str(NVIM), "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {SCRIPT}"]
-    subprocess.run(command, env=env, cwd=root, timeout=TIMEOUT_S, check=False, stdin=subprocess.DEVNULL,
-                   capture_output=True)
+    subprocess.run(
+        command,
+        env=env,
+        cwd=root,
+        timeout=TIMEOUT_S,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
     result = json.loads(out.read_text(encoding="utf-8"))
     assert "error" not in result, result
     items = result["completion"]["result"]["items"]

@@ -27,9 +27,13 @@ async def expect_error(awaitable: object, code: int) -> JsonRpcException:
 
 async def test_requests_before_initialize_are_refused(start_session):
     session = await start_session(initialize=False)
-    pending = session.raw_request("textDocument/completion", position_params(session.uri("a.py"), 0, 0))
+    pending = session.raw_request(
+        "textDocument/completion", position_params(session.uri("a.py"), 0, 0)
+    )
     await expect_error(pending, -32002)
-    params = types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=session.root.as_uri())
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(), root_uri=session.root.as_uri()
+    )
     result = await session.client.initialize_session(params)
     assert result.capabilities.inline_completion_provider is not None
 
@@ -38,7 +42,9 @@ async def test_invalid_params_get_invalid_params(start_session):
     session = await start_session()
     bad = {"textDocument": {"uri": 5}, "position": {"line": "x"}}
     await expect_error(session.raw_request("textDocument/inlineCompletion", bad), -32602)
-    await expect_error(session.client.protocol.send_request_async("holepilot/context", {"nope": 1}), -32602)
+    await expect_error(
+        session.client.protocol.send_request_async("holepilot/context", {"nope": 1}), -32602
+    )
     assert (await session.command("holepilot.doctor", NO_SAMPLE))["checks"]
 
 
@@ -74,14 +80,20 @@ async def test_huge_document_is_served(start_session):
     session.change(uri, 2, (50_000, 8), (50_000, 11), "value_1 + ")
     params = types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(line=50_000, character=0), end=types.Position(line=50_000, character=0)),
+        range=types.Range(
+            start=types.Position(line=50_000, character=0),
+            end=types.Position(line=50_000, character=0),
+        ),
         context=types.CodeActionContext(diagnostics=[]),
     )
     actions = await asyncio.wait_for(session.client.text_document_code_action_async(params), 60)
     titles = [action.title for action in actions or []]
     assert titles == ["Fill hole with holepilot"]  # "total = value_1 + " is incomplete
     context = await asyncio.wait_for(
-        session.request("holepilot/context", position_params(uri, 50_000, len("total = value_1 + "))), 120
+        session.request(
+            "holepilot/context", position_params(uri, 50_000, len("total = value_1 + "))
+        ),
+        120,
     )
     assert context["prompt_tokens"] <= context["budget"]
 
@@ -99,7 +111,9 @@ async def test_bad_initialization_option_warns_once_and_uses_defaults(start_sess
 async def test_configuration_change_reads_workspace_configuration(start_session):
     session = await start_session(configuration={"holepilot": {"enable": False, "maxTokens": -3}})
     waiting = asyncio.ensure_future(session.client.wait_for_notification("window/showMessage"))
-    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
     shown = await asyncio.wait_for(waiting, 30)
     assert shown.type == types.MessageType.Warning and "maxTokens" in shown.message
     doctor = await session.command("holepilot.doctor", NO_SAMPLE)
@@ -110,7 +124,9 @@ async def test_configuration_change_reads_workspace_configuration(start_session)
 async def test_configuration_change_without_workspace_configuration_uses_params(start_session):
     session = await start_session(editor="neovim@v0.7.0")
     settings = {"holepilot": {"enable": False}}
-    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=settings)
+    )
     doctor = await session.command("holepilot.doctor", NO_SAMPLE)
     assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]
     assert session.client.messages == []
@@ -120,13 +136,17 @@ async def test_acceptance_notifications_are_logged_locally(start_session, tmp_pa
     session = await start_session()
     uri = session.open("shapes.py", SHAPES)
     position = {"line": HOLE_LINE, "character": 4}
-    session.client.protocol.notify("holepilot/didShowCompletion", {"uri": uri, "position": position, "text": "max(shapes)"})
+    session.client.protocol.notify(
+        "holepilot/didShowCompletion", {"uri": uri, "position": position, "text": "max(shapes)"}
+    )
     session.client.protocol.notify(
         "holepilot/didPartiallyAcceptCompletion",
         {"uri": uri, "position": position, "text": "max(shapes)", "acceptedLength": 4},
     )
     session.client.protocol.notify("holepilot/didAcceptCompletion", {"bad": True})
-    await session.command("holepilot.doctor", NO_SAMPLE)  # a round trip: the notifications were handled
+    await session.command(
+        "holepilot.doctor", NO_SAMPLE
+    )  # a round trip: the notifications were handled
     log = tmp_path / "cache" / "holepilot" / "acceptance.jsonl"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [r["event"] for r in records] == ["shown", "partially_accepted"]
@@ -145,17 +165,25 @@ async def test_server_survives_a_broken_notification(start_session):
 async def test_requests_after_shutdown_are_invalid_requests(start_session):
     session = await start_session()
     await asyncio.wait_for(session.client.shutdown_async(None), HOLE_REQUEST_TIMEOUT)
-    await expect_error(session.raw_request("workspace/executeCommand", {"command": "holepilot.doctor"}), -32600)
+    await expect_error(
+        session.raw_request("workspace/executeCommand", {"command": "holepilot.doctor"}), -32600
+    )
     session.client.exit(None)
     assert await asyncio.wait_for(session.client._server.wait(), HOLE_REQUEST_TIMEOUT) == 0
     session.client.capabilities = None  # already shut down: the fixture has nothing left to do
 
 
 async def test_configuration_changes_apply_over_the_initialization_options(start_session):
-    session = await start_session(options={"enable": False}, configuration={"holepilot": {"maxTokens": -1}})
+    session = await start_session(
+        options={"enable": False}, configuration={"holepilot": {"maxTokens": -1}}
+    )
     waiting = asyncio.ensure_future(session.client.wait_for_notification("window/showMessage"))
-    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
     shown = await asyncio.wait_for(waiting, 30)
     assert "maxTokens" in shown.message
     doctor = await session.command("holepilot.doctor", NO_SAMPLE)
-    assert not next(c for c in doctor["checks"] if c["name"] == "enabled")["ok"]  # still from the options
+    assert not next(c for c in doctor["checks"] if c["name"] == "enabled")[
+        "ok"
+    ]  # still from the options

@@ -55,14 +55,21 @@ def test_union_members_and_fit_tiers():
 
 def test_ranked_items_put_fitting_bindings_and_headers_first():
     hole = HoleContext(
-        path="/w/a.py", line=0, column=0, hole_kind="expression", prefix="", suffix="",
+        path="/w/a.py",
+        line=0,
+        column=0,
+        hole_kind="expression",
+        prefix="",
+        suffix="",
         expected_type="Shape",
         typing_context=(
             Binding("label", "str", "parameter"),
             Binding("shapes", "list[Shape]", "parameter"),
             Binding("first", "Shape", "local"),
         ),
-        relevant_headers=(Definition("make_shape", "function", "def make_shape() -> Shape", type="Shape"),),
+        relevant_headers=(
+            Definition("make_shape", "function", "def make_shape() -> Shape", type="Shape"),
+        ),
     )
     labels = [item.label for item in ranked_items(hole)]
     assert labels == ["first", "make_shape", "label", "shapes"]  # then by name
@@ -70,9 +77,16 @@ def test_ranked_items_put_fitting_bindings_and_headers_first():
 
 def test_ranked_items_after_a_dot_are_the_receiver_members():
     hole = HoleContext(
-        path="/w/a.py", line=0, column=0, hole_kind="attribute", prefix="", suffix="",
-        expected_type="float", typing_context=(Binding("origin", "Point", "parameter"),),
-        receiver="origin", receiver_type="Point",
+        path="/w/a.py",
+        line=0,
+        column=0,
+        hole_kind="attribute",
+        prefix="",
+        suffix="",
+        expected_type="float",
+        typing_context=(Binding("origin", "Point", "parameter"),),
+        receiver="origin",
+        receiver_type="Point",
         receiver_members=(
             Definition("name", "attribute", "name: str", type="str"),
             Definition("x", "attribute", "x: float", type="float"),
@@ -97,7 +111,9 @@ def test_apply_span_replaces_across_lines():
 
 def test_hole_positions_find_placeholders_and_incomplete_lines():
     text = "x = ...\ny = 1\nz = foo(\nw = __hole__\n# note: a, \n"
-    everything = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=5, character=0))
+    everything = types.Range(
+        start=types.Position(line=0, character=0), end=types.Position(line=5, character=0)
+    )
     found = [(p.line, p.character) for p in hole_positions(text, everything)]
     assert found == [(0, 4), (2, 8), (3, 4)]
 
