@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -225,6 +226,8 @@ def write_outputs(
             "budgets": list(BUDGETS),
             "holepilot_entry": module,
             "engine_commit": engine_commit(),
+            "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
+            "cpu_count": os.cpu_count(),
         },
         "overall": {f"{m}@{b}": s.to_json() for (m, b), s in sorted(merged.items())},
         "packages": {r.spec.name: package_json(r) for r in results},
@@ -286,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
             run_holepilot(result, module, root)
         results.append(result)
     print_report(results)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\nLoad average at the end: {load} on {os.cpu_count()} CPUs (latency is only comparable when idle)."
+    )
     write_outputs(args, results, module)
     return 0
 
