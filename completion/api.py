@@ -52,10 +52,12 @@ from completion.static_filler import static_candidates
 from completion.tokens import count_tokens
 from context.api import Analyzer
 from context.positions import position_at
+from context.secrets import mask_secrets, masked_hole, privacy_filter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 HISTORY_SHARE = 0.12
+CHARS_PER_TOKEN_BOUND = 12  # no prompt shows more code than this many characters per token
 
 
 class Engine:
@@ -71,6 +73,7 @@ class Engine:
             max_file_bytes=self.settings.max_file_bytes,
         )
         self.history = EditHistory(self.settings.history_max_steps, root=self.root)
+        self._privacy = privacy_filter(self.root, self.settings.exclude_globs)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holepilot-analysis")
         self._backend: Backend | None = None
         self._backend_name: str | None = None
@@ -129,9 +132,11 @@ class Engine:
         text = request.text if request.text is not None else self.analyzer.read(path)
         hole = self.analyzer.hole_context(path, request.line, request.column, text)
         budget = request.budget or self.settings.budget_tokens
-        history = self.history.render_diffs(int(budget * HISTORY_SHARE))
+        history = mask_secrets(self.history.render_diffs(int(budget * HISTORY_SHARE)))
         render = renderer_for(self._style(), self.root.name)
-        plan, prompt, uses = plan_prompt(hole, budget, render, history, str(self.root))  # type: ignore[arg-type]
+        # What the model may see: credential-like literals masked (offsets keep the real hole).
+        shown = masked_hole(hole, max_chars=budget * CHARS_PER_TOKEN_BOUND)
+        plan, prompt, uses = plan_prompt(shown, budget, render, history, str(self.root))  # type: ignore[arg-type]
         elapsed = (time.perf_counter() - started) * 1000
         report = ContextReport(hole, prompt, count_tokens(prompt), budget, tuple(uses), elapsed)
         log.info(
@@ -277,8 +282,10 @@ class Engine:
     # -- history and lifecycle ---------------------------------------------------------------
     def record_change(self, path: str, old_text: str, new_text: str) -> None:
         """A document changed in the editor: keep the edit for prompts, forget stale analysis."""
-        resolved = str(self._path(path))
-        self.history.record(resolved, old_text, new_text)
+        resolved = self._path(path)
+        if self._privacy.is_private(resolved, read_content=False):
+            return  # edits of private files never reach a prompt, not even as history
+        self.history.record(str(resolved), old_text, new_text)
 
     def index_workspace(self, progress: Callable[[int, int], None] | None = None) -> int:
         files = self.analyzer.workspace.files()

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from completion import jsonio
 from completion.api import Engine
+from completion.doctor import format_report, run_doctor
 from completion.errors import BackendError, ConfigError, HolepilotError
 from completion.model import EditRequest, HoleRequest
 from completion.settings import BACKENDS, EDIT_FORMATS, FIM_PROFILES, Settings, parse_settings
@@ -47,6 +48,13 @@ def parse_position(spec: str) -> tuple[str, int, int]:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    settings, warnings = _parsed_settings(args)
+    for warning in warnings:
+        print(f"holepilot: warning: {warning}", file=sys.stderr)
+    return settings
+
+
+def _parsed_settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
     raw: dict[str, Any] = {}
     env_backend = os.environ.get("HOLEPILOT_BACKEND")
     if env_backend:
@@ -70,10 +78,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             ] = value
     if getattr(args, "pyright", False):
         raw["pyright"] = True
-    settings, warnings = parse_settings(raw)
-    for warning in warnings:
-        print(f"holepilot: warning: {warning}", file=sys.stderr)
-    return settings
+    return parse_settings(raw)
 
 
 def _root(args: argparse.Namespace, path: str | None) -> Path:
@@ -274,6 +279,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if result["errors"] else 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    settings, warnings = _parsed_settings(args)
+
+    async def run() -> int:
+        engine = Engine(_root(args, None), settings)
+        try:
+            report = await run_doctor(engine, sample=not args.no_sample, warnings=warnings)
+        finally:
+            await engine.aclose()
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        else:
+            sys.stdout.write(format_report(report))
+        return 0 if report.ok else 1
+
+    return asyncio.run(run())
+
+
 def _common(p: argparse.ArgumentParser, *, model: bool = True) -> None:
     p.add_argument(
         "--root", help="workspace root (default: nearest pyproject.toml, setup.py or .git)"
@@ -320,6 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", help="JSONL requests (- for stdin)")
     _common(p)
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("doctor", help="check the backend, model, FIM profile, pyright and the index")
+    p.add_argument("--no-sample", action="store_true", help="skip the sample completion")
+    _common(p)
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 
