@@ -45,6 +45,7 @@ from completion.model import (
 )
 from completion.postprocess import clean_filling
 from completion.prompt import PromptPlan, plan_prompt
+from completion.pyright import PyrightChecker
 from completion.refine import Hole, fill_with_rounds, rank_by_problems
 from completion.requests import Style, choose_style, fill_request, renderer_for
 from completion.settings import Settings
@@ -74,6 +75,7 @@ class Engine:
         )
         self.history = EditHistory(self.settings.history_max_steps, root=self.root)
         self._privacy = privacy_filter(self.root, self.settings.exclude_globs)
+        self._pyright: PyrightChecker | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holepilot-analysis")
         self._backend: Backend | None = None
         self._backend_name: str | None = None
@@ -170,10 +172,20 @@ class Engine:
         return await self._run(self.check, path, text)
 
     def _diagnoser(self, path: str) -> Callable[[str], Any]:
+        """Built-in checks, plus a running pyright when ``settings.pyright`` is on."""
+
         async def diagnose(text: str) -> list[Diagnostic]:
-            return await self.check_async(path, text)
+            found = await self.check_async(path, text)
+            if self.settings.pyright:
+                found += await self._pyright_checker().diagnose(self._path(path), text)
+            return found
 
         return diagnose
+
+    def _pyright_checker(self) -> PyrightChecker:
+        if self._pyright is None:
+            self._pyright = PyrightChecker(self.root, python=self.settings.python or None)
+        return self._pyright
 
     # -- completion --------------------------------------------------------------------------
     async def complete(self, request: HoleRequest, *, n: int = 1) -> CompletionReport:
@@ -296,6 +308,9 @@ class Engine:
         return len(files)
 
     async def aclose(self) -> None:
+        if self._pyright is not None:
+            await self._pyright.aclose()
+            self._pyright = None
         if self._backend is not None:
             await self._backend.aclose()
             self._backend = None

@@ -23,6 +23,7 @@ from completion import jsonio
 from completion.api import Engine
 from completion.doctor import format_report, run_doctor
 from completion.errors import BackendError, ConfigError, HolepilotError
+from completion.history import EditHistory
 from completion.model import EditRequest, HoleRequest
 from completion.settings import BACKENDS, EDIT_FORMATS, FIM_PROFILES, Settings, parse_settings
 from context.errors import ContextError
@@ -182,6 +183,21 @@ def cmd_context(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_history(engine: Engine, args: argparse.Namespace, path: str) -> None:
+    """``--history`` snapshot files (oldest first, the file itself last) or ``--git-history``
+    (the working-tree diff against HEAD) become the engine's edit history."""
+    resolved = Path(path).resolve()
+    if args.history:
+        history = EditHistory.from_snapshots(args.history, path=str(resolved),
+                                             current=resolved.read_text(encoding="utf-8"))
+    elif args.git_history:
+        history = EditHistory.from_git_diff(engine.root, resolved.relative_to(engine.root))
+    else:
+        return
+    history.root = engine.root
+    engine.history = history
+
+
 def cmd_complete(args: argparse.Namespace) -> int:
     async def run() -> int:
         if args.batch:
@@ -202,6 +218,7 @@ def cmd_complete(args: argparse.Namespace) -> int:
             return 0
         hole_path, line, col = parse_position(args.position)
         engine = Engine(_root(args, hole_path), _settings(args))
+        _load_history(engine, args, hole_path)
         try:
             report = await engine.complete(
                 HoleRequest(hole_path, line, col, None, args.budget), n=args.n
@@ -229,6 +246,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         engine = Engine(_root(args, args.path), _settings(args))
+        _load_history(engine, args, args.path)
         try:
             report = await engine.edit(
                 EditRequest(args.path, l1, c1, l2, c2, args.instruction, None, args.format)
@@ -297,6 +315,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _history_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--history", nargs="+", metavar="SNAPSHOT",
+                       help="earlier versions of the file, oldest first: the recent edits")
+    group.add_argument("--git-history", action="store_true",
+                       help="use the working-tree diff against HEAD as the recent edits")
+
+
 def _common(p: argparse.ArgumentParser, *, model: bool = True) -> None:
     p.add_argument(
         "--root", help="workspace root (default: nearest pyproject.toml, setup.py or .git)"
@@ -328,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("position", nargs="?", help="PATH:LINE:COL")
     p.add_argument("--batch", help="JSONL requests (- for stdin)")
     p.add_argument("-n", type=int, default=1, help="number of candidates")
+    _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_complete)
     p = sub.add_parser("edit", help="apply an instruction to a range (inline chat)")
@@ -336,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instruction", required=True)
     p.add_argument("--format", choices=EDIT_FORMATS)
     p.add_argument("--write", action="store_true", help="apply the edit to the file")
+    _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_edit)
     p = sub.add_parser("check", help="diagnostics of a file")
