@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import itertools
 import logging
 import math
 import os
@@ -62,16 +63,43 @@ CREDENTIAL_PATTERNS = (
 CREDENTIAL = re.compile("|".join(f"(?:{p.pattern})" for p in CREDENTIAL_PATTERNS))
 # Names start at a token boundary and are bounded, so that long runs of letters (data blobs)
 # cost linear time instead of trying every split of the run.
+SECRET_WORDS = (
+    r"(?:passw(?:or)?d|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"|private[_-]?key|credential|auth)"
+)
 SECRET_NAME = (
-    r"(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?"
-    r"(?:passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)"
-    r"[A-Za-z0-9_.-]{0,40}(?![A-Za-z0-9_.-])"
+    rf"(?<![A-Za-z0-9_.-])[A-Za-z0-9_-]{{0,40}}?{SECRET_WORDS}[A-Za-z0-9_-]{{0,40}}"
+    r"(?![A-Za-z0-9_.-])"
 )
+# ``name = value`` on one line; values exclude the characters of code and templates
+# (``auth={auth!r}``, ``token: {params.token}``, ``password = get(...)``).
 ASSIGNED_SECRET = re.compile(
-    rf"(?i)(?P<name>{SECRET_NAME})[\"']?\s*(?::|=|:=)\s*(?P<q>[\"']?)(?P<value>[^\s\"'#,;)]{{6,}})(?P=q)"
+    rf"(?i)(?P<name>{SECRET_NAME})[\"']?[ \t]*(?::|=|:=)[ \t]*(?P<q>[\"']?)"
+    r"(?P<value>[^\s\"'#,;(){}\[\]<>$%`\\]{6,})(?P=q)(?![^\s,;)\]}])"
 )
-SECRET_WORD = re.compile(
-    r"(?i)passw(?:or)?d|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth"
+SECRET_LAST_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "apikey",
+    }
+)
+SECRET_LAST_PAIRS = frozenset(
+    {"api_key", "access_key", "private_key", "secret_key", "client_secret", "auth_token"}
+)
+NAME_WORDS = re.compile(r"[_\-.]+|(?<=[a-z0-9])(?=[A-Z])")
+# Values that are code, patterns or templates rather than credentials.
+NOT_A_VALUE = re.compile(r"[\s\[\](){}*\\^|<>%$]")
+WORDS = re.compile(
+    r"^[a-z]+(?:[_\-.:/][a-z]+)*$|^[A-Z]+(?:[_\-.:/][A-Z]+)*$|^[A-Z][a-z]+(?:[A-Z][a-z]+)*$"
 )
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 TRIPLE_QUOTED = r"(?P<tq>\"\"\"|''')(?P<tbody>[\s\S]*?)(?P=tq)"
@@ -96,27 +124,47 @@ def entropy(text: str) -> float:
 
 
 def looks_random(value: str) -> bool:
-    """A token of at least 20 base64/hex characters, mixing letters and digits, high entropy."""
+    """A token of at least 20 base64/hex characters that reads like noise, not like a name:
+    high entropy, digits inside (not only a version at the end), and frequent switches
+    between lower case, upper case and digits (``sampler1DArrayShadow`` switches rarely)."""
     if not HIGH_ENTROPY_CANDIDATE.match(value):
         return False
-    if not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+    digits = [i for i, c in enumerate(value) if c.isdigit()]
+    if len(digits) < 2 or digits[0] >= len(value) - 4 or not any(c.isalpha() for c in value):
         return False
-    threshold = 3.0 if HEX_STRING.match(value) else 3.5
-    return entropy(value) >= threshold
+    is_hex = HEX_STRING.match(value) is not None
+    if entropy(value) < (3.0 if is_hex else 3.5):
+        return False
+    return class_switch_rate(value) >= (0.3 if is_hex else 0.45)
+
+
+def class_switch_rate(value: str) -> float:
+    """How often neighbouring characters differ in class (lower, upper, digit, other)."""
+
+    def kind(c: str) -> int:
+        return 0 if c.islower() else 1 if c.isupper() else 2 if c.isdigit() else 3
+
+    kinds = [kind(c) for c in value]
+    switches = sum(a != b for a, b in itertools.pairwise(kinds))
+    return switches / max(1, len(value) - 1)
 
 
 def has_credential(text: str) -> bool:
-    """True when ``text`` holds a known credential shape or a random value under a secret name."""
+    """True when ``text`` holds a known credential shape, or a random token (20 characters or
+    more) under a secret name. Stricter than masking: it keeps a whole file out of prompts."""
     if CREDENTIAL.search(text):
         return True
-    return any(_secret_value(m.group("value")) for m in ASSIGNED_SECRET.finditer(text))
+    return any(
+        looks_random(m.group("value")) and is_secret_name(m.group("name"))
+        for m in ASSIGNED_SECRET.finditer(text)
+    )
 
 
 def _secret_value(value: str) -> bool:
     """A value assigned to a secret-sounding name that is not plainly code or a placeholder."""
     if value.startswith(("os.", "getenv", "environ", "self.", "None", "settings.", "config.")):
         return False
-    if "(" in value or "[" in value:
+    if NOT_A_VALUE.search(value) or WORDS.match(value):
         return False
     if value.replace(".", "_").isidentifier():
         return looks_random(value)
@@ -131,7 +179,7 @@ def literal_is_secret(body: str, line_head: str) -> bool:
     body = AUTH_SCHEME.sub("", body, count=1)
     if CREDENTIAL.search(body) or looks_random(body):
         return True
-    if " " in body or entropy(body) < 2.5:
+    if NOT_A_VALUE.search(body) or WORDS.match(body) or entropy(body) < 2.5:
         return False
     return assigned_to_secret_name(line_head)
 
@@ -148,7 +196,16 @@ def assigned_to_secret_name(line_head: str) -> bool:
         return False
     head = head.rstrip()
     names = [head, head.rsplit(":", 1)[0]] if ":" in head else [head]
-    return any(SECRET_WORD.search(_trailing_name(candidate)) for candidate in names)
+    return any(is_secret_name(_trailing_name(candidate)) for candidate in names)
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether the last word of ``name`` says it holds a secret: ``DB_PASSWORD``, ``apiKey``,
+    ``AWS_SECRET_ACCESS_KEY``; not ``token_type`` nor ``basic_auth_encoding``."""
+    words = [w.lower() for w in NAME_WORDS.split(name) if w]
+    if not words:
+        return False
+    return words[-1] in SECRET_LAST_WORDS or "_".join(words[-2:]) in SECRET_LAST_PAIRS
 
 
 def _trailing_name(text: str) -> str:
@@ -191,7 +248,7 @@ def _mask_tokens(text: str) -> str:
 
 
 def _mask_assignment(match: re.Match[str]) -> str:
-    if not _secret_value(match.group("value")):
+    if not (is_secret_name(match.group("name")) and _secret_value(match.group("value"))):
         return match.group(0)
     start, end = match.span("value")
     whole = match.group(0)

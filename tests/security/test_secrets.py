@@ -13,6 +13,7 @@ from context.secrets import (
     PrivacyFilter,
     has_credential,
     is_private_file,
+    is_secret_name,
     mask_secrets,
     masked_hole,
     parse_gitignore,
@@ -87,6 +88,50 @@ def test_credentials_outside_literals_are_masked_too() -> None:
 )
 def test_ordinary_code_is_left_alone(code: str) -> None:
     assert mask_secrets(code) == code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # names and paths of real code that the generic detector must leave alone
+        'c_function_name = "CPyList_GetItemInt64"\n',
+        'names = ["i18n_multibytetoutf8", "sampler1DArrayShadow", "manylinux1_compatible"]\n',
+        'url = "/v1/chat/completions"\n',
+        'model = "claude-3-5-haiku-latest"\n',
+        'FEATURE = "is_aarch64_feature_detected"\n',
+        'token.type = "strong_open"\n',
+        'token_type = "bearer_token_value"\n',
+        'basic_auth_encoding: str = "latin-1"\n',
+        'app_author = "MyCompany"\n',
+        'TOKEN = "[a-zA-Z_][a-zA-Z0-9_-]*"\n',
+        'message = f"auth={auth!r} password={password!r}"\n',
+        '__doc__ = """AUTHORS.\n    :license: BSD"""\n',
+    ],
+)
+def test_names_patterns_and_templates_are_not_masked(code: str) -> None:
+    assert mask_secrets(code) == code
+    assert not has_credential(code)
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("DB_PASSWORD", True),
+        ("apiKey", True),
+        ("AWS_SECRET_ACCESS_KEY", True),
+        ("x-api-key", True),
+        ("Authorization", True),
+        ("self.token", True),
+        ("clientSecret", True),
+        ("token_type", False),
+        ("basic_auth_encoding", False),
+        ("authlib", False),
+        ("password_hash", False),
+        ("keys", False),
+    ],
+)
+def test_the_last_word_of_a_name_decides_whether_it_holds_a_secret(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
 
 
 def test_has_credential_detects_each_shape() -> None:
