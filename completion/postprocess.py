@@ -59,7 +59,24 @@ def trim_prefix_overlap(answer: str, prefix: str) -> str:
     line = prefix[prefix.rfind("\n") + 1 :]
     stripped = line.strip()
     if stripped and answer.lstrip().startswith(stripped):
-        return answer.lstrip()[len(stripped) :]
+        rest = answer.lstrip()[len(stripped) :]
+        return rest.lstrip(" \t") if line != line.rstrip() else rest
+    return answer
+
+
+NEW_DEFINITION = re.compile(r"^(async\s+def|def|class|@)\b|^if __name__\b")
+
+
+def cut_at_new_definition(answer: str) -> str:
+    """A model that goes on past the body starts a new top-level definition after a blank
+    line, at (or left of) the answer's first indentation: the filling ends before it."""
+    lines = answer.split("\n")
+    base = len(lines[0]) - len(lines[0].lstrip())
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if (not lines[i - 1].strip() and line.strip() and len(line) - len(line.lstrip()) <= base
+                and NEW_DEFINITION.match(line.strip())):
+            return "\n".join(lines[:i]).rstrip()
     return answer
 
 
@@ -110,6 +127,15 @@ def balance(answer: str, prefix_line: str, suffix: str) -> str:
     return answer
 
 
+def until_balanced(line: str, answer: str) -> str:
+    """The lines of ``answer`` up to the one that closes the brackets the hole's line opened."""
+    lines = answer.split("\n")
+    for i in range(len(lines)):
+        if not any(c in OPENERS for c in _depth(line + "\n".join(lines[: i + 1]))):
+            return "\n".join(lines[: i + 1])
+    return answer
+
+
 def is_multiline_hole(hole: HoleContext) -> bool:
     """Multi-line when the hole starts a statement on an empty line or after a block header."""
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
@@ -157,7 +183,7 @@ def clean_filling(
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
     indent = line[: len(line) - len(line.lstrip())]
     if is_multiline_hole(hole):
-        text = text.strip("\n")
+        text = cut_at_new_definition(text.strip("\n"))
         text = reindent(text, indent)
         text = stop_at_block_end(indent + text, len(indent))[len(indent) :] if text else text
     else:
@@ -166,6 +192,6 @@ def clean_filling(
         if not any(c in OPENERS for c in open_after) or "\n" not in text:
             text = text.split("\n", 1)[0]
         else:
-            text = stop_at_block_end(text, len(indent) + 1)
+            text = until_balanced(line, text)
     text = trim_suffix_overlap(text.rstrip(), hole.suffix)
     return balance(text, line, hole.suffix).rstrip()

@@ -1,0 +1,55 @@
+"""Cleaning model answers into fillings, one rule at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from completion.postprocess import clean_filling, is_multiline_hole
+from context.model import HoleContext
+
+
+def hole(prefix: str, suffix: str = "\n") -> HoleContext:
+    line = prefix.count("\n")
+    return HoleContext(path="m.py", line=line, column=len(prefix) - prefix.rfind("\n") - 1,
+                       hole_kind="expression", prefix=prefix, suffix=suffix)
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("```python\nshapes[0]\n```", "shapes[0]"),
+    ("Here is the code:\n```python\nshapes[0]\n```\nIt picks the first.", "shapes[0]"),
+    ("shapes[0]<|endoftext|>", "shapes[0]"),
+    ("<|fim_middle|>shapes[0]<|im_end|>", "shapes[0]"),
+    ("shapes[0]\nprint('more')", "shapes[0]"),  # an expression hole is one line
+])
+def test_markup_prose_and_extra_lines_go(answer: str, expected: str) -> None:
+    assert clean_filling(answer, hole("    best: Shape = ")) == expected
+
+
+def test_echo_of_the_current_line_is_trimmed() -> None:
+    assert clean_filling("best: Shape = shapes[0]", hole("    best: Shape = ")) == "shapes[0]"
+
+
+def test_overlap_with_the_suffix_is_trimmed() -> None:
+    h = hole("    total = scale(c, ", ")\n    return total\n")
+    assert clean_filling("factor)", h) == "factor"
+
+
+def test_stop_strings_cut_the_answer() -> None:
+    assert clean_filling("shapes[0]<EOT>junk", hole("    x = "), stops=("<EOT>",)) == "shapes[0]"
+
+
+def test_multi_line_body_is_reindented_and_stops_at_the_block_end() -> None:
+    h = hole("def f(xs: list[int]) -> int:\n    ", "\n\ndef g() -> None:\n    pass\n")
+    assert is_multiline_hole(h)
+    answer = "total = 0\nfor x in xs:\n    total += x\nreturn total\n\ndef other():\n    pass"
+    assert clean_filling(answer, h) == "total = 0\n    for x in xs:\n        total += x\n    return total"
+
+
+def test_a_bracket_the_suffix_closes_is_not_doubled() -> None:
+    h = hole("    return Point(1.0, ", ")\n")
+    assert clean_filling("2.0)", h) == "2.0"
+
+
+def test_open_brackets_keep_a_call_on_several_lines() -> None:
+    h = hole("    p = Point(", "\n")
+    assert clean_filling("x=1.0,\n        y=2.0,\n    )", h) == "x=1.0,\n        y=2.0,\n    )"
