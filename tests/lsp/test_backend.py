@@ -186,3 +186,17 @@ async def test_type_ahead_is_served_without_the_debounce(start_session, llm):
     newer = asyncio.ensure_future(inline(session, uri, 0, 0, automatic=True))
     assert [item.insert_text for item in (await typed).items] == ["hapes[0]"]
     await newer
+
+
+async def test_api_key_comes_from_the_environment_and_stays_out_of_messages(start_session):
+    key = "sk-holepilot-test-key-0123"
+    with ScriptedLLMServer([{"match": None, "answer": "shapes[0]"}], api_key=key) as model:
+        session = await start_session(
+            options=openai_options(model.url), env={"HOLEPILOT_API_KEY": key}
+        )
+        uri = session.open("shapes.py", SHAPES)
+        result = await inline(session, uri, HOLE_LINE, HOLE_COLUMN)
+    assert result.items[0].insert_text == "shapes[0]"  # the server would answer 401 without it
+    assert model.requests[0].headers["authorization"] == f"Bearer {key}"
+    seen = [m.message for m in session.client.log_messages + session.client.messages]
+    assert not any(key in text for text in seen) and key not in repr(session.statuses)
