@@ -300,12 +300,19 @@ class Engine:
         self.history.record(str(resolved), old_text, new_text)
 
     def index_workspace(self, progress: Callable[[int, int], None] | None = None) -> int:
-        files = self.analyzer.workspace.files()
+        """Summarize every workspace file (from the on-disk index when unchanged), then save the
+        index. Call it on the analysis thread (see :meth:`index_workspace_async`)."""
+        workspace = self.analyzer.workspace
+        files = workspace.files()
         for i, file in enumerate(files):
-            self.analyzer.workspace.summary_for_path(file)
+            workspace.summary_for_path(file)
             if progress is not None and (i % 25 == 0 or i + 1 == len(files)):
                 progress(i + 1, len(files))
+        workspace.disk.save()
         return len(files)
+
+    async def index_workspace_async(self, progress: Callable[[int, int], None] | None = None) -> int:
+        return await self._run(self.index_workspace, progress)
 
     async def aclose(self) -> None:
         if self._pyright is not None:

@@ -169,13 +169,16 @@ def _run_batch(source: str, handle: Callable[[Any], dict[str, Any]]) -> int:
 def cmd_context(args: argparse.Namespace) -> int:
     if args.batch:
         engine = Engine(_root(args, None), _settings(args))
-        return _run_batch(
+        status = _run_batch(
             args.batch,
             lambda obj: jsonio.context_json(engine.context(_hole_request(obj, args.budget))),
         )
+        engine.analyzer.workspace.disk.save()
+        return status
     path, line, col = parse_position(args.position)
     engine = Engine(_root(args, path), _settings(args))
     report = engine.context(HoleRequest(path, line, col, None, args.budget))
+    engine.analyzer.workspace.disk.save()  # the next cold start reads the summaries back
     if args.json:
         print(json.dumps(jsonio.context_json(report), ensure_ascii=False, indent=1))
     else:

@@ -20,6 +20,7 @@ from pathlib import Path
 import jedi
 
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
+from context.index_cache import DiskIndex, content_key
 from context.parsing import tolerant_ast
 from context.secrets import PrivacyFilter, privacy_filter
 from context.summary import FragmentCache, ModuleSummary, summarize_module
@@ -136,6 +137,7 @@ class Workspace:
         self._overlay: dict[str, ModuleSummary] = {}
         self._fragments: FragmentCache = {}
         self._memo: dict[str, ModuleSummary | None] = {}
+        self.disk = DiskIndex(self.root)
 
     def begin_request(self) -> None:
         """Forget what one request memoized (files may change between requests)."""
@@ -230,9 +232,13 @@ class Workspace:
             log.info("not indexed: %s looks like it holds a credential", path)
             return None
         module = self.module_name(path) if inside else self._module_from_env(path)
-        summary = summarize_module(
-            tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi")
-        )
+        key = content_key(path, module, text)
+        summary = self.disk.get(key)
+        if summary is None:
+            summary = summarize_module(
+                tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi")
+            )
+            self.disk.put(key, summary)
         self._by_path[path] = _Cached(stamp, summary)
         return summary
 
