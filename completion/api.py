@@ -131,7 +131,9 @@ class Engine:
     def _context_parts(self, request: HoleRequest) -> tuple[ContextReport, PromptPlan, str]:
         started = time.perf_counter()
         path = self._path(request.path)
-        text = request.text if request.text is not None else self.analyzer.read(path)
+        text = request.text if request.text is not None else self.analyzer.read_whole(path)
+        if len(text) > self.settings.max_file_bytes:
+            text = focus_on_line(text, request.line, self.settings.max_file_bytes)
         hole = self.analyzer.hole_context(path, request.line, request.column, text)
         budget = request.budget or self.settings.budget_tokens
         history = mask_secrets(self.history.render_diffs(int(budget * HISTORY_SHARE)))
@@ -322,6 +324,29 @@ class Engine:
             await self._backend.aclose()
             self._backend = None
         self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+FOCUS_HEAD_LINES = 300  # the imports and module constants of a huge file stay visible
+
+
+def focus_on_line(text: str, line: int, max_bytes: int) -> str:
+    """A file over the size limit, analysed around ``line`` only: the other lines are emptied,
+    so every line and column keeps its place (less context, never a failed request)."""
+    lines = text.split("\n")
+    budget = max_bytes // 2
+    start = end = line
+    used = len(lines[line].encode("utf-8")) if line < len(lines) else 0
+    while used < budget and (start > 0 or end < len(lines) - 1):
+        if start > 0:
+            start -= 1
+            used += len(lines[start].encode("utf-8")) + 1
+        if end < len(lines) - 1 and used < budget:
+            end += 1
+            used += len(lines[end].encode("utf-8")) + 1
+    kept = [x if i < FOCUS_HEAD_LINES or start <= i <= end else "" for i, x in enumerate(lines)]
+    log.info("file over %d bytes: analysing lines %d-%d (and the first %d)", max_bytes, start + 1, end + 1,
+             FOCUS_HEAD_LINES)
+    return "\n".join(kept)
 
 
 def _loop_running() -> bool:

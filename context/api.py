@@ -80,7 +80,12 @@ class Analyzer:
         return find_root(Path(path).resolve())
 
     def read(self, path: Path | str) -> str:
+        """A file's text, cut at the size limit (for indexing)."""
         return read_source(Path(path), self.workspace.max_file_bytes)
+
+    def read_whole(self, path: Path | str) -> str:
+        """A file's whole text (for the file that holds the hole: positions must stay valid)."""
+        return read_source(Path(path))
 
     def index(self) -> int:
         """Summarize every workspace file now (warms the caches); returns how many."""

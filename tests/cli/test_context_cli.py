@@ -125,3 +125,20 @@ def test_batch_lines_survive_line_separators_in_the_buffer(tmp_path: Path) -> No
     lines = result.stdout.splitlines()  # splits on U+2028 and form feeds too, as many consumers do
     assert len(lines) == 2
     assert all(json.loads(line)["expected_type"] == "int" for line in lines)
+
+
+def test_a_file_over_the_size_limit_still_answers_with_less_context(tmp_path: Path) -> None:
+    from completion.api import Engine
+    from completion.model import HoleRequest
+    from completion.settings import Settings
+
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    body = "".join(f"def f{i}(x: int) -> int:\n    return x + {i}\n\n" for i in range(3000))
+    target = tmp_path / "big.py"
+    target.write_text("from dataclasses import dataclass\n\n@dataclass\nclass P:\n    x: int\n\n" + body
+                      + "def last() -> P:\n    return \n", encoding="utf-8")
+    line = target.read_text(encoding="utf-8").count("\n") - 1
+    engine = Engine(tmp_path, Settings(max_file_bytes=20_000))
+    report = engine.context(HoleRequest(str(target), line, 11))
+    assert report.hole.expected_type == "P"
+    assert report.hole.line == line
