@@ -90,7 +90,8 @@ def mutate_attribute(f: Filling, rng: random.Random, taken: set[str]) -> Mutatio
 
 
 def mutate_name(f: Filling, rng: random.Random, taken: set[str]) -> Mutation | None:
-    nodes = [n for n in f.nodes(ast.Name) if isinstance(n, ast.Name) and len(n.id) >= 3]
+    nodes = [n for n in f.nodes(ast.Name) if isinstance(n, ast.Name) and len(n.id) >= 3
+             and isinstance(n.ctx, ast.Load)]
     if not nodes:
         return None
     node = rng.choice(nodes)
@@ -190,9 +191,18 @@ def mutations(text: str, rng: random.Random, taken: set[str], whole_value_typed:
             found = mutate_wrong_type(filling, rng, taken, whole=whole_value_typed)
         else:
             found = mutator(filling, rng, taken)
-        if found is not None and found.text != text:
+        if found is not None and found.text != text and (kind == "bracket" or _parses(found.text)):
             out.append(found)
     return out
+
+
+def _parses(text: str) -> bool:
+    """Only the bracket mutation may break the syntax (ast spans leave out enclosing parentheses)."""
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
 
 
 def names_the_problem(kind: str, token: str, message: str, source: str) -> bool:

@@ -55,6 +55,7 @@ SCALARS = frozenset({"int", "float", "complex", "str", "bytes", "bool", "None", 
 PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, "float": {"complex"},
               "bytearray": {"bytes"}}
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
+COMPLETE_STUBS = frozenset({"builtins", "abc", "typing", "typing_extensions"})  # bases without private state
 DUCK_TYPED_MODULES = frozenset({"typing", "typing_extensions", "collections.abc", "_typeshed", "types", "abc"})
 TYPING_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
                   "Text": "str"}
@@ -948,7 +949,7 @@ class Checker:
         for member in union_members(base.type) if base.type is not None else ():
             symbol = self.class_of(member)
             mro = self.mro(symbol) if symbol is not None else None
-            if mro is not None and any(o.path.endswith(".pyi") and o.module is not self.builtins
+            if mro is not None and any(o.path.endswith(".pyi") and o.module.module not in COMPLETE_STUBS
                                        for o, _ in mro):
                 return True
         return False
