@@ -179,9 +179,13 @@ class PyrightChecker:
             return
         command = self.command or [find_server(), "--stdio"]
         log.info("starting %s for %s", command[0], self.root)
-        self._process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, cwd=str(self.root))
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, cwd=str(self.root))
+        except OSError as error:
+            raise ConfigError(f"cannot start {command[0]}: {error.strerror or error}; install it with "
+                              "`pip install basedpyright`") from error
         self._tasks = [asyncio.create_task(self._read_loop()), asyncio.create_task(self._drain_stderr())]
         try:
             result = await asyncio.wait_for(self._request("initialize", self._initialize_params()), self.start_timeout)

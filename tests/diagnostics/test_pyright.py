@@ -52,7 +52,7 @@ def test_utf16_columns_become_code_points() -> None:
 
 async def test_missing_server_is_a_config_error(tmp_path: Path) -> None:
     checker = PyrightChecker(tmp_path, command=[str(tmp_path / "no-such-langserver"), "--stdio"])
-    with pytest.raises(OSError):
+    with pytest.raises(ConfigError, match="pip install basedpyright"):
         await checker.diagnose(tmp_path / "a.py", "x = 1\n")
     await checker.aclose()
 
