@@ -9,7 +9,6 @@ stdout belongs to the protocol: logs go to stderr, ``--log-file`` and ``window/l
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import threading
@@ -31,13 +30,12 @@ _LSP_LEVELS = {
 
 
 class ClientLogHandler(logging.Handler):
-    """Forwards log records to the client as ``window/logMessage``, from any thread."""
+    """Forwards log records to the client as ``window/logMessage``, from any thread, once the
+    server's event loop is known (see :meth:`HolepilotServer.bind_loop`)."""
 
     def __init__(self, server: HolepilotServer, level: int) -> None:
         super().__init__(level)
         self.server = server
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.loop_thread: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -48,16 +46,13 @@ class ClientLogHandler(logging.Handler):
             self.handleError(record)
 
     def _send(self, params: types.LogMessageParams) -> None:
-        if self.loop is None:
-            try:
-                self.loop = asyncio.get_running_loop()
-                self.loop_thread = threading.get_ident()
-            except RuntimeError:
-                return  # not serving yet
-        if threading.get_ident() == self.loop_thread:
+        loop, loop_thread = self.server.loop, self.server.loop_thread
+        if loop is None or loop.is_closed():
+            return  # not serving yet, or no more
+        if threading.get_ident() == loop_thread:
             self.server.window_log_message(params)
-        elif not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self.server.window_log_message, params)
+        else:
+            loop.call_soon_threadsafe(self.server.window_log_message, params)
 
 
 def parse_serve_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -36,6 +37,13 @@ class HolepilotServer(LanguageServer):
         super().__init__("holepilot", VERSION, protocol_cls=HolepilotProtocol)
         self.session = Session(StatusReporter(self.protocol.notify, self.window_show_message))
         self._background: set[asyncio.Task[Any]] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop_thread: int | None = None
+
+    def bind_loop(self) -> None:
+        """Remember the running event loop: log records of other threads are sent through it."""
+        self.loop = asyncio.get_running_loop()
+        self.loop_thread = threading.get_ident()
 
     def snapshot(self, uri: str) -> Snapshot:
         """The open buffer of ``uri``, or the file on disk (strict UTF-8)."""

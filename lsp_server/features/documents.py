@@ -71,6 +71,7 @@ def register(server: HolepilotServer) -> None:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: HolepilotServer, params: types.InitializeParams) -> None:
+        ls.bind_loop()
         settings, warnings = parse_settings(plain(params.initialization_options))
         startup_warnings.extend(warnings)
         ls.session.settings = ls.session.initial_settings = settings
