@@ -28,8 +28,8 @@ SECTION_TITLES = {
     "history": "Recent edits",
     "facts": "The hole",
 }
-MIN_PREFIX_SHARE = 0.25
-MIN_SUFFIX_SHARE = 0.08
+MIN_PREFIX_SHARE = 0.2
+MIN_SUFFIX_SHARE = 0.06
 
 
 @dataclass(frozen=True)
