@@ -72,6 +72,7 @@ class Engine:
             self.settings.python or None,
             max_files=self.settings.max_index_files,
             max_file_bytes=self.settings.max_file_bytes,
+            private_globs=self.settings.exclude_globs,
         )
         self.history = EditHistory(self.settings.history_max_steps, root=self.root)
         self._privacy = privacy_filter(self.root, self.settings.exclude_globs)

@@ -89,6 +89,8 @@ async def model_edit(
         )
         answer = await engine._generate(backend, model_request)
         new_code = parse_answer(code, answer, fmt)
+        if code.endswith("\n") and not new_code.endswith("\n"):
+            new_code += "\n"  # answers rarely carry the file's last newline
         candidate = text[:w_start] + new_code + text[w_end:]
         problems = [d for d in await diagnose(candidate) if d not in before]
         rounds.append(Round(index, new_code, tuple(problems)))

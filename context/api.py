@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from context.errors import PositionError
@@ -69,9 +70,11 @@ class Analyzer:
         *,
         max_files: int = 5000,
         max_file_bytes: int = 4_000_000,
+        private_globs: Sequence[str] = (),
     ) -> None:
         self.workspace = Workspace(
-            Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes
+            Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes,
+            private_globs=private_globs,
         )
         self.resolver = Resolver(self.workspace)
 

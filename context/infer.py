@@ -191,7 +191,8 @@ class Scope:
 
     def _bind_statement(self, node: ast.AST) -> None:
         line = getattr(node, "lineno", 1) - 1
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and (node.value is None or _before(node, self.line, self.column)):
             self.locals[node.target.id] = LocalBinding(
                 node.target.id,
                 "local",
