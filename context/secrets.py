@@ -59,8 +59,14 @@ CREDENTIAL_PATTERNS = (
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
     re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"),
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    re.compile(r"\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
 CREDENTIAL = re.compile("|".join(f"(?:{p.pattern})" for p in CREDENTIAL_PATTERNS))
+# ``scheme://user:password@host``: masked in prompts, but too common in examples and docs to
+# keep a whole file out.
+URL_USERINFO = re.compile(r"(?<=://)[^/\s:@\"']+:[^/\s@\"']+(?=@)")
 # Names start at a token boundary and are bounded, so that long runs of letters (data blobs)
 # cost linear time instead of trying every split of the run.
 SECRET_WORDS = (
@@ -179,6 +185,8 @@ def literal_is_secret(body: str, line_head: str) -> bool:
     body = AUTH_SCHEME.sub("", body, count=1)
     if CREDENTIAL.search(body) or looks_random(body):
         return True
+    if URL_USERINFO.search(body):
+        return False  # only the user:password part goes (see _mask_tokens)
     if NOT_A_VALUE.search(body) or WORDS.match(body) or entropy(body) < 2.5:
         return False
     return assigned_to_secret_name(line_head)
@@ -244,7 +252,8 @@ def mask_secrets(text: str) -> str:
 def _mask_tokens(text: str) -> str:
     if len(text) < MIN_SECRET_CHARS:
         return text
-    return ASSIGNED_SECRET.sub(_mask_assignment, CREDENTIAL.sub(MASK, text))
+    text = URL_USERINFO.sub(MASK, CREDENTIAL.sub(MASK, text))
+    return ASSIGNED_SECRET.sub(_mask_assignment, text)
 
 
 def _mask_assignment(match: re.Match[str]) -> str:

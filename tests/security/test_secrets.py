@@ -134,6 +134,30 @@ def test_the_last_word_of_a_name_decides_whether_it_holds_a_secret(name: str, se
     assert is_secret_name(name) is secret
 
 
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+        "AIza" + "SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+        "eyJhbGciOiJIUzI1NiJ9"
+        + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+        + ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    ],
+)
+def test_more_credential_shapes_are_masked(secret: str) -> None:
+    assert mask_secrets(f'KEY = "{secret}"\n') == 'KEY = "***"\n'
+    assert has_credential(f"value = '{secret}'")
+
+
+def test_passwords_in_urls_are_masked_but_do_not_make_a_file_private() -> None:
+    text = 'DATABASE_URL = "postgres://admin:hunter2@db:5432/app"\n'
+    assert mask_secrets(text) == 'DATABASE_URL = "postgres://***@db:5432/app"\n'
+    assert mask_secrets("# see https://user:pass@example.org/x\n") == (
+        "# see https://***@example.org/x\n"
+    )
+    assert not has_credential(text)
+
+
 def test_has_credential_detects_each_shape() -> None:
     for secret in (AWS, GITHUB, OPENAI, SLACK, PEM):
         assert has_credential(f"x = 1\nvalue = {secret!r}\n")
