@@ -268,6 +268,18 @@ def mask_definitions(definitions: Iterable[Definition]) -> tuple[Definition, ...
     return tuple(dataclasses.replace(d, text=mask_secrets(d.text)) for d in definitions)
 
 
+def with_masked_definitions(hole: HoleContext) -> HoleContext:
+    """``hole`` with every definition masked and the code window as it is: what front ends may
+    show (ChatLSP clients pass definitions on to their own models), offsets still valid."""
+    return dataclasses.replace(
+        hole,
+        relevant_types=mask_definitions(hole.relevant_types),
+        relevant_headers=mask_definitions(hole.relevant_headers),
+        receiver_members=mask_definitions(hole.receiver_members),
+        cross_file=mask_definitions(hole.cross_file),
+    )
+
+
 def masked_hole(hole: HoleContext, max_chars: int | None = None) -> HoleContext:
     """``hole`` as a prompt may show it: the code window and every definition masked.
 
@@ -281,15 +293,8 @@ def masked_hole(hole: HoleContext, max_chars: int | None = None) -> HoleContext:
     if max_chars is not None and len(suffix) > max_chars:
         cut = suffix.rfind("\n", 0, max_chars)
         suffix = suffix[: cut + 1] if cut >= 0 else suffix[:max_chars]
-    return dataclasses.replace(
-        hole,
-        prefix=mask_secrets(prefix),
-        suffix=mask_secrets(suffix),
-        relevant_types=mask_definitions(hole.relevant_types),
-        relevant_headers=mask_definitions(hole.relevant_headers),
-        receiver_members=mask_definitions(hole.receiver_members),
-        cross_file=mask_definitions(hole.cross_file),
-    )
+    shown = with_masked_definitions(hole)
+    return dataclasses.replace(shown, prefix=mask_secrets(prefix), suffix=mask_secrets(suffix))
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -524,4 +529,5 @@ __all__ = [
     "mask_secrets",
     "masked_hole",
     "privacy_filter",
+    "with_masked_definitions",
 ]

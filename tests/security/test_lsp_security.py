@@ -201,3 +201,52 @@ def test_exclude_globs_keep_matching_modules_out_of_requests(
     posts = [r for r in server.requests if r.method == "POST"]
     assert posts and all("def loosen" in r.text for r in posts)
     assert all(EXCLUDED_MARKER not in r.text for r in posts), posts[0].text
+
+
+LENIENT_SECRET = "hunter2x-Qz"  # a weak password: masked, though too plain to hide a file
+CONF_MODULE = f'''\
+class Conf:
+    host: str = "db.internal"
+    password: str = "{LENIENT_SECRET}"
+'''
+USES_CONF = """\
+from conf import Conf
+
+
+def connect(host: str) -> Conf:
+    conf: Conf = ...
+    return conf
+"""
+CHATLSP_METHODS = (
+    "textDocument/expectedType",
+    "textDocument/relevantTypes",
+    "textDocument/relevantHeaders",
+    "holepilot/context",
+)
+
+
+def test_chatlsp_answers_show_no_secret_to_chat_clients(
+    tmp_path: Path, llm_server: StartServer
+) -> None:
+    """ChatLSP clients forward these answers to their own (remote) models."""
+    workspace = make_secret_workspace(tmp_path / "ws")
+    (workspace.root / "conf.py").write_text(CONF_MODULE, encoding="utf-8")
+    user = workspace.root / "user.py"
+    user.write_text(USES_CONF, encoding="utf-8")
+    server = llm_server([{"answer": "Conf()"}])
+    env = cli_env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    with language_server(
+        workspace.root, openai_options(server.url), env, tmp_path / "server.log"
+    ) as client:
+        uri = open_document(client, user, USES_CONF)
+        where = {"textDocument": {"uri": uri}, "position": {"line": 4, "character": 17}}
+        replies = {m: client.request(m, where, TIMEOUT_S) for m in CHATLSP_METHODS}
+        completion = client.request("textDocument/llmCompletion", where, TIMEOUT_S)
+    for method, reply in {**replies, "textDocument/llmCompletion": completion}.items():
+        assert reply.error is None, (method, reply.error)
+    shown = json.dumps(replies["textDocument/relevantTypes"].result)
+    assert "class Conf" in shown and "host" in shown  # the type is there
+    for method, reply in replies.items():
+        assert LENIENT_SECRET not in json.dumps(reply.result), method
+    assert LENIENT_SECRET not in json.dumps(completion.result)
+    assert all(LENIENT_SECRET not in r.text for r in server.requests)

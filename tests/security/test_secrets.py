@@ -17,6 +17,7 @@ from context.secrets import (
     mask_secrets,
     masked_hole,
     parse_gitignore,
+    with_masked_definitions,
 )
 from context.workspace import Workspace
 
@@ -377,6 +378,10 @@ def test_masked_hole_masks_the_window_and_definitions_only() -> None:
     assert masked.relevant_types[0].text == 'class Conf:\n    token: str = "***"'
     assert masked.cross_file[0].text == 'def connect(key: str = "***") -> None'
     assert (masked.path, masked.line, masked.column) == (hole.path, hole.line, hole.column)
+    shown = with_masked_definitions(hole)
+    assert (shown.prefix, shown.suffix) == (hole.prefix, hole.suffix)  # offsets stay valid
+    assert shown.relevant_types == masked.relevant_types
+    assert shown.cross_file == masked.cross_file
 
 
 def test_masked_hole_keeps_whole_lines_within_max_chars() -> None:
