@@ -498,6 +498,11 @@ def _shown(t: TypeExpr) -> str:
     return text if len(text) <= MAX_TYPE_TEXT else text[: MAX_TYPE_TEXT - 3] + "..."
 
 
+def _short_name(base: str) -> str:
+    parsed = parse_type(base)
+    return parsed.name if parsed is not None else base
+
+
 def _short(base: str) -> str:
     parsed = parse_type(base)
     return parsed.short if parsed is not None else base
@@ -522,6 +527,7 @@ class _Scope(Scope):
         self.mfacts = facts
         self.imports = imports or {}  # the function's own imports, bound once
         self.defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}  # its own functions, defined once
+        self.narrowed_texts: set[str] = set()  # expressions isinstance() & co may have narrowed
         super().__init__(checker.resolver, module, chain, 10**9, 0)
 
     def view(self, extra: set[str]) -> _Scope:
@@ -618,6 +624,7 @@ class Checker:
         self._facts: dict[str, ModuleFacts | None] = {}
         self._generators: dict[int, bool] = {}
         self._local_functions: dict[int, Symbol] = {}
+        self._protocols: dict[str, set[str] | None] = {}
 
     def run(self) -> list[Problem]:
         out = self.name_problems()
@@ -881,6 +888,7 @@ class Checker:
             found = _Scope(self, self.summary, [], untrusted, self.facts)
         else:
             found = self.module_scope(self.summary, self.facts)
+        found.narrowed_texts = self.narrowed(scope)
         self._scopes[key] = found
         return found
 
@@ -1193,15 +1201,57 @@ class Checker:
         out: list[TypeExpr] = []
         for member in union_members(t):
             name = _norm(member.name)
-            if name not in SCALARS:
-                symbol = self.class_of(member)
-                mro = self.mro(symbol) if symbol is not None else None
-                if symbol is None or mro is None or self.dynamic(mro) or symbol.module.module in DUCK_TYPED_MODULES \
-                        or any(f.metaclass is not None for _, f in mro) \
-                        or (symbol.cls is not None and symbol.cls.kind not in ("class", "dataclass", "namedtuple")):
-                    return None  # virtual subclasses (ABCMeta.register), protocols, computed classes
+            if name not in SCALARS and not self._nominal(member) and self._structural(member) is None:
+                return None
             out.append(member)
         return out
+
+    def _nominal(self, t: TypeExpr) -> bool:
+        """A class whose instances are exactly its subclasses' (no registration, no protocol)."""
+        symbol = self.class_of(t)
+        mro = self.mro(symbol) if symbol is not None else None
+        return not (symbol is None or mro is None or self.dynamic(mro) or symbol.module.module in DUCK_TYPED_MODULES
+                    or any(f.metaclass is not None for _, f in mro)
+                    or (symbol.cls is not None and symbol.cls.kind not in ("class", "dataclass", "namedtuple")))
+
+    def _structural(self, t: TypeExpr) -> set[str] | None:
+        """The members a protocol (or a duck-typed typing class) asks for; None for other types."""
+        key = _norm(t.name)
+        if key not in self._protocols:
+            self._protocols[key] = self._required_members(t)
+        return self._protocols[key]
+
+    def _required_members(self, t: TypeExpr) -> set[str] | None:
+        symbol = self.class_of(t)
+        root = self.builtin("object")
+        if symbol is None or symbol.cls is None or root is None:
+            return None
+        common = self.instance_members(root) or set()
+        if symbol.module.module in DUCK_TYPED_MODULES and self.mro(symbol) is not None:
+            members = self.instance_members(symbol)
+            return members - common if members is not None else None
+        if not any(_short(b) == "Protocol" for b in symbol.cls.bases):
+            return None
+        required: set[str] = set()
+        queue: list[Symbol] = [symbol]
+        seen: set[tuple[str, int]] = set()
+        while queue:
+            current = queue.pop()
+            if (current.path, current.line) in seen:
+                continue
+            seen.add((current.path, current.line))
+            facts = self.facts_for(current.module)
+            found = facts.classes.get(current.line) if facts is not None else None
+            if found is None or current.cls is None:
+                return None
+            required |= found.members
+            for base in current.cls.bases:
+                if _short(base) not in ("Protocol", "Generic"):
+                    resolved = self.resolve_class(_short_name(base), current.module)
+                    if resolved is None:
+                        return None
+                    queue.append(resolved)
+        return required - common - {"__slots__", "__match_args__"}
 
     def _actual_members(self, node: ast.expr, infer: _Scope) -> list[TypeExpr] | None:
         if isinstance(node, ast.Constant):
@@ -1216,9 +1266,9 @@ class Checker:
                 return [TypeExpr(name)]
         if isinstance(node, ast.BoolOp | ast.Lambda | ast.GeneratorExp | ast.Yield | ast.YieldFrom):
             return None
-        narrowed = self.narrowed_of(infer)
-        if narrowed and any(text in narrowed for text in _chain_texts(node)):
-            return None
+        narrowed = infer.narrowed_texts
+        if narrowed and any(n == text or n.startswith(text + ".") for text in _chain_texts(node) for n in narrowed):
+            return None  # isinstance() or hasattr() may have changed what the value is here
         inferred = infer.expr(node).type
         if inferred is None:
             return None
@@ -1231,13 +1281,17 @@ class Checker:
                 return None
         return members
 
-    def narrowed_of(self, infer: _Scope) -> set[str]:
-        return {n for n in infer.untrusted if not n.isidentifier()}
-
     def compatible(self, actual: TypeExpr, expected: TypeExpr) -> bool:
         a, e = _norm(actual.name), _norm(expected.name)
         if a == e or e in PROMOTIONS.get(a, ()):
             return True
+        required = self._structural(expected) if e not in SCALARS and not self._nominal(expected) else None
+        if required is not None:  # checked for builtin values only: their members are all known
+            if a == "None":
+                return not required
+            builtin = self.builtin(a) if "." not in a else None
+            members = self.instance_members(builtin) if builtin is not None else None
+            return members is None or required <= members
         if "None" in (a, e):
             return False
         symbol = self.class_of(actual)
