@@ -36,6 +36,10 @@ class Hole:
         return self.text.count("\n", 0, self.start)
 
     @property
+    def start_column(self) -> int:
+        return self.start - (self.text.rfind("\n", 0, self.start) + 1)
+
+    @property
     def old_line_count(self) -> int:
         return self.text.count("\n", self.start, self.end) + 1
 
@@ -73,7 +77,9 @@ async def fill_with_rounds(
         if not problems:
             break
         log.info("round %d: %d new problem(s) in the filling; asking again", index, len(problems))
-        repair = (*repair, (filling, render_error_report(problems, filling, hole.path)))
+        report = render_error_report(problems, filling, hole.path, start_line=hole.start_line,
+                                     start_column=hole.start_column)
+        repair = (*repair, (filling, report))
     assert best is not None
     return Outcome(best, tuple(rounds), check_ms)
 
