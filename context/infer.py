@@ -273,14 +273,26 @@ class Scope:
             if var.annotation:
                 return Inferred(type=self.resolver.resolve_type(var.annotation, symbol.module))
             if var.value:
-                try:
-                    value = ast.parse(var.value, mode="eval").body
-                except SyntaxError:
-                    return Inferred()
-                other = Scope(self.resolver, symbol.module, [], 0, 0)
-                return other.expr(value)
+                return self._module_value(symbol, var.value)
             return Inferred()
         return Inferred(symbol=symbol)
+
+    def _module_value(self, symbol: Symbol, source: str) -> Inferred:
+        """The value of a module variable, inferred in its own module. A variable whose value
+        refers back to itself (``n = n + 1``, ``a = b; b = a``) is unknown, not a loop."""
+        key = (symbol.module.path, symbol.name)
+        busy = self.resolver.evaluating
+        if key in busy:
+            return Inferred()
+        try:
+            value = ast.parse(source, mode="eval").body
+        except SyntaxError:
+            return Inferred()
+        busy.add(key)
+        try:
+            return Scope(self.resolver, symbol.module, [], 0, 0).expr(value)
+        finally:
+            busy.discard(key)
 
     def binding_type(self, binding: LocalBinding) -> TypeExpr | None:
         if binding.fixed is not None:

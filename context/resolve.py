@@ -62,6 +62,7 @@ class Resolver:
         self._mros: dict[str, list[tuple[ClassSummary, ModuleSummary]]] = {}
         self.memo: dict[object, object] = {}
         self.lasting: dict[object, object] = {}  # across requests; entries validate themselves
+        self.evaluating: set[tuple[str, str]] = set()  # module variables being inferred now
 
     def begin_request(self) -> None:
         self._classes.clear()
