@@ -53,7 +53,7 @@ from completion.static_filler import static_candidates
 from completion.tokens import count_tokens
 from context.api import Analyzer
 from context.positions import position_at
-from context.secrets import mask_secrets, masked_hole, privacy_filter
+from context.secrets import mask_secrets, masked_hole, privacy_filter, with_masked_definitions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -149,7 +149,10 @@ class Engine:
         shown = masked_hole(hole, max_chars=budget * CHARS_PER_TOKEN_BOUND)
         plan, prompt, uses = plan_prompt(shown, budget, render, history, str(self.root))  # type: ignore[arg-type]
         elapsed = (time.perf_counter() - started) * 1000
-        report = ContextReport(hole, prompt, count_tokens(prompt), budget, tuple(uses), elapsed)
+        # Front ends show these definitions to people and to other AI clients: masked too. The
+        # code window stays whole (offsets into the buffer depend on it) and is never displayed.
+        displayed = with_masked_definitions(hole)
+        report = ContextReport(displayed, prompt, count_tokens(prompt), budget, tuple(uses), elapsed)
         log.info(
             "context %s:%d:%d: %d/%d prompt tokens in %.1f ms",
             path.name,
