@@ -251,6 +251,33 @@ def _producers_of_module(
     return found
 
 
+def _producer_index(module: ModuleSummary, resolver: Resolver) -> dict[str, list[_Producer]]:
+    """The module's producers by the short names their results can stand for: the returned
+    class, its bases, union members. Only these can fit a hole (see :func:`fit`)."""
+    key = ("producer-index", module.path)
+    cached = resolver.lasting.get(key)
+    if isinstance(cached, tuple) and cached[0] is module:
+        return cached[1]  # type: ignore[no-any-return]
+    index: dict[str, list[_Producer]] = {}
+    for p in _producers_of_module(module, resolver, 0.8):
+        for name in _result_names(resolver, p.returns):
+            index.setdefault(name, []).append(p)
+    resolver.lasting[key] = (module, index)
+    return index
+
+
+def _result_names(resolver: Resolver, returns: TypeExpr | None) -> set[str]:
+    if returns is None:
+        return set()
+    names: set[str] = set()
+    for member in union_members(returns):
+        names.add(member.short)
+        symbol = resolver.class_symbol(member.name) if not member.args else None
+        if symbol is not None:
+            names.update(cls.name for cls, _ in resolver.mro(symbol))
+    return names
+
+
 def _module_producers(
     module: ModuleSummary, resolver: Resolver, proximity: float, prefix: str = ""
 ) -> Iterator[_Producer]:
@@ -354,9 +381,11 @@ def relevant_headers(
         or p.symbol.function is None
         or p.symbol.line != scope.function.lineno - 1
     )
+    wanted = {part.short for part in type_parts(expected)}
     for module in workspace_modules:
         if module.path != scope.module.path:
-            consider(_producers_of_module(module, resolver, 0.8))
+            index = _producer_index(module, resolver)
+            consider(p for name in wanted for p in index.get(name, ()))
     ranked = sorted(scored.values(), key=lambda d: (-d.score, d.name))
     return ranked[:MAX_HEADERS]
 

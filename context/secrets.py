@@ -22,6 +22,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from context.model import Definition, HoleContext
@@ -224,6 +225,7 @@ def _trailing_name(text: str) -> str:
     return text[start:]
 
 
+@lru_cache(maxsize=8192)
 def mask_secrets(text: str) -> str:
     """``text`` with credential-like string literals replaced by ``"***"`` (quotes kept), and
     credential shapes outside literals (comments, diffs, env files) replaced by ``***``."""
