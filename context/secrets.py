@@ -225,7 +225,9 @@ def _trailing_name(text: str) -> str:
     return text[start:]
 
 
-@lru_cache(maxsize=8192)
+# Remembered: definitions repeat across requests. Bounded low because a code window may be
+# tens of kilobytes and each keystroke makes a new one (8192 of them could take a gigabyte).
+@lru_cache(maxsize=512)
 def mask_secrets(text: str) -> str:
     """``text`` with credential-like string literals replaced by ``"***"`` (quotes kept), and
     credential shapes outside literals (comments, diffs, env files) replaced by ``***``."""
