@@ -17,15 +17,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from context.calls import call_info
 from context.errors import PositionError
-from context.gather import (
-    call_info,
-    cross_file_definitions,
-    names_used,
-    receiver_members,
-    relevant_headers,
-    relevant_types,
-)
+from context.gather import cross_file_definitions, names_used, receiver_members, relevant_types
+from context.headers import relevant_headers
 from context.hole import ExpectedType, HoleSite, enclosing_chain, locate_hole
 from context.infer import Scope
 from context.model import Binding, CallInfo, HoleContext, Location, Problem

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from context.model import Location
 from context.summary import ClassSummary, FunctionSummary, ModuleSummary, VariableSummary
 from context.types import TypeExpr, parse_type
 from context.workspace import Workspace
@@ -50,6 +51,11 @@ class Symbol:
         if self.variable is not None:
             return self.variable.line
         return 0
+
+
+def location_of(symbol: Symbol) -> Location:
+    """Where a resolved definition is written."""
+    return Location(symbol.path, symbol.line, 0)
 
 
 class Resolver:
