@@ -7,13 +7,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from context.calls import call_info
 from context.headers import header_text, producers_of_module
 from context.infer import Inferred, Scope
 from context.model import Definition, Location
 from context.render import class_header, render_class, render_function
 from context.resolve import Resolver, Symbol, location_of
-from context.summary import ClassSummary, FunctionSummary, ModuleSummary
+from context.summary import ClassSummary, ModuleSummary
 from context.types import (
     TypeExpr,
     names_in,
