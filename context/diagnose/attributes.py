@@ -1,0 +1,106 @@
+"""Unknown attributes of modules, classes and instances."""
+
+from __future__ import annotations
+
+from context.diagnose.inference import InferenceScopes
+from context.diagnose.names import MODULE_DUNDERS
+from context.diagnose.text import chain_texts, did_you_mean
+from context.infer import Inferred
+from context.model import Problem
+from context.resolve import Symbol
+from context.types import TypeExpr, display, union_members
+
+COMPLETE_STUBS = frozenset({"builtins", "abc", "typing", "typing_extensions"})  # bases without private state
+
+
+class AttributeChecks(InferenceScopes):
+    """Attributes read that the module, the class or the instance cannot have."""
+
+    def attribute_problems(self) -> list[Problem]:
+        out: list[Problem] = []
+        for node, scope in self.facts.attributes:
+            attr = node.attr
+            if (attr.startswith("__") and attr.endswith("__")) or node.lineno - 1 in self.replaced:
+                continue
+            narrowed = self.narrowed(scope)
+            if narrowed and any(text in narrowed for text in chain_texts(node)):
+                continue
+            base = self.infer_scope(scope).expr(node.value)
+            message = self.missing_attribute(base, attr)
+            if message is not None:
+                _, _, end_line, end_column = self.lines.span(node)
+                start = max(end_column - len(attr), 0)
+                out.append(Problem(end_line, start, end_line, end_column, "error", message, "attributes",
+                                   "unknown-attribute"))
+        return out
+
+    def missing_attribute(self, base: Inferred, attr: str) -> str | None:
+        message = self._missing_attribute(base, attr)
+        if message is not None and attr.startswith("_") and self._from_stub(base):
+            return None  # stubs leave private names out
+        return message
+
+    def _from_stub(self, base: Inferred) -> bool:
+        if base.symbol is not None:
+            return base.symbol.path.endswith(".pyi")
+        for member in union_members(base.type) if base.type is not None else ():
+            symbol = self.class_of(member)
+            mro = self.mro(symbol) if symbol is not None else None
+            if mro is not None and any(o.path.endswith(".pyi") and o.module.module not in COMPLETE_STUBS
+                                       for o, _ in mro):
+                return True
+        return False
+
+    def _missing_attribute(self, base: Inferred, attr: str) -> str | None:
+        symbol = base.symbol
+        if symbol is not None:
+            if symbol.kind == "module":
+                return self._missing_in_module(symbol, attr)
+            if symbol.kind == "class":
+                return self._missing_in_class_object(symbol, attr)
+            return None
+        if base.type is None:
+            return None
+        members = [m for m in union_members(base.type) if m.name != "None"]
+        first: tuple[TypeExpr, set[str]] | None = None
+        for member in members:
+            cls = self.class_of(member)
+            known = self.instance_members(cls) if cls is not None else None
+            if known is None or attr in known:
+                return None
+            first = first or (member, known)
+        if first is None:
+            return None
+        return f"'{display(first[0])}' has no attribute '{attr}'{did_you_mean(attr, first[1])}"
+
+    def _missing_in_module(self, symbol: Symbol, attr: str) -> str | None:
+        facts = self.facts_for(symbol.module)
+        if facts is None or facts.dynamic_globals:
+            return None
+        names = set(facts.scope.counts) | facts.scope.annotated
+        stars, complete = self.star_names(facts)
+        if "__getattr__" in names or not complete or attr in names or attr in stars or attr in MODULE_DUNDERS:
+            return None
+        dotted = symbol.module.module
+        if attr in self.facts.stored_attrs or self.workspace.module(f"{dotted}.{attr}") is not None:
+            return None
+        return f"module '{dotted}' has no attribute '{attr}'{did_you_mean(attr, names | stars)}"
+
+    def _missing_in_class_object(self, symbol: Symbol, attr: str) -> str | None:
+        mro = self.mro(symbol)
+        members = self.instance_members(symbol)
+        kind = symbol.cls.kind if symbol.cls is not None else ""
+        if mro is None or members is None or kind in ("typeddict", "model"):
+            return None
+        type_symbol = self.builtin("type")
+        metaclass_members = self.instance_members(type_symbol) if type_symbol is not None else None
+        for owner, facts in mro:
+            if metaclass_members is None:
+                return None
+            if facts.metaclass is not None:
+                metaclass = self.resolve_class(facts.metaclass, owner.module)
+                extra = self.instance_members(metaclass) if metaclass is not None else None
+                metaclass_members = metaclass_members | extra if extra is not None else None
+        if metaclass_members is None or attr in members or attr in metaclass_members:
+            return None
+        return f"class '{symbol.name}' has no attribute '{attr}'{did_you_mean(attr, members)}"

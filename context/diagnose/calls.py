@@ -1,0 +1,142 @@
+"""Call arity and keywords, against the signature of a plain function or constructor."""
+
+from __future__ import annotations
+
+import ast
+
+from context.diagnose.classes import Mro
+from context.diagnose.text import chain_texts, did_you_mean, short
+from context.diagnose.types import TypeChecks
+from context.infer import Inferred
+from context.model import Problem
+from context.resolve import Symbol
+from context.summary import ClassSummary, ModuleSummary, Param
+
+INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes", "mapped",
+                         "mapped_as_dataclass", "dataclass_transform"})  # decorators that write __init__
+
+
+class CallChecks(TypeChecks):
+    """Calls with too many, missing, duplicated or unexpected arguments, or arguments of the wrong type."""
+
+    def call_problems(self) -> list[Problem]:
+        out: list[Problem] = []
+        for call, scope in self.facts.calls:
+            if call.lineno - 1 in self.replaced or any(isinstance(a, ast.Starred) for a in call.args) \
+                    or any(k.arg is None for k in call.keywords):
+                continue
+            narrowed = self.narrowed(scope)
+            if narrowed and any(text in narrowed for text in chain_texts(call.func)):
+                continue
+            infer = self.infer_scope(scope)
+            signature = self.signature(infer.expr(call.func))
+            if signature is not None:
+                out += self._arity(call, *signature)
+                out += self._argument_types(call, infer, *signature)
+        return out
+
+    def signature(self, callee: Inferred) -> tuple[str, tuple[Param, ...], ModuleSummary] | None:
+        symbol = callee.symbol
+        if symbol is None:
+            return None
+        if symbol.kind == "class":
+            found = self.constructor(symbol)
+            return (f"{symbol.name}()", *found) if found is not None else None
+        fn = symbol.function
+        if symbol.kind != "function" or fn is None or not self.plain_function(symbol):
+            return None
+        bound = callee.bound_to is not None or fn.is_classmethod
+        return f"{fn.name}()", fn.call_params(bound), symbol.module
+
+    def constructor(self, symbol: Symbol) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        """The parameters calling the class takes, when nothing can change them."""
+        mro = self.mro(symbol)
+        if mro is None or not self.plain_class(symbol) or self.dynamic(mro):
+            return None
+        for index, (owner, facts) in enumerate(mro):
+            cls = owner.cls
+            assert cls is not None
+            if owner.module is self.builtins and cls.name == "object":
+                return (), owner.module
+            if "__new__" in facts.members or cls.kind in ("typeddict", "model", "enum", "protocol") \
+                    or (facts.decorated and (INIT_MAKERS & {short(d) for d in cls.decorators}
+                                             or ("__init__" not in facts.members and cls.kind != "namedtuple"))):
+                return None
+            if "__init__" in facts.members:
+                return self._init_params(owner, cls)
+            if cls.kind in ("dataclass", "namedtuple"):
+                return self._field_params(mro)
+            if len([b for b in cls.bases if short(b) not in ("Generic", "Protocol")]) > 1:
+                return self._unordered_init(mro[index + 1 :])
+        return None
+
+    def _init_params(self, owner: Symbol, cls: ClassSummary) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        init = cls.method("__init__")
+        method = Symbol("function", "__init__", owner.module, function=init, owner=cls)
+        if init is None or not self.plain_function(method):
+            return None
+        return init.call_params(bound=True), owner.module
+
+    def _unordered_init(self, rest: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        """Above multiple inheritance the order is C3's; it does not matter when at most one base
+        class defines ``__init__`` (and none does anything else to construction)."""
+        found: list[tuple[Symbol, ClassSummary]] = []
+        for owner, facts in rest:
+            cls = owner.cls
+            assert cls is not None
+            if owner.module is self.builtins and cls.name == "object":
+                continue
+            if "__new__" in facts.members or facts.decorated or cls.kind != "class":
+                return None
+            if "__init__" in facts.members:
+                found.append((owner, cls))
+        if not found:
+            return (), rest[-1][0].module
+        return self._init_params(*found[0]) if len(found) == 1 else None
+
+    def _field_params(self, mro: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        fields: dict[str, bool] = {}
+        for owner, facts in reversed(mro):
+            cls = owner.cls
+            assert cls is not None
+            if cls.kind == "namedtuple" and owner.module is not self.builtins:
+                named = [(f.name, f.default is not None) for f in cls.fields if f.annotation and not f.class_var]
+                fields.update(named)
+            elif cls.kind == "dataclass":
+                if facts.dataclass_fields is None:
+                    return None
+                fields.update(facts.dataclass_fields)
+        params = tuple(Param(name, None, "..." if default else None, "pos") for name, default in fields.items())
+        return params, mro[0][0].module
+
+    def _arity(self, call: ast.Call, label: str, params: tuple[Param, ...], _module: ModuleSummary) -> list[Problem]:
+        positional = [p for p in params if p.kind in ("posonly", "pos")]
+        varargs = any(p.kind == "varargs" for p in params)
+        varkw = any(p.kind == "varkw" for p in params)
+        out: list[Problem] = []
+        given = len(call.args)
+        if given > len(positional) and not varargs:
+            count = len(positional)
+            message = f"{label} takes {count} positional argument{'s' if count != 1 else ''} but {given} " \
+                      f"{'were' if given != 1 else 'was'} given"
+            out.append(self.problem(call.args[count], message, "arity", "too-many-arguments"))
+        filled = {p.name for p in positional[:given]}
+        by_name = {p.name for p in params if p.kind in ("pos", "kwonly")}
+        for kw in call.keywords:
+            assert kw.arg is not None
+            if kw.arg in filled:
+                out.append(self.problem(kw, f"{label} got multiple values for argument '{kw.arg}'", "arity",
+                                        "duplicate-argument"))
+            elif kw.arg in by_name:
+                filled.add(kw.arg)
+            elif not varkw:
+                hint = did_you_mean(kw.arg, by_name)
+                out.append(self.problem(kw, f"{label} got an unexpected keyword argument '{kw.arg}'{hint}",
+                                        "arity", "unexpected-keyword"))
+        missing = [p.name for p in params if p.kind in ("posonly", "pos", "kwonly") and p.default is None
+                   and p.name not in filled]
+        if missing and not out:
+            names = ", ".join(f"'{n}'" for n in missing)
+            message = f"{label} missing required argument{'s' if len(missing) > 1 else ''} {names}"
+            out.append(self.problem(call, message, "arity", "missing-argument"))
+        return out
