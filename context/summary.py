@@ -339,7 +339,8 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassS
     )
 
 
-def _absolute(module: str, level: int, target: str | None, is_package: bool) -> str:
+def absolute_module(module: str, level: int, target: str | None, is_package: bool) -> str:
+    """The absolute module named by an import written in ``module`` (``level`` leading dots)."""
     if level == 0:
         return target or ""
     parts = module.split(".") if module else []
@@ -385,7 +386,7 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
             target = alias.name if alias.asname else alias.name.split(".", 1)[0]
             summary.imports[local] = ImportSummary(local, target, None, node.lineno - 1)
     elif isinstance(node, ast.ImportFrom):
-        module = _absolute(summary.module, node.level, node.module, is_package)
+        module = absolute_module(summary.module, node.level, node.module, is_package)
         for alias in node.names:
             if alias.name == "*":
                 summary.star_imports.append(module)

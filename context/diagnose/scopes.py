@@ -9,7 +9,7 @@ from pathlib import Path
 from context.diagnose.facts import ClassFacts, ModuleFacts, NameScope
 from context.errors import SourceError
 from context.parsing import tolerant_ast
-from context.summary import _absolute  # the same relative-import rule as the summaries
+from context.summary import absolute_module  # the same relative-import rule as the summaries
 from context.workspace import read_source
 
 NARROWERS = frozenset({"isinstance", "issubclass", "callable"})
@@ -264,7 +264,7 @@ class _Walker:
                 scope.bind(local)
                 scope.imports[local] = (alias.name if alias.asname else local, None)
             return
-        source = _absolute(self.module, node.level, node.module, self.is_package)
+        source = absolute_module(self.module, node.level, node.module, self.is_package)
         for alias in node.names:
             if alias.name == "*":
                 scope.stars.append(source)
