@@ -235,8 +235,11 @@ class Workspace:
         key = content_key(path, module, text)
         summary = self.disk.get(key)
         if summary is None:
+            # Through the fragment cache: a buffer of this file, analysed later, then only
+            # re-summarizes the statements its edits touched.
             summary = summarize_module(
-                tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi")
+                tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"),
+                lines=text.split("\n") if inside else None, cache=self._fragments if inside else None,
             )
             self.disk.put(key, summary)
         self._by_path[path] = _Cached(stamp, summary)
