@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from context.infer import Scope, parents_of
-from context.parsing import error_lines, tolerant_ast, ts_parse
+from context.parsing import error_lines, segmented_ast, ts_parse
 from context.types import TypeExpr, element_type, item_type, make_union, union_members, yield_type
 
 HOLE = "__hole__"
@@ -162,7 +162,7 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     if best is None:
         best = _candidates(lines, line, column, span)[1]
     analysis = "\n".join([*lines[:line], best, *lines[line + 1 :]])
-    parsed = tolerant_ast(analysis)
+    parsed = segmented_ast(analysis)
     node, parents = _find_placeholder(parsed.tree, line)
     if span and span != (column, column):
         replace = (line_start + span[0], line_start + span[1])

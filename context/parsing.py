@@ -8,6 +8,7 @@ of the module still yields a syntax tree. Line numbers never move.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 import threading
 import warnings
@@ -124,3 +125,136 @@ def tolerant_ast(text: str) -> TolerantParse:
         except SyntaxError:
             continue
     return TolerantParse(ast.Module(body=[], type_ignores=[]), frozenset(range(len(lines))))
+
+
+# -- statement segments: parse only what changed ------------------------------------------------
+SEGMENT_CACHE_LIMIT = 20_000
+_PIECES: dict[tuple[object, ...], list[ast.stmt]] = {}
+_CONTINUATIONS = ("else", "elif", "except", "finally", "case")
+
+
+def _starts_statement(line: str, previous: str) -> bool:
+    if not line or line[0] in " \t#)]}" or line.startswith(_CONTINUATIONS):
+        return False
+    return not previous.startswith("@")  # a decorated definition is one statement
+
+
+def _segments(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) line ranges that probably hold whole top-level statements."""
+    starts: list[int] = [0]
+    previous = ""
+    for i, line in enumerate(lines):
+        if i and _starts_statement(line, previous):
+            starts.append(i)
+        if line.strip() and not line.lstrip().startswith("#"):
+            previous = line
+    return [(s, e) for s, e in zip(starts, [*starts[1:], len(lines)], strict=True)]
+
+
+def _parse_segment(lines: list[str], start: int, end: int) -> list[ast.stmt] | None:
+    text = "\n".join(lines[start:end])
+    cached = _PIECES.get(("segment", start, text))
+    if cached is not None:
+        return cached
+    found = _large_class(lines, start, end)
+    if found is not None:
+        return found
+    return _cached_parse(("segment", start, text), "\n" * start + text)
+
+
+LARGE_CLASS_LINES = 150
+
+
+def _class_header_end(lines: list[str], start: int, end: int) -> int | None:
+    """The line holding the colon of a (decorated) class statement starting at ``start``."""
+    i = start
+    while i < end and lines[i].startswith("@"):
+        i += 1
+    if i >= end or not lines[i].startswith("class "):
+        return None
+    depth = 0
+    for j in range(i, min(end, i + 30)):
+        code = lines[j].split("#", 1)[0]
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if depth == 0 and code.rstrip().endswith(":"):
+            return j
+    return None
+
+
+def _member_ranges(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
+    indent = next((len(x) - len(x.lstrip()) for x in lines[first:end] if x.strip()), 4)
+    starts = [first]
+    previous = ""
+    for i in range(first + 1, end):
+        line = lines[i]
+        if line.strip() and len(line) - len(line.lstrip()) == indent:
+            inner = line[indent:]
+            if inner[0] not in "#)]}" and not inner.startswith(_CONTINUATIONS) and not previous.startswith("@"):
+                starts.append(i)
+        if line.strip() and not line.lstrip().startswith("#"):
+            previous = line.strip()
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | None:
+    """A big class parsed member by member (each cached), then put together."""
+    header_end = _class_header_end(lines, start, end)
+    if header_end is None or end - start < LARGE_CLASS_LINES:
+        return None
+    indent = next((x[: len(x) - len(x.lstrip())] for x in lines[header_end + 1 : end] if x.strip()), "    ")
+    header = _cached_parse(("class-header", start, "\n".join(lines[start : header_end + 1])),
+                           "\n" * start + "\n".join(lines[start : header_end + 1]) + f"\n{indent}pass")
+    if not header or not isinstance(header[0], ast.ClassDef):
+        return None
+    members: list[ast.stmt] = []
+    pending: int | None = None
+    for m_start, m_end in _member_ranges(lines, header_end + 1, end):
+        first = m_start if pending is None else pending
+        text = "\n".join(lines[first:m_end])
+        parsed = _cached_parse(("member", first, text), "\n" * (first - 1) + "class _:\n" + text)
+        if not parsed or not isinstance(parsed[0], ast.ClassDef):
+            pending = first  # a string or bracket spans the split: join with what follows
+            continue
+        members.extend(parsed[0].body)
+        pending = None
+    if not members or pending is not None:
+        return None
+    cls = copy.copy(header[0])
+    cls.body = members
+    cls.end_lineno, cls.end_col_offset = members[-1].end_lineno, members[-1].end_col_offset
+    return [cls]
+
+
+def _cached_parse(key: tuple[object, ...], source: str | None) -> list[ast.stmt] | None:
+    found = _PIECES.get(key)
+    if found is None and source is not None:
+        try:
+            found = _parse(source).body
+        except SyntaxError:
+            return None
+        if len(_PIECES) > SEGMENT_CACHE_LIMIT:
+            _PIECES.clear()
+        _PIECES[key] = found
+    return found
+
+
+def segmented_ast(text: str) -> TolerantParse:
+    """Like :func:`tolerant_ast`, but each top-level statement is parsed once per distinct text
+    and place: a request in a large file re-parses only the statement the edit touched. Pieces
+    that do not parse alone (a string spanning a split) are joined with what follows; broken code
+    falls back to :func:`tolerant_ast` for the rest of the file."""
+    lines = text.split("\n")
+    body: list[ast.stmt] = []
+    pending: int | None = None
+    for start, end in _segments(lines):
+        first = start if pending is None else pending
+        parsed = _parse_segment(lines, first, end)
+        if parsed is None:
+            pending = first
+            continue
+        body.extend(parsed)
+        pending = None
+    if pending is None:
+        return TolerantParse(ast.Module(body=body, type_ignores=[]), frozenset())
+    rest = tolerant_ast("\n" * pending + "\n".join(lines[pending:]))
+    return TolerantParse(ast.Module(body=body + rest.tree.body, type_ignores=[]), rest.replaced_lines)
