@@ -197,24 +197,34 @@ def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.A
     if top is None:
         stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
         return stand_in, {}
-    parents = parents_of(top)
-    for outer, inner_node in pairwise(chain):
-        parents[inner_node] = outer
-    parents.setdefault(top, chain[-1] if chain[-1] is not top else chain[-2])
-    for node in ast.walk(top):
-        if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
-            parents.get(node)
-            return node, parents
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == HOLE
-            and node.end_lineno
-            and node.end_lineno - 1 == line
-        ):
-            return node, parents
+    # Walk the innermost statement of the definition first (a hole in a big class body must not
+    # cost a walk of the class); the definition itself when the hole is in its signature.
+    inner_stmt = _statement_at(top, line) if isinstance(top, DEFINITIONS) else None
+    for root in (inner_stmt, top) if inner_stmt is not None else (top,):
+        parents = parents_of(root)
+        for outer, inner_node in pairwise(chain):
+            parents[inner_node] = outer
+        if root is not top:
+            parents[root] = top
+        parents.setdefault(top, chain[-1] if chain[-1] is not top else chain[-2])
+        found = _placeholder_in(root, line)
+        if found is not None:
+            return found, parents
     # The line could not be kept (it was replaced to make the module parse): a bare hole.
     stand_in = ast.Name(id=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0)
     return stand_in, parents
+
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _placeholder_in(root: ast.AST, line: int) -> ast.expr | None:
+    for node in ast.walk(root):
+        if isinstance(node, ast.Name) and node.id == HOLE and node.lineno - 1 == line:
+            return node
+        if isinstance(node, ast.Attribute) and node.attr == HOLE and node.end_lineno and node.end_lineno - 1 == line:
+            return node
+    return None
 
 
 def _kind(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> str:
