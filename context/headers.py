@@ -39,12 +39,14 @@ def _weighted_parts(expected: TypeExpr) -> list[tuple[TypeExpr, float]]:
     return out
 
 
-def fit(resolver: Resolver, returns: TypeExpr | None, expected: TypeExpr) -> float:
-    """How well a value of type ``returns`` fills a hole expecting ``expected`` (0 = not at all)."""
+def fit(resolver: Resolver, returns: TypeExpr | None, expected: TypeExpr,
+        parts: list[tuple[TypeExpr, float]] | None = None) -> float:
+    """How well a value of type ``returns`` fills a hole expecting ``expected`` (0 = not at all).
+    ``parts`` are ``expected``'s weighted parts when the caller has them already."""
     if returns is None:
         return 0.0
     best = 0.0
-    for part, weight in _weighted_parts(expected):
+    for part, weight in parts if parts is not None else _weighted_parts(expected):
         for candidate, penalty in ((returns, 1.0), (without_none(returns), 0.7)):
             if candidate == part or (
                 candidate.short == part.short
@@ -185,9 +187,11 @@ def relevant_headers(
     resolver = scope.resolver
     scored: dict[str, Definition] = {}
 
+    parts = _weighted_parts(expected)
+
     def consider(producers: Iterable[_Producer]) -> None:
         for p in producers:
-            score = fit(resolver, p.returns, expected) * p.proximity
+            score = fit(resolver, p.returns, expected, parts) * p.proximity
             key = p.symbol.qualname
             if score <= 0 or (key in scored and scored[key].score >= score):
                 continue
