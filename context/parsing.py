@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Tree
 
+from context.memo import TextCache
+
 PY_LANGUAGE = Language(tree_sitter_python.language())
 _local = threading.local()
 MAX_REPAIRS = 40
@@ -128,8 +130,7 @@ def tolerant_ast(text: str) -> TolerantParse:
 
 
 # -- statement segments: parse only what changed ------------------------------------------------
-SEGMENT_CACHE_LIMIT = 20_000
-_PIECES: dict[tuple[object, ...], list[ast.stmt]] = {}
+_PIECES: TextCache[list[ast.stmt]] = TextCache()
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
@@ -232,8 +233,6 @@ def _cached_parse(key: tuple[object, ...], source: str | None) -> list[ast.stmt]
             found = _parse(source).body
         except SyntaxError:
             return None
-        if len(_PIECES) > SEGMENT_CACHE_LIMIT:
-            _PIECES.clear()
         _PIECES[key] = found
     return found
 

@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from context.memo import TextCache
+
 DATACLASS_DECORATORS = {
     "dataclass",
     "dataclasses.dataclass",
@@ -241,7 +243,7 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
     return "class"
 
 
-_METHODS: dict[tuple[int, str], tuple[FunctionSummary, list[FieldSummary]]] = {}
+_METHODS: TextCache[tuple[FunctionSummary, list[FieldSummary]]] = TextCache()
 
 
 def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
@@ -252,8 +254,6 @@ def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
     key = (fn.lineno, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
     found = _METHODS.get(key)
     if found is None:
-        if len(_METHODS) > MAX_FRAGMENTS:
-            _METHODS.clear()
         found = (summarize_function(fn), _self_fields([fn]))
         _METHODS[key] = found
     return found
@@ -421,8 +421,7 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
             _summarize_statement(summary, child, is_package, lines)
 
 
-FragmentCache = dict[tuple[int, str], "ModuleSummary"]
-MAX_FRAGMENTS = 50_000
+FragmentCache = dict[tuple[int, str], "ModuleSummary"]  # a TextCache in practice (bounded)
 
 
 def summarize_module(
@@ -445,8 +444,6 @@ def summarize_module(
         key = (node.lineno, "\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
         fragment = cache.get(key)
         if fragment is None or fragment.module != module:
-            if len(cache) > MAX_FRAGMENTS:
-                cache.clear()
             fragment = ModuleSummary(path=path, module=module)
             _summarize_statement(fragment, node, is_package, lines)
             cache[key] = fragment

@@ -21,6 +21,7 @@ import jedi
 
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.index_cache import DiskIndex, content_key
+from context.memo import TextCache
 from context.parsing import tolerant_ast
 from context.secrets import PrivacyFilter, privacy_filter
 from context.summary import FragmentCache, ModuleSummary, summarize_module
@@ -135,7 +136,7 @@ class Workspace:
         self._by_module: dict[str, Path | None] = {}
         self._files: list[Path] | None = None
         self._overlay: dict[str, ModuleSummary] = {}
-        self._fragments: FragmentCache = {}
+        self._fragments: FragmentCache = TextCache()
         self._memo: dict[str, ModuleSummary | None] = {}
         self.disk = DiskIndex(self.root)
 

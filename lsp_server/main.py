@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from lsp_server.server import HolepilotServer, create_server
+from lsp_server.server import EXPECTED_REQUEST_ERRORS, HolepilotServer, create_server
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,13 @@ def parse_serve_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
+def _drop_expected_request_errors(record: logging.LogRecord) -> bool:
+    """pygls logs a traceback for every request answered with an error; those the client caused
+    (invalid params, content modified, cancelled) are not faults worth a traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, EXPECTED_REQUEST_ERRORS)
+
+
 def configure_logging(server: HolepilotServer, level_name: str, log_file: str | None) -> None:
     level = getattr(logging, level_name)
     formatter = logging.Formatter(LOG_FORMAT)
@@ -84,6 +91,7 @@ def configure_logging(server: HolepilotServer, level_name: str, log_file: str | 
     # module says when it listens, which TCP clients wait for
     logging.getLogger("pygls").setLevel(level if level <= logging.DEBUG else logging.WARNING)
     logging.getLogger("pygls.server").setLevel(level)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_drop_expected_request_errors)
     client_handler = ClientLogHandler(server, max(level, logging.INFO))
     client_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     for name in OWN_LOGGERS:
@@ -113,3 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from completion.cli import main as cli_main
 
     return int(cli_main(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

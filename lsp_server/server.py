@@ -12,7 +12,7 @@ import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams, JsonRpcRequestCancelled
 from pygls.lsp.server import LanguageServer
 
 from completion.errors import ConfigError
@@ -30,6 +30,9 @@ VERSION = "0.1.0"
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+EXPECTED_REQUEST_ERRORS = (JsonRpcInvalidParams, JsonRpcContentModified, JsonRpcRequestCancelled)
 
 
 class HolepilotServer(LanguageServer):
@@ -70,6 +73,11 @@ class HolepilotServer(LanguageServer):
         task.add_done_callback(self._background.discard)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        if isinstance(error, EXPECTED_REQUEST_ERRORS):
+            # The client's own doing (a bad position, a document that moved on, a cancel):
+            # answered as such, not a fault of the server.
+            logger.debug("request answered with an error (%s): %s", source.__name__, error)
+            return
         logger.error("server error (%s): %s", source.__name__, error)
 
 

@@ -69,6 +69,13 @@ def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str |
 def register(server: HolepilotServer) -> None:
     startup_warnings: list[str] = []
 
+    @server.feature("holepilot/documentText")
+    def document_text(ls: HolepilotServer, params: Any) -> dict[str, Any]:
+        """The server's copy of a document, for clients and tests that check sync."""
+        uri = plain(params)["textDocument"]["uri"]
+        document = ls.workspace.get_text_document(uri)
+        return {"text": document.source, "version": document.version}
+
     @server.feature(types.INITIALIZE)
     def initialize(ls: HolepilotServer, params: types.InitializeParams) -> None:
         ls.bind_loop()
