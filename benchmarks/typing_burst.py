@@ -30,6 +30,10 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from completion.settings import Settings  # noqa: E402  (the repository root is on the path now)
+
 PROBE_HEAD = "\n\ndef typing_probe(settings: Settings, warnings: list[str]) -> bool:\n    return "
 TYPED = "settings.enable and not warnings or settings.pyright\n    ok = "
 ACCEPT_HEAD = "\n    flag: bool = "  # then the completion shown there is typed
@@ -260,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--interval-ms", type=float, default=20.0)
-    parser.add_argument("--debounce-ms", type=int, default=75)
+    parser.add_argument("--debounce-ms", type=int, default=Settings().debounce_ms,
+                        help="the server's debounce (default: the setting's default)")
     parser.add_argument(
         "--accept-keys",
         type=int,

@@ -64,7 +64,7 @@ class Settings:
         default=2, metadata=_meta("Error rounds: re-prompts with the diagnostics of a candidate.", minimum=0, maximum=5)
     )
     debounce_ms: int = field(
-        default=75, metadata=_meta("Wait this long after typing before asking the model.", minimum=0, maximum=2000)
+        default=50, metadata=_meta("Wait this long after typing before asking the model.", minimum=0, maximum=2000)
     )
     request_timeout_s: float = field(
         default=15.0, metadata=_meta("Timeout of one model request, in seconds.", minimum=0.1, maximum=600.0)
