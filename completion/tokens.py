@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
-
-import bpe_openai
 
 DEFAULT_ENCODING = "cl100k_base"
 
 
 @lru_cache(maxsize=4)
 def _encoding(name: str) -> Any:
+    import bpe_openai  # loading its tables takes a third of a second: not at import time
+
     return bpe_openai.get_encoding(name)
+
+
+def warm_up_in_background(encoding: str = DEFAULT_ENCODING) -> None:
+    """Load the tokenizer on a daemon thread, so a server's first request finds it ready."""
+    threading.Thread(target=_encoding, args=(encoding,), name="holepilot-tokenizer", daemon=True).start()
 
 
 def count_tokens(text: str, encoding: str = DEFAULT_ENCODING) -> int:
