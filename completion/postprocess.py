@@ -137,12 +137,11 @@ def until_balanced(line: str, answer: str) -> str:
 
 
 def is_multiline_hole(hole: HoleContext) -> bool:
-    """Multi-line when the hole starts a statement on an empty line or after a block header."""
+    """Multi-line when the parse puts a whole statement at the hole (the context layer's hole
+    kind, from tree-sitter's choice of repair and the syntax tree) with nothing before it on its
+    line: a body or block being written. An expression, argument or attribute is one line."""
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
-    if line.strip():
-        return False
-    before = hole.prefix[: len(hole.prefix) - len(line)].rstrip()
-    return before.endswith(":") or not hole.suffix.split("\n", 1)[0].strip()
+    return not line.strip() and hole.hole_kind == "statement"
 
 
 def stop_at_block_end(answer: str, indent: int) -> str:

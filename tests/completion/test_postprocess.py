@@ -8,10 +8,10 @@ from completion.postprocess import clean_filling, is_multiline_hole
 from context.model import HoleContext
 
 
-def hole(prefix: str, suffix: str = "\n") -> HoleContext:
+def hole(prefix: str, suffix: str = "\n", kind: str = "expression") -> HoleContext:
     line = prefix.count("\n")
     return HoleContext(path="m.py", line=line, column=len(prefix) - prefix.rfind("\n") - 1,
-                       hole_kind="expression", prefix=prefix, suffix=suffix)
+                       hole_kind=kind, prefix=prefix, suffix=suffix)
 
 
 @pytest.mark.parametrize("answer,expected", [
@@ -39,8 +39,9 @@ def test_stop_strings_cut_the_answer() -> None:
 
 
 def test_multi_line_body_is_reindented_and_stops_at_the_block_end() -> None:
-    h = hole("def f(xs: list[int]) -> int:\n    ", "\n\ndef g() -> None:\n    pass\n")
+    h = hole("def f(xs: list[int]) -> int:\n    ", "\n\ndef g() -> None:\n    pass\n", kind="statement")
     assert is_multiline_hole(h)
+    assert not is_multiline_hole(hole("def f(xs: list[int]) -> int:\n    ", kind="expression"))
     answer = "total = 0\nfor x in xs:\n    total += x\nreturn total\n\ndef other():\n    pass"
     assert clean_filling(answer, h) == "total = 0\n    for x in xs:\n        total += x\n    return total"
 

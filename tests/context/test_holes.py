@@ -102,3 +102,12 @@ def test_hole(analyzer: Analyzer, case: Case) -> None:
 
 def test_fixtures_are_found() -> None:
     assert len(CASES) >= 20
+
+
+def test_an_empty_line_in_a_body_is_a_statement_hole(analyzer: Analyzer, tmp_path: Path) -> None:
+    text = "def f(xs: list[int]) -> int:\n    total = 0\n    \n    return total\n"
+    hole = analyzer.hole_context(FIXTURES / "geo" / "scratch.py", 2, 4, text)
+    assert hole.hole_kind == "statement"
+    inside_call = "def f(xs: list[int]) -> int:\n    return max(\n        \n    )\n"
+    hole = analyzer.hole_context(FIXTURES / "geo" / "scratch.py", 2, 8, inside_call)
+    assert hole.hole_kind == "argument"
