@@ -24,6 +24,7 @@ from completion.model import Diagnostic, EditRequest, Round
 from completion.requests import edit_request
 from completion.static_filler import static_candidates
 from context.positions import offset_at
+from context.secrets import mask_secrets
 
 if TYPE_CHECKING:
     from completion.api import Engine
@@ -59,6 +60,27 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return w_start, w_end
 
 
+def _shown_area(code: str, area: int | tuple[int, int]) -> int | tuple[int, int]:
+    """Cursor or selection offsets of ``code`` moved to its masked form."""
+    if isinstance(area, int):
+        return len(mask_secrets(code[:area]))
+    return len(mask_secrets(code[: area[0]])), len(mask_secrets(code[: area[1]]))
+
+
+def restore_unchanged_lines(original: str, shown: str, edited: str) -> str:
+    """``edited`` (an edit of the masked ``shown``) with every line the edit kept taken from
+    ``original``: masked literals come back wherever the model did not touch them."""
+    if shown == original:
+        return edited
+    old_lines, shown_lines = original.split("\n"), shown.split("\n")
+    new_lines = edited.split("\n")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, shown_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        out.extend(old_lines[i1:i2] if tag == "equal" else new_lines[j1:j2])
+    return "\n".join(out)
+
+
 async def model_edit(
     engine: Engine,
     backend: Backend,
@@ -78,17 +100,22 @@ async def model_edit(
     first_line = text.count("\n", 0, w_start)
     last_line = first_line + code.count("\n") + (0 if code.endswith("\n") else 1)
     history = clip_snapshots(engine.history.steps_for(str(path))[-HISTORY_STEPS:], text, first_line, last_line)
+    # The model sees credential-like literals masked; lines it leaves alone get them back.
+    shown = mask_secrets(code)
+    history = [mask_secrets(step) for step in history]
+    if shown != code:
+        area = _shown_area(code, area)
     instruction = request.instruction
     best: tuple[str, int] | None = None
     rounds: list[Round] = []
     for index in range(engine.settings.max_rounds + 1):
-        messages = to_chat_messages(history, code, instruction, area, fmt)
-        raw = render_conversation(history, code, instruction, area, fmt)
+        messages = to_chat_messages(history, shown, instruction, area, fmt)
+        raw = render_conversation(history, shown, instruction, area, fmt)
         model_request = edit_request(
             messages, raw, backend.modes, engine.settings, (NEXT_END, IM_END)
         )
         answer = await engine._generate(backend, model_request)
-        new_code = parse_answer(code, answer, fmt)
+        new_code = restore_unchanged_lines(code, shown, parse_answer(shown, answer, fmt))
         if code.endswith("\n") and not new_code.endswith("\n"):
             new_code += "\n"  # answers rarely carry the file's last newline
         candidate = text[:w_start] + new_code + text[w_end:]

@@ -96,3 +96,15 @@ def test_pyright_joins_the_error_rounds(llm_server: Any) -> None:
     data = json.loads(result.stdout)
     assert data["text"] == "corner"
     assert any(d["source"] == "pyright" for d in data["rounds"][0]["diagnostics"])
+
+
+def test_edits_show_secrets_masked_and_keep_them_in_untouched_lines(llm_server: Any, project: Path) -> None:
+    secret = 'TOKEN = "AKIAABCDEFGHIJKLMNOP"\n\n\n'
+    (project / "geo.py").write_text(secret + OLD, encoding="utf-8")
+    masked_old = 'TOKEN = "***"\n\n\n' + OLD
+    server = llm_server([{"answer": edit_to_answer(masked_old, 'TOKEN = "***"\n\n\n' + NEW, "wf")}])
+    result = run("edit", "geo.py", "--range", "8:1-9:19", "--instruction", "show the area", "--format", "wf",
+                 "--backend", "openai", "--base-url", server.url, "--model", "m", "--write", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "AKIAABCDEFGHIJKLMNOP" not in json.dumps([r.body for r in server.requests])
+    assert (project / "geo.py").read_text(encoding="utf-8") == secret + NEW
