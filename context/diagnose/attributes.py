@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from context.diagnose.inference import InferenceScopes
 from context.diagnose.names import MODULE_DUNDERS
-from context.diagnose.text import chain_texts, did_you_mean
+from context.diagnose.text import chain_texts, did_you_mean, union_parts
 from context.infer import Inferred
 from context.model import Problem
 from context.resolve import Symbol
-from context.types import TypeExpr, display, union_members
+from context.types import TypeExpr, display
 
 COMPLETE_STUBS = frozenset({"builtins", "abc", "typing", "typing_extensions"})  # bases without private state
 
@@ -43,7 +43,7 @@ class AttributeChecks(InferenceScopes):
     def _from_stub(self, base: Inferred) -> bool:
         if base.symbol is not None:
             return base.symbol.path.endswith(".pyi")
-        for member in union_members(base.type) if base.type is not None else ():
+        for member in union_parts(base.type) if base.type is not None else ():
             symbol = self.class_of(member)
             mro = self.mro(symbol) if symbol is not None else None
             if mro is not None and any(o.path.endswith(".pyi") and o.module.module not in COMPLETE_STUBS
@@ -61,7 +61,7 @@ class AttributeChecks(InferenceScopes):
             return None
         if base.type is None:
             return None
-        members = [m for m in union_members(base.type) if m.name != "None"]
+        members = [m for m in union_parts(base.type) if m.name != "None"]
         first: tuple[TypeExpr, set[str]] | None = None
         for member in members:
             cls = self.class_of(member)

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterator
 
 from context.positions import code_point_column
-from context.types import parse_type
+from context.types import TypeExpr, parse_type
 
 TYPING_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
                   "Text": "str"}
@@ -71,3 +71,10 @@ def short(base: str) -> str:
 def norm(name: str) -> str:
     name = name.removeprefix("builtins.")
     return TYPING_ALIASES.get(name.removeprefix("typing."), name)
+
+
+def union_parts(t: TypeExpr) -> list[TypeExpr]:
+    """The members of a union, nested unions (an alias inside a union) flattened."""
+    if t.name != "|":
+        return [t]
+    return [m for arg in t.args for m in union_parts(arg)]

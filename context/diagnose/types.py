@@ -7,11 +7,11 @@ import ast
 
 from context.diagnose.facts import NameScope
 from context.diagnose.inference import CautiousScope, InferenceScopes
-from context.diagnose.text import chain_texts, norm, short, short_name
+from context.diagnose.text import chain_texts, norm, short, short_name, union_parts
 from context.model import Problem
 from context.resolve import Symbol
 from context.summary import ModuleSummary, Param
-from context.types import TypeExpr, display, make_union, union_members
+from context.types import TypeExpr, display, make_union
 
 SCALARS = frozenset({"int", "float", "complex", "str", "bytes", "bool", "None", "list", "dict", "set",
                      "tuple", "frozenset", "bytearray"})
@@ -86,7 +86,7 @@ class TypeChecks(InferenceScopes):
 
     def _expected_members(self, t: TypeExpr) -> list[TypeExpr] | None:
         out: list[TypeExpr] = []
-        for member in union_members(t):
+        for member in union_parts(t):
             name = norm(member.name)
             if name not in SCALARS and not self._nominal(member) and self._structural(member) is None:
                 return None
@@ -159,7 +159,7 @@ class TypeChecks(InferenceScopes):
         inferred = infer.expr(node).type
         if inferred is None:
             return None
-        members = list(union_members(inferred))
+        members = list(union_parts(inferred))
         for member in members:
             if norm(member.name) in SCALARS:
                 continue
