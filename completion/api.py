@@ -53,7 +53,8 @@ from completion.static_filler import static_candidates
 from completion.tokens import count_tokens, warm_up_in_background
 from context.api import Analyzer
 from context.positions import position_at
-from context.secrets import mask_secrets, masked_hole, privacy_filter, with_masked_definitions
+from context.privacy import privacy_filter
+from context.secrets import mask_secrets, masked_hole, with_masked_definitions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

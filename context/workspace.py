@@ -23,7 +23,7 @@ from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.index_cache import DiskIndex, content_key
 from context.memo import TextCache
 from context.parsing import tolerant_ast
-from context.secrets import PrivacyFilter, privacy_filter
+from context.privacy import PrivacyFilter, privacy_filter
 from context.summary import FragmentCache, ModuleSummary, summarize_module
 
 log = logging.getLogger(__name__)

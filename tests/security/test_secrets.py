@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from context.privacy import PrivacyFilter, is_private_file, parse_gitignore
 from context.secrets import (
-    PrivacyFilter,
     has_credential,
-    is_private_file,
     is_secret_name,
     mask_secrets,
     masked_hole,
-    parse_gitignore,
     with_masked_definitions,
 )
 from context.workspace import Workspace
