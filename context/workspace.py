@@ -95,6 +95,9 @@ def environment_paths(root: Path, python: str | None) -> list[Path]:
     if os.environ.get("VIRTUAL_ENV"):
         candidates.append(str(Path(os.environ["VIRTUAL_ENV"]) / "bin" / "python"))
     for exe in candidates:
+        if _same_interpreter(exe):
+            log.info("workspace environment: %s (the running interpreter)", exe)
+            break
         try:
             env = jedi.create_environment(exe, safe=False)
             found = [Path(p) for p in env.get_sys_path()]
@@ -103,6 +106,18 @@ def environment_paths(root: Path, python: str | None) -> list[Path]:
         except Exception as error:  # jedi raises its own InvalidPythonEnvironment and OSErrors
             log.warning("cannot use Python environment %s: %s", exe, error)
     return [Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)]
+
+
+def _same_interpreter(exe: str) -> bool:
+    """Whether ``exe`` is the interpreter running us (then its ``sys.path`` is ours: asking a
+    subprocess for it would only cost time)."""
+    try:
+        return Path(exe).absolute() == Path(sys.executable).absolute() or (
+            Path(sys.prefix).resolve() == Path(exe).resolve().parent.parent
+            and Path(exe).parent.parent.joinpath("pyvenv.cfg").exists()
+        )
+    except OSError:
+        return False
 
 
 @dataclass
