@@ -9,8 +9,17 @@ from typing import Any
 DEFAULT_ENCODING = "cl100k_base"
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _encoding(name: str) -> Any:
+    with _LOADING:  # one load, even when a warm-up thread and a request ask at once
+        return _load(name)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Any:
     import bpe_openai  # loading its tables takes a third of a second: not at import time
 
     return bpe_openai.get_encoding(name)
