@@ -95,19 +95,25 @@ class CallChecks(TypeChecks):
         return self._init_params(*found[0]) if len(found) == 1 else None
 
     def _field_params(self, mro: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
-        fields: dict[str, bool] = {}
+        """The fields as parameters; annotated when declared in the module of the class called (the
+        module its parameters' annotations are resolved in)."""
+        fields: dict[str, tuple[bool, str | None]] = {}
+        home = mro[0][0].module
         for owner, facts in reversed(mro):
             cls = owner.cls
             assert cls is not None
             if cls.kind == "namedtuple" and owner.module is not self.builtins:
-                named = [(f.name, f.default is not None) for f in cls.fields if f.annotation and not f.class_var]
-                fields.update(named)
+                named = [f for f in cls.fields if f.annotation and not f.class_var]
+                fields.update((f.name, (f.default is not None, _field_type(cls, f.name, owner.module is home)))
+                              for f in named)
             elif cls.kind == "dataclass":
                 if facts.dataclass_fields is None:
                     return None
-                fields.update(facts.dataclass_fields)
-        params = tuple(Param(name, None, "..." if default else None, "pos") for name, default in fields.items())
-        return params, mro[0][0].module
+                fields.update((name, (default, _field_type(cls, name, owner.module is home)))
+                              for name, default in facts.dataclass_fields)
+        params = tuple(Param(name, annotation, "..." if default else None, "pos")
+                       for name, (default, annotation) in fields.items())
+        return params, home
 
     def _arity(self, call: ast.Call, label: str, params: tuple[Param, ...], _module: ModuleSummary) -> list[Problem]:
         positional = [p for p in params if p.kind in ("posonly", "pos")]
@@ -140,3 +146,10 @@ class CallChecks(TypeChecks):
             message = f"{label} missing required argument{'s' if len(missing) > 1 else ''} {names}"
             out.append(self.problem(call, message, "arity", "missing-argument"))
         return out
+
+
+def _field_type(cls: ClassSummary, name: str, home: bool) -> str | None:
+    found = cls.field(name) if home else None
+    if found is None or found.annotation is None or "InitVar" in found.annotation:
+        return None  # an InitVar's type is its argument's
+    return found.annotation

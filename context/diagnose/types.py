@@ -19,6 +19,7 @@ PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, 
               "bytearray": {"bytes"}}
 DUCK_TYPED_MODULES = frozenset({"typing", "typing_extensions", "collections.abc", "_typeshed", "types", "abc"})
 MAX_TYPE_TEXT = 60
+WRAPPERS = frozenset({"InitVar", "ClassVar", "Final"})  # qualifiers around the declared type
 
 
 class TypeChecks(InferenceScopes):
@@ -65,7 +66,7 @@ class TypeChecks(InferenceScopes):
     def _annotation_problem(self, value: ast.expr, annotation: ast.expr, scope: NameScope,
                             where: str) -> Problem | None:
         infer = self.infer_scope(scope)
-        expected = infer.resolve(ast.unparse(annotation))
+        expected = infer.resolve(ast.unparse(_declared(annotation)))
         return self.type_problem(value, expected, infer, where)
 
     def _generator(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -186,6 +187,13 @@ class TypeChecks(InferenceScopes):
         if mro is None:
             return True
         return any(norm(owner.qualname) == e for owner, _ in mro)
+
+
+def _declared(annotation: ast.expr) -> ast.expr:
+    """The type inside ``InitVar[...]``, ``ClassVar[...]`` and ``Final[...]``."""
+    while isinstance(annotation, ast.Subscript) and short(ast.unparse(annotation.value)) in WRAPPERS:
+        annotation = annotation.slice
+    return annotation
 
 
 def _is_generator(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
