@@ -10,9 +10,11 @@ from context.diagnose.facts import ModuleFacts, NameScope
 from context.infer import Inferred, Scope, parse_expression
 from context.resolve import Symbol
 from context.summary import ModuleSummary
-from context.types import TypeExpr
+from context.types import TypeExpr, without_none
 
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
+SAME_TYPE_OPERATORS = frozenset({"int", "float", "complex", "str", "bytes", "list", "tuple", "set", "frozenset",
+                                 "dict"})  # types whose operators with their own type give their type
 
 
 class CautiousScope(Scope):
@@ -27,6 +29,7 @@ class CautiousScope(Scope):
         self.imports = imports or {}  # the function's own imports, bound once
         self.defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}  # its own functions, defined once
         self.narrowed_texts: set[str] = set()  # expressions isinstance() & co may have narrowed
+        self.rebound: set[str] = set()  # names assigned more than once: narrower than declared, maybe
         super().__init__(checker.resolver, module, chain, 10**9, 0)
 
     def view(self, extra: set[str]) -> CautiousScope:
@@ -80,12 +83,23 @@ class CautiousScope(Scope):
         return super().call(node)
 
     def expr(self, node: ast.expr) -> Inferred:
+        if isinstance(node, ast.BinOp):  # a class's operators may return any type: trust the builtins'
+            found = super().expr(node)
+            return found if found.type is not None and found.type.name in SAME_TYPE_OPERATORS else Inferred()
         if isinstance(node, ast.Await):  # only what Awaitable and Coroutine say is certain
             inner = self.expr(node.value).type
             if inner is not None and inner.short in ("Awaitable", "Coroutine") and inner.args:
                 return Inferred(type=inner.args[-1])
             return Inferred()
         return super().expr(node)
+
+    def attribute(self, base: Inferred, attr: str) -> Inferred:
+        found = super().attribute(base, attr)
+        if found.type is not None or found.symbol is not None or base.symbol is not None or base.type is None:
+            return found
+        receiver = without_none(base.type)  # builtins are known by their short names
+        symbol = self.checker.class_of(receiver) if "." not in receiver.name else None
+        return self.field_of(symbol, attr, receiver) if symbol is not None else found
 
     def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
         for cls, module in self.resolver.mro(symbol):
@@ -142,6 +156,8 @@ class InferenceScopes(ClassModel):
         else:
             found = self.module_scope(self.summary, self.facts)
         found.narrowed_texts = self.narrowed(scope)
+        if scope.kind not in ("comprehension", "lambda"):
+            found.rebound = {n for n, count in scope.counts.items() if count > 1}
         self._scopes[key] = found
         return found
 

@@ -19,6 +19,8 @@ PROMOTIONS = {"bool": {"int", "float", "complex"}, "int": {"float", "complex"}, 
               "bytearray": {"bytes"}}
 DUCK_TYPED_MODULES = frozenset({"typing", "typing_extensions", "collections.abc", "_typeshed", "types", "abc"})
 MAX_TYPE_TEXT = 60
+STRING_ELEMENTS = {"str": "str", "bytes": "int", "bytearray": "int"}  # what iterating over them gives
+ELEMENT_CONTAINERS = frozenset({"Iterable", "Sequence", "Collection", "Reversible"})  # parameter: the element
 WRAPPERS = frozenset({"InitVar", "ClassVar", "Final"})  # qualifiers around the declared type
 
 
@@ -154,6 +156,8 @@ class TypeChecks(InferenceScopes):
                 return [TypeExpr(name)]
         if isinstance(node, ast.BoolOp | ast.Lambda | ast.GeneratorExp | ast.Yield | ast.YieldFrom):
             return None
+        if isinstance(node, ast.Name) and node.id in infer.rebound:
+            return None  # an assignment may have narrowed what the declaration says
         narrowed = infer.narrowed_texts
         if narrowed and any(n == text or n.startswith(text + ".") for text in chain_texts(node) for n in narrowed):
             return None  # isinstance() or hasattr() may have changed what the value is here
@@ -179,7 +183,7 @@ class TypeChecks(InferenceScopes):
                 return not required
             builtin = self.builtin(a) if "." not in a else None
             members = self.instance_members(builtin) if builtin is not None else None
-            return members is None or required <= members
+            return members is None or (required <= members and self._elements_fit(a, expected))
         if "None" in (a, e):
             return False
         symbol = self.class_of(actual)
@@ -187,6 +191,15 @@ class TypeChecks(InferenceScopes):
         if mro is None:
             return True
         return any(norm(owner.qualname) == e for owner, _ in mro)
+
+    def _elements_fit(self, actual: str, expected: TypeExpr) -> bool:
+        """Whether iterating over a string (of characters) or bytes (of ints) may give the elements an
+        iterable type asks for; true unless the element type clearly differs."""
+        element = STRING_ELEMENTS.get(actual)
+        if element is None or expected.short not in ELEMENT_CONTAINERS or not expected.args:
+            return True
+        wanted = self._expected_members(expected.args[0])
+        return wanted is None or any(self.compatible(TypeExpr(element), w) for w in wanted)
 
 
 def _declared(annotation: ast.expr) -> ast.expr:
