@@ -76,11 +76,21 @@ class CautiousScope(Scope):
         callee = self.expr(func)
         symbol = callee.symbol
         if symbol is not None and symbol.kind == "function" and not self.checker.plain_function(symbol):
-            return Inferred()
+            return Inferred(type=self._overloads_return(symbol))
         if symbol is not None and symbol.kind == "class" and (
                 not self.checker.plain_class(symbol) or symbol.name in OPAQUE_TYPES):
             return Inferred()
         return super().call(node)
+
+    def _overloads_return(self, symbol: Symbol) -> TypeExpr | None:
+        """What a method returns when all its overloads agree (``LiteralString`` read as ``str``)."""
+        if symbol.owner is None or symbol.function is None:
+            return None
+        overloads = [m for m in symbol.owner.methods if m.name == symbol.name]
+        if not all(m.decorators == ("overload",) and m.returns for m in overloads):
+            return None
+        returns = {"str" if m.returns == "LiteralString" else m.returns for m in overloads}
+        return self.resolver.resolve_type(returns.pop(), symbol.module) if len(returns) == 1 else None
 
     def expr(self, node: ast.expr) -> Inferred:
         if isinstance(node, ast.BinOp):  # a class's operators may return any type: trust the builtins'
