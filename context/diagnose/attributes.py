@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from context.diagnose.inference import InferenceScopes
 from context.diagnose.names import MODULE_DUNDERS
 from context.diagnose.text import chain_texts, did_you_mean, union_parts
@@ -36,9 +38,31 @@ class AttributeChecks(InferenceScopes):
 
     def missing_attribute(self, base: Inferred, attr: str) -> str | None:
         message = self._missing_attribute(base, attr)
-        if message is not None and attr.startswith("_") and self._from_stub(base):
+        if message is not None and attr.startswith("_") and self._from_stub(base) \
+                and not self._missing_in_sources(base, attr):
             return None  # stubs leave private names out
         return message
+
+    def _missing_in_sources(self, base: Inferred, attr: str) -> bool:
+        """Whether the modules a stubbed class comes from (the ``.py`` beside its ``.pyi``) lack the
+        attribute too."""
+        if base.symbol is not None:
+            classes: list[Symbol | None] = [base.symbol]
+        elif base.type is not None:
+            classes = [self.class_of(m) for m in union_parts(base.type) if m.name != "None"]
+        else:
+            return False
+        return bool(classes) and all(c is not None and self._missing_in_source(c, attr) for c in classes)
+
+    def _missing_in_source(self, stubbed: Symbol, attr: str) -> bool:
+        if stubbed.kind != "class" or not stubbed.path.endswith(".pyi"):
+            return False
+        source = self.workspace.summary_for_path(Path(stubbed.path[:-1]))
+        cls = source.classes.get(stubbed.name) if source is not None else None
+        if source is None or cls is None:
+            return False
+        members = self.instance_members(Symbol("class", cls.name, source, cls=cls))
+        return members is not None and attr not in members
 
     def _from_stub(self, base: Inferred) -> bool:
         if base.symbol is not None:
