@@ -59,6 +59,7 @@ from context.secrets import mask_secrets, masked_hole, with_masked_definitions
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 HISTORY_SHARE = 0.12
+INDEX_BATCH = 16  # files summarized per turn of the analysis thread while indexing
 # pyright's rules that error rounds act on: its other rules flag correct fillings too often
 # (14 % of true fillings on the mutation benchmark) to spend a model round on them.
 PYRIGHT_ROUND_RULES = frozenset({
@@ -327,7 +328,17 @@ class Engine:
         return len(files)
 
     async def index_workspace_async(self, progress: Callable[[int, int], None] | None = None) -> int:
-        return await self._run(self.index_workspace, progress)
+        """The same, in small batches on the analysis thread, so that requests arriving while a
+        workspace is indexed wait for one batch, not for the whole index."""
+        workspace = self.analyzer.workspace
+        files = await self._run(workspace.files)
+        for start in range(0, len(files), INDEX_BATCH):
+            batch = files[start : start + INDEX_BATCH]
+            await self._run(lambda b=batch: [workspace.summary_for_path(f) for f in b])
+            if progress is not None:
+                progress(min(start + INDEX_BATCH, len(files)), len(files))
+        await self._run(workspace.disk.save)
+        return len(files)
 
     async def aclose(self) -> None:
         if self._pyright is not None:
