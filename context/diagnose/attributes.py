@@ -89,7 +89,7 @@ class AttributeChecks(InferenceScopes):
         first: tuple[TypeExpr, set[str]] | None = None
         for member in members:
             cls = self.class_of(member)
-            known = self.instance_members(cls) if cls is not None else None
+            known = self.instance_members(cls, instance=True) if cls is not None else None
             if known is None or attr in known:
                 return None
             first = first or (member, known)

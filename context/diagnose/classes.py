@@ -162,14 +162,19 @@ class ClassModel:
                 out.append((root, found))
         return out
 
-    def instance_members(self, symbol: Symbol) -> set[str] | None:
+    def instance_members(self, symbol: Symbol, instance: bool = False) -> set[str] | None:
+        """The attributes instances of the class (or the class object) may have; None when unknown.
+        A computed ``setattr`` in a module may add attributes to anything, but not to instances of
+        classes that are slotted all the way up."""
         mro = self.mro(symbol)
         if mro is None or self.dynamic(mro):
             return None
+        slotted = instance and all(facts.slotted for owner, facts in mro
+                                   if not (owner.module is self.builtins and owner.name == "object"))
         members: set[str] = set(self.facts.stored_attrs)
         for owner, facts in mro:
             module_facts = self.facts_for(owner.module)
-            if module_facts is None or module_facts.dynamic_attrs:
+            if module_facts is None or (module_facts.dynamic_attrs and not slotted):
                 return None
             members |= facts.members | module_facts.stored_attrs
         return members

@@ -19,6 +19,7 @@ class ClassFacts:
     decorated: bool = False  # an unknown class decorator: it may rewrite __init__ (not the attributes)
     metaclass: str | None = None
     dataclass_fields: list[tuple[str, bool]] | None = None  # (name, has default) when a plain @dataclass
+    slotted: bool = False  # literal ``__slots__`` without ``__dict__``: instances take no other attributes
 
 
 @dataclass(eq=False)

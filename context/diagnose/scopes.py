@@ -146,6 +146,10 @@ class _Walker:
             self.visit(stmt, inner)
         if {"__getattr__", "__getattribute__"} & facts.members:
             facts.dynamic = True
+        slots = _slots(node)
+        if slots is not None and "__dict__" not in slots:
+            facts.slotted = True
+            facts.members |= slots
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
                        scope: NameScope) -> None:
@@ -271,6 +275,18 @@ class _Walker:
             else:
                 scope.bind(alias.asname or alias.name)
                 scope.imports[alias.asname or alias.name] = (source, alias.name)
+
+
+def _slots(node: ast.ClassDef) -> set[str] | None:
+    """The names a class body's ``__slots__`` lists, when it is a literal of strings."""
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__slots__" for t in stmt.targets):
+            value = stmt.value
+            items = value.elts if isinstance(value, ast.Tuple | ast.List) else [value]
+            if all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
+                return {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
+            return None
+    return None
 
 
 def _dataclass_fields(node: ast.ClassDef) -> list[tuple[str, bool]] | None:
