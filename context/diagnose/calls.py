@@ -29,11 +29,35 @@ class CallChecks(TypeChecks):
             if narrowed and any(text in narrowed for text in chain_texts(call.func)):
                 continue
             infer = self.infer_scope(scope)
-            signature = self.signature(infer.expr(call.func))
+            callee = infer.expr(call.func)
+            signature = self.signature(callee)
             if signature is not None:
                 out += self._arity(call, *signature)
                 out += self._argument_types(call, infer, *signature)
+            else:
+                out += self._overloaded_arity(call, callee)
         return out
+
+    def _overloaded_arity(self, call: ast.Call, callee: Inferred) -> list[Problem]:
+        """More positional arguments than any overload of a method takes."""
+        symbol = callee.symbol
+        fn = symbol.function if symbol is not None else None
+        if symbol is None or fn is None or symbol.kind != "function" or symbol.owner is None:
+            return []
+        overloads = [m for m in symbol.owner.methods if m.name == fn.name]
+        if not overloads or not all(m.decorators == ("overload",) for m in overloads):
+            return []
+        bound = callee.bound_to is not None or fn.is_classmethod
+        shapes = [m.call_params(bound) for m in overloads]
+        if any(p.kind == "varargs" for params in shapes for p in params):
+            return []
+        most = max(len([p for p in params if p.kind in ("posonly", "pos")]) for params in shapes)
+        given = len(call.args)
+        if given <= most:
+            return []
+        message = f"{fn.name}() takes at most {most} positional argument{'s' if most != 1 else ''} but {given} " \
+                  f"{'were' if given != 1 else 'was'} given"
+        return [self.problem(call.args[most], message, "arity", "too-many-arguments")]
 
     def signature(self, callee: Inferred) -> tuple[str, tuple[Param, ...], ModuleSummary] | None:
         symbol = callee.symbol
