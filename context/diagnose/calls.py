@@ -75,8 +75,10 @@ class CallChecks(TypeChecks):
     def constructor(self, symbol: Symbol) -> tuple[tuple[Param, ...], ModuleSummary] | None:
         """The parameters calling the class takes, when nothing can change them."""
         mro = self.mro(symbol)
-        if mro is None or not self.plain_class(symbol) or self.dynamic(mro):
+        if mro is None or self.dynamic(mro):
             return None
+        if not self.plain_class(symbol):
+            return self._new_params(mro)
         for index, (owner, facts) in enumerate(mro):
             cls = owner.cls
             assert cls is not None
@@ -93,6 +95,22 @@ class CallChecks(TypeChecks):
             if len([b for b in cls.bases if short(b) not in ("Generic", "Protocol")]) > 1:
                 return self._unordered_init(mro[index + 1 :])
         return None
+
+    def _new_params(self, mro: Mro) -> tuple[tuple[Param, ...], ModuleSummary] | None:
+        """The parameters of the one ``__new__`` that makes instances, when no class but ``object``
+        defines ``__init__`` and no metaclass takes part."""
+        rest = [(o, f) for o, f in mro if not (o.module is self.builtins and o.name == "object")]
+        news = [(o, f) for o, f in rest if "__new__" in f.members]
+        if len(news) != 1 or any("__init__" in f.members or f.metaclass is not None for _, f in rest):
+            return None
+        owner, facts = news[0]
+        cls = owner.cls
+        assert cls is not None
+        new = cls.method("__new__")
+        method = Symbol("function", "__new__", owner.module, function=new, owner=cls)
+        if new is None or facts.decorated or cls.kind != "class" or not self.plain_function(method):
+            return None
+        return new.call_params(bound=True), owner.module
 
     def _init_params(self, owner: Symbol, cls: ClassSummary) -> tuple[tuple[Param, ...], ModuleSummary] | None:
         init = cls.method("__init__")
