@@ -262,7 +262,13 @@ class Workspace:
         return summary
 
     def _inside(self, path: Path) -> bool:
-        return path.is_relative_to(self.root)
+        """Whether ``path`` is the workspace's own code. An environment kept in the root
+        (``.venv/``, with typeshed and site-packages) is not: it is read like any environment,
+        and the workspace's ignore rules (which usually list ``.venv/``) do not apply to it."""
+        if not path.is_relative_to(self.root):
+            return False
+        parts = path.relative_to(self.root).parts[:-1]
+        return not any(part in SKIP_DIRS or part.startswith(".") for part in parts)
 
     def _module_from_env(self, path: Path) -> str:
         for base in [TYPESHED_STDLIB, *self.env_paths]:

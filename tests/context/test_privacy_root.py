@@ -25,3 +25,17 @@ def test_workspace_ignored_by_an_outer_repository_is_still_indexed(tmp_path: Pat
     names = {p.name for p in Analyzer(project).workspace.files()}
     assert "a.py" in names
     assert "local_settings.py" not in names, "the workspace's own ignore rules still apply"
+
+
+def test_an_environment_inside_the_root_is_read_not_treated_as_ignored(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(".venv/\n", encoding="utf-8")
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "vendorlib"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text("class Widget:\n    size: int\n", encoding="utf-8")
+    analyzer = Analyzer(tmp_path)
+    summary = analyzer.workspace.summary_for_path(site / "__init__.py")
+    assert summary is not None and "Widget" in summary.classes
+    assert analyzer.workspace.module("typing") is not None, "typeshed stubs are readable"
