@@ -151,6 +151,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     log_file = Path(tempfile.mkdtemp()) / "server.log"
+    print(f"server log: {log_file}", file=sys.stderr)
     client = make_client(burst)
     started = time.perf_counter()
     await client.start_io(
