@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from completion import jsonio
 from completion.api import Engine
 from completion.doctor import format_report, run_doctor
-from completion.errors import BackendError, ConfigError, HolepilotError
+from completion.errors import ConfigError, HolepilotError
 from completion.history import EditHistory
 from completion.model import EditRequest, HoleRequest
 from completion.settings import BACKENDS, EDIT_FORMATS, FIM_PROFILES, Settings, parse_settings
@@ -395,23 +395,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("check needs PATH or --batch FILE")
     try:
         return int(args.func(args))
-    except UsageError as error:
-        print(f"holepilot: {error}", file=sys.stderr)
-        return 2
-    except ContextError as error:
-        print(f"holepilot: {error}", file=sys.stderr)
-        return 2
-    except ConfigError as error:
-        print(f"holepilot: configuration: {error}", file=sys.stderr)
-        return 4
-    except BackendError as error:
-        print(f"holepilot: {error}", file=sys.stderr)
-        return 3
-    except HolepilotError as error:
-        print(f"holepilot: {error}", file=sys.stderr)
-        return 3
+    except (UsageError, ContextError, HolepilotError) as error:
+        label, code = _exit_for(error)
+        print(f"holepilot: {label}{error}", file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         return 130
+
+
+def _exit_for(error: Exception) -> tuple[str, int]:
+    """The stderr label and exit code of an error: 2 bad input, 3 backend, 4 settings."""
+    if isinstance(error, ConfigError):
+        return "configuration: ", 4
+    if isinstance(error, UsageError | ContextError):
+        return "", 2
+    return "", 3
 
 
 if __name__ == "__main__":
