@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { HoleClient } from './client';
 import { ACCEPT_COMMAND, CompletionFeedback, reportAccepted } from './feedback';
-import { CONTEXT_SCHEME, ContextDocuments, fillHole, showContext, showDoctor } from './holeCommands';
+import { CONTEXT_SCHEME, fillHole, showContext, showDoctor } from './holeCommands';
+import { VirtualDocuments } from './virtualDocuments';
 import { InlineChat } from './inlineChat';
 import { clearApiKey, promptForApiKey } from './secrets';
 import { needsRestart, SECTION } from './settings';
@@ -32,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   holeClient = client;
   const running = () => client.running;
   const inlineChat = new InlineChat(running);
-  const contexts = new ContextDocuments();
+  const contexts = new VirtualDocuments();
   const command = (id: string, run: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
     log,

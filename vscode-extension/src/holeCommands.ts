@@ -6,6 +6,7 @@ import { ExecuteCommandRequest, LanguageClient, WorkspaceEdit as LspWorkspaceEdi
 import { renderContextMarkdown } from './contextView';
 import { renderDoctorMarkdown } from './doctorView';
 import { errorText } from './inlineChat';
+import { VirtualDocuments } from './virtualDocuments';
 
 export const CONTEXT_SCHEME = 'holepilot-context';
 
@@ -60,22 +61,7 @@ export async function fillHole(running: LanguageClient | undefined): Promise<voi
   }
 }
 
-export class ContextDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  set(uri: vscode.Uri, text: string): void {
-    this.texts.set(uri.toString(), text);
-    this.changed.fire(uri);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-}
-
-export async function showContext(running: LanguageClient | undefined, documents: ContextDocuments): Promise<void> {
+export async function showContext(running: LanguageClient | undefined, documents: VirtualDocuments): Promise<void> {
   const target = ready(running);
   if (!target) {
     return;
@@ -97,7 +83,7 @@ export async function showContext(running: LanguageClient | undefined, documents
 }
 
 /** Shows a markdown text read-only beside the editor. */
-async function showMarkdown(documents: ContextDocuments, name: string, text: string): Promise<void> {
+async function showMarkdown(documents: VirtualDocuments, name: string, text: string): Promise<void> {
   const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${name}` });
   documents.set(uri, text);
   const document = await vscode.workspace.openTextDocument(uri);
@@ -107,7 +93,7 @@ async function showMarkdown(documents: ContextDocuments, name: string, text: str
 
 export async function showDoctor(
   running: LanguageClient | undefined,
-  documents: ContextDocuments,
+  documents: VirtualDocuments,
   serverCommand: string,
 ): Promise<void> {
   if (!running) {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 import { applyTextEdits, editsForDocument, LspWorkspaceEdit as PlainWorkspaceEdit, otherDocuments } from './textEdits';
+import { VirtualDocuments } from './virtualDocuments';
 
 export const PROPOSAL_SCHEME = 'holepilot-proposal';
 const PENDING_CONTEXT = 'holepilot.editPending';
@@ -33,29 +34,10 @@ export function targetRange(editor: vscode.TextEditor): vscode.Range {
   return selection.isEmpty ? editor.document.lineAt(selection.active.line).range : selection;
 }
 
-export class ProposalDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  set(uri: vscode.Uri, text: string): void {
-    this.texts.set(uri.toString(), text);
-    this.changed.fire(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    this.texts.delete(uri.toString());
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-}
-
 export class InlineChat implements vscode.Disposable {
   private pending: Pending | undefined;
   private counter = 0;
-  private readonly proposals = new ProposalDocuments();
+  private readonly proposals = new VirtualDocuments();
   private readonly registration: vscode.Disposable;
 
   private readonly tabWatch: vscode.Disposable;
