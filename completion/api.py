@@ -313,23 +313,13 @@ class Engine:
         resolved = self._path(path)
         if self._privacy.is_private(resolved, read_content=False):
             return  # edits of private files never reach a prompt, not even as history
+        self.analyzer.note_file(resolved)
         self.history.record(str(resolved), old_text, new_text)
 
-    def index_workspace(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Summarize every workspace file (from the on-disk index when unchanged), then save the
-        index. Call it on the analysis thread (see :meth:`index_workspace_async`)."""
-        workspace = self.analyzer.workspace
-        files = workspace.files()
-        for i, file in enumerate(files):
-            workspace.summary_for_path(file)
-            if progress is not None and (i % 25 == 0 or i + 1 == len(files)):
-                progress(i + 1, len(files))
-        workspace.disk.save()
-        return len(files)
-
     async def index_workspace_async(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """The same, in small batches on the analysis thread, so that requests arriving while a
-        workspace is indexed wait for one batch, not for the whole index."""
+        """Summarize every workspace file (from the on-disk index when unchanged), then save the
+        index. Small batches on the analysis thread: a request arriving meanwhile waits for one
+        batch, not for the whole index."""
         workspace = self.analyzer.workspace
         files = await self._run(workspace.files)
         for start in range(0, len(files), INDEX_BATCH):

@@ -28,7 +28,7 @@ from context.positions import offset_at
 from context.resolve import Resolver
 from context.summary import ModuleSummary
 from context.types import TypeExpr, display, without_none
-from context.workspace import Workspace, find_root, read_source
+from context.workspace import Workspace, read_source
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +73,6 @@ class Analyzer:
         )
         self.resolver = Resolver(self.workspace)
 
-    @staticmethod
-    def find_root(path: Path | str) -> Path:
-        return find_root(Path(path).resolve())
-
     def read(self, path: Path | str) -> str:
         """A file's text, cut at the size limit (for indexing)."""
         return read_source(Path(path), self.workspace.max_file_bytes)
@@ -85,12 +81,9 @@ class Analyzer:
         """A file's whole text (for the file that holds the hole: positions must stay valid)."""
         return read_source(Path(path))
 
-    def index(self) -> int:
-        """Summarize every workspace file now (warms the caches); returns how many."""
-        return sum(1 for _ in self.workspace.all_summaries())
-
-    def invalidate(self, path: Path | str) -> None:
-        self.workspace.invalidate(Path(path))
+    def note_file(self, path: Path | str) -> None:
+        """A file the editor works on: if it is new to the workspace, it joins the index."""
+        self.workspace.note_file(Path(path))
 
     def diagnose(self, path: Path | str, text: str | None = None) -> list[Problem]:
         """Problems in a module: syntax errors, unresolved names, unknown attributes, call arity

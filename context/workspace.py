@@ -150,6 +150,7 @@ class Workspace:
         self._by_path: dict[Path, _Cached] = {}
         self._by_module: dict[str, Path | None] = {}
         self._files: list[Path] | None = None
+        self._known: set[Path] = set()
         self._overlay: dict[str, ModuleSummary] = {}
         self._fragments: FragmentCache = TextCache()
         self._memo: dict[str, ModuleSummary | None] = {}
@@ -210,12 +211,20 @@ class Workspace:
                     break
             private = self.privacy.private_among(found)
             self._files = [p for p in found if p not in private][: self.max_files]
+            self._known = set(self._files)
         return self._files
 
-    def invalidate(self, path: Path) -> None:
-        self._by_path.pop(path.resolve(), None)
-        self.privacy.forget(path.resolve())
-        self._files = None
+    def note_file(self, path: Path) -> None:
+        """A file created since the workspace was listed joins the list, and module names it
+        may provide are looked up again (misses are remembered otherwise)."""
+        path = path.resolve()
+        if self._files is None or path.suffix not in (".py", ".pyi") or not self._inside(path):
+            return
+        if path not in self._known:
+            self._known.add(path)
+            self._files.append(path)
+            self._by_module = {name: found for name, found in self._by_module.items() if found is not None}
+            self._memo.clear()
 
     def summary_for_text(self, path: Path, text: str, tree: ast.Module | None = None) -> ModuleSummary:
         """Summary of an unsaved buffer; ``tree`` when already parsed. Unchanged top-level
@@ -322,7 +331,3 @@ class Workspace:
             summary = self.summary_for_path(path)
             if summary is not None:
                 yield summary
-
-
-def parse_module_text(text: str) -> ast.Module:
-    return tolerant_ast(text).tree

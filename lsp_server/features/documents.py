@@ -153,18 +153,12 @@ class IndexProgress:
 async def index_workspace(ls: HolepilotServer) -> None:
     """Let the engine index the workspace in the background, showing progress."""
     engine = ls.session.engine
-    on_owner_thread = getattr(engine, "index_workspace_async", None)
-    blocking = getattr(engine, "index_workspace", None)
-    if engine is None or (on_owner_thread is None and blocking is None):
-        logger.warning("workspace indexing unavailable: the engine has no index_workspace")
+    if engine is None:
         return
     token = await _begin_progress(ls)
     try:
         progress = IndexProgress(ls, token)
-        if on_owner_thread is not None:
-            count = await on_owner_thread(progress)
-        elif blocking is not None:  # a blocking indexer must not hold the event loop
-            count = await asyncio.to_thread(blocking, progress)
+        count = await engine.index_workspace_async(progress)
         logger.info("workspace indexed: %s files", count)
     except Exception:
         logger.exception("workspace indexing failed")

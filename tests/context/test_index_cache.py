@@ -49,3 +49,13 @@ def test_a_damaged_cache_is_only_a_slower_start(project: Path) -> None:
     first.workspace.disk.file.write_bytes(b"not a pickle")
     again = index(project)
     assert again.workspace.disk.misses == 5
+
+
+def test_a_module_created_after_listing_is_found_once_the_editor_touches_it(project: Path) -> None:
+    analyzer = index(project)
+    assert analyzer.workspace.module("pkg.late") is None  # the miss is remembered
+    late = project / "pkg" / "late.py"
+    late.write_text("def made_later() -> int:\n    return 1\n", encoding="utf-8")
+    analyzer.note_file(late)
+    assert late.resolve() in analyzer.workspace.files()
+    assert "made_later" in analyzer.workspace.module("pkg.late").functions  # type: ignore[union-attr]
