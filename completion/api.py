@@ -50,7 +50,7 @@ from completion.refine import Hole, fill_with_rounds, rank_by_problems
 from completion.requests import Style, choose_style, fill_request, renderer_for
 from completion.settings import Settings
 from completion.static_filler import static_candidates
-from completion.tokens import count_tokens, warm_up_in_background
+from completion.tokens import count_tokens
 from context.api import Analyzer
 from context.positions import position_at
 from context.privacy import privacy_filter
@@ -86,7 +86,6 @@ class Engine:
         self._privacy = privacy_filter(self.root, self.settings.exclude_globs)
         self._pyright: PyrightChecker | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holepilot-analysis")
-        warm_up_in_background()
         self._backend: Backend | None = None
         self._backend_name: str | None = None
         self._status = BackendStatus(

@@ -20,7 +20,8 @@ import platformdirs
 from context.summary import ModuleSummary
 
 log = logging.getLogger(__name__)
-FORMAT = 3  # bump when the summary dataclasses change shape
+FORMAT = 3  # bump when the summary dataclasses change shape or the credential rules change
+# (a stored summary stands for "this text passed the credential check")
 
 
 def cache_dir() -> Path:

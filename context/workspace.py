@@ -10,14 +10,13 @@ standard library's typeshed stubs shipped with jedi, then the workspace environm
 from __future__ import annotations
 
 import ast
+import importlib.util
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import jedi
 
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.index_cache import DiskIndex, content_key
@@ -48,7 +47,17 @@ SKIP_DIRS = {
     "site-packages",
     ".eggs",
 }
-TYPESHED_STDLIB = Path(jedi.__file__).parent / "third_party" / "typeshed" / "stdlib"
+
+
+def _jedi_folder() -> Path:
+    """Where jedi is installed, found without importing it (that costs a start-up its time)."""
+    spec = importlib.util.find_spec("jedi")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jedi is not installed (it is a dependency of holepilot)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+TYPESHED_STDLIB = _jedi_folder() / "third_party" / "typeshed" / "stdlib"
 
 
 def find_root(path: Path) -> Path:
@@ -99,6 +108,8 @@ def environment_paths(root: Path, python: str | None) -> list[Path]:
             log.info("workspace environment: %s (the running interpreter)", exe)
             break
         try:
+            import jedi  # only for another interpreter: it asks that one for its sys.path
+
             env = jedi.create_environment(exe, safe=False)
             found = [Path(p) for p in env.get_sys_path()]
             log.info("workspace environment: %s", exe)
@@ -123,7 +134,7 @@ def _same_interpreter(exe: str) -> bool:
 @dataclass
 class _Cached:
     stamp: tuple[int, int]
-    summary: ModuleSummary
+    summary: ModuleSummary | None  # None: left out (private, unreadable, a credential)
 
 
 class Workspace:
@@ -244,6 +255,12 @@ class Workspace:
         cached = self._by_path.get(path)
         if cached is not None and cached.stamp == stamp:
             return cached.summary
+        summary = self._summarize_file(path)
+        # Files left out are remembered too (by the same stamp): no re-reading, no repeated log.
+        self._by_path[path] = _Cached(stamp, summary)
+        return summary
+
+    def _summarize_file(self, path: Path) -> ModuleSummary | None:
         inside = self._inside(path)
         if inside and self.privacy.is_private(path, read_content=False):
             log.info("not indexed: %s is private (ignored, a key or an env file)", path)
@@ -253,21 +270,21 @@ class Workspace:
         except SourceError as error:
             log.info("not indexed: %s", error)
             return None
-        if inside and self.privacy.content_is_secret(path, text):
-            log.info("not indexed: %s looks like it holds a credential", path)
-            return None
         module = self.module_name(path) if inside else self._module_from_env(path)
         key = content_key(path, module, text)
         summary = self.disk.get(key)
-        if summary is None:
-            # Through the fragment cache: a buffer of this file, analysed later, then only
-            # re-summarizes the statements its edits touched.
-            summary = summarize_module(
-                tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"),
-                lines=text.split("\n") if inside else None, cache=self._fragments if inside else None,
-            )
-            self.disk.put(key, summary)
-        self._by_path[path] = _Cached(stamp, summary)
+        if summary is not None:
+            return summary  # stored only after this same text passed the credential check
+        if inside and self.privacy.content_is_secret(path, text):
+            log.info("not indexed: %s looks like it holds a credential", path)
+            return None
+        # Through the fragment cache: a buffer of this file, analysed later, then only
+        # re-summarizes the statements its edits touched.
+        summary = summarize_module(
+            tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"),
+            lines=text.split("\n") if inside else None, cache=self._fragments if inside else None,
+        )
+        self.disk.put(key, summary)
         return summary
 
     def _inside(self, path: Path) -> bool:

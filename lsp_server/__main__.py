@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from completion.tokens import warm_up_in_background
-
-# The tokenizer's tables load while pygls and the engine are imported (a third of a second).
-warm_up_in_background()
-
-from lsp_server.main import main  # noqa: E402
+from lsp_server.main import main
 
 
 def _argv(args: list[str]) -> list[str]:

@@ -4,23 +4,22 @@
     async for piece in backend.stream(ModelRequest("fim", prompt=...)): ...
     name, reason = await resolve_auto(settings)   # what 'auto' stands for, and why
 
-The ``static`` backend needs no network and lives outside this package.
+The ``static`` backend needs no network and lives outside this package. A wire format's module
+(and httpx with it) is imported when a backend of that format is first made, so that a server
+on the static backend starts without them.
 """
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import logging
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from completion.backends.anthropic import AnthropicBackend
-from completion.backends.base import Backend, ChatMessage, ModelRequest
-from completion.backends.llamacpp import LlamaCppBackend
-from completion.backends.ollama import OllamaBackend
-from completion.backends.openai import OpenAIChatBackend, OpenAICompletionsBackend
-from completion.backends.transport import HttpBackend, HttpConfig
+from completion.backends.base import Backend, ChatMessage, HttpConfig, ModelRequest
 from completion.errors import BackendError, ConfigError
 from completion.settings import Settings
 
@@ -37,12 +36,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BACKEND_CLASSES: dict[str, type[HttpBackend]] = {
-    "openai": OpenAIChatBackend,
-    "openai-completions": OpenAICompletionsBackend,
-    "ollama": OllamaBackend,
-    "llamacpp": LlamaCppBackend,
-    "anthropic": AnthropicBackend,
+if TYPE_CHECKING:
+    from completion.backends.transport import HttpBackend
+
+BACKEND_CLASSES: dict[str, tuple[str, str]] = {  # name -> (module, class)
+    "openai": ("completion.backends.openai", "OpenAIChatBackend"),
+    "openai-completions": ("completion.backends.openai", "OpenAICompletionsBackend"),
+    "ollama": ("completion.backends.ollama", "OllamaBackend"),
+    "llamacpp": ("completion.backends.llamacpp", "LlamaCppBackend"),
+    "anthropic": ("completion.backends.anthropic", "AnthropicBackend"),
 }
 DEFAULT_BASE_URLS = {
     "openai": "https://api.openai.com",
@@ -92,7 +94,13 @@ def make_backend(settings: Settings, *, env: Mapping[str, str] = os.environ) -> 
         retry_after_cap_s=min(RETRY_AFTER_CAP_S, settings.request_timeout_s),
         trust_env=not is_loopback_url(base_url),
     )
-    return BACKEND_CLASSES[name](config)
+    return backend_class(name)(config)
+
+
+def backend_class(name: str) -> type[HttpBackend]:
+    module, cls = BACKEND_CLASSES[name]
+    found: type[HttpBackend] = getattr(importlib.import_module(module), cls)
+    return found
 
 
 async def resolve_auto(settings: Settings, *, probe_url: str | None = None) -> tuple[str, str]:
@@ -103,6 +111,8 @@ async def resolve_auto(settings: Settings, *, probe_url: str | None = None) -> t
     url = (probe_url or settings.base_url or DEFAULT_BASE_URLS["ollama"]).rstrip("/")
     if not is_loopback_url(url):
         return "static", f"backend is 'auto' and {url} is not a local Ollama; using static"
+    from completion.backends.ollama import OllamaBackend  # imported when first needed (httpx)
+
     probe = OllamaBackend(HttpConfig(
         model="", base_url=url, connect_timeout_s=AUTO_PROBE_TIMEOUT_S,
         request_timeout_s=2 * AUTO_PROBE_TIMEOUT_S, max_retries=0,

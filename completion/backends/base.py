@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MODES = frozenset({"fim", "chat", "text"})
 
@@ -50,6 +50,21 @@ class ModelRequest:
             extra = sum(len(text) for _, text in self.context_chunks)
             return len(self.prefix) + len(self.suffix) + extra
         return len(self.prompt)
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    model: str
+    base_url: str
+    api_key: str | None = field(default=None, repr=False)
+    connect_timeout_s: float = 3.0
+    request_timeout_s: float = 15.0
+    max_retries: int = 2
+    max_concurrent_requests: int = 2
+    backoff_base_s: float = 0.25
+    retry_after_cap_s: float = 10.0
+    trust_env: bool = False  # honour proxy variables (never for loopback servers)
+
 
 
 class Backend(abc.ABC):

@@ -11,12 +11,12 @@ import email.utils
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 import httpx
 
-from completion.backends.base import Backend, ModelRequest
+from completion.backends.base import Backend, HttpConfig, ModelRequest
 from completion.backends.streams import (
     Event,
     Piece,
@@ -41,20 +41,6 @@ logger = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 200
 DRAIN_TIMEOUT_S = 0.2
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    model: str
-    base_url: str
-    api_key: str | None = field(default=None, repr=False)
-    connect_timeout_s: float = 3.0
-    request_timeout_s: float = 15.0
-    max_retries: int = 2
-    max_concurrent_requests: int = 2
-    backoff_base_s: float = 0.25
-    retry_after_cap_s: float = 10.0
-    trust_env: bool = False  # honour proxy variables (never for loopback servers)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ TEXT = st.lists(PIECE, max_size=40).map("".join)
 
 STATS: Counter[str] = Counter()
 FAILURES: dict[str, list[str]] = {}  # kind of failure -> the steps of its first example
+MEMORY: dict[int, int] = {}  # sequences run -> the server's resident MB then (every 500)
+MEMORY_EVERY = 500
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +144,12 @@ def write_stats(exit_code: int | None, log: Path) -> None:
     if target:
         Path(target).write_text(
             json.dumps(
-                {**STATS, "exit_code": exit_code, "failure examples": FAILURES},
+                {
+                    **STATS,
+                    "exit_code": exit_code,
+                    "server MB by sequences run": MEMORY,
+                    "failure examples": FAILURES,
+                },
                 indent=1,
                 ensure_ascii=False,
             ),
@@ -319,6 +326,8 @@ def test_random_editing_sessions_keep_the_server_alive_and_in_sync(
     client, root = server
     session = Session(client, root, data)
     STATS["sequences"] += 1
+    if STATS["sequences"] % MEMORY_EVERY == 0:
+        MEMORY[STATS["sequences"]] = round(client.rss_mb() or 0)
     try:
         for _ in range(data.draw(st.integers(1, 25), label="steps")):
             session.step()
