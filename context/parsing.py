@@ -12,6 +12,7 @@ import copy
 import re
 import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import tree_sitter_python
@@ -37,6 +38,86 @@ def ts_parser() -> Parser:
 def ts_parse(text: str, old_tree: Tree | None = None) -> Tree:
     data = text.encode("utf-8")
     return ts_parser().parse(data, old_tree) if old_tree is not None else ts_parser().parse(data)
+
+
+CHUNK = 4096
+
+
+def _common_head(a: bytes, b: bytes) -> int:
+    """Length of the common prefix of ``a`` and ``b`` (compared a chunk at a time)."""
+    limit = min(len(a), len(b))
+    start = 0
+    while start + CHUNK <= limit and a[start : start + CHUNK] == b[start : start + CHUNK]:
+        start += CHUNK
+    while start < limit and a[start] == b[start]:
+        start += 1
+    return start
+
+
+def _common_tail(a: bytes, b: bytes, limit: int) -> int:
+    """Length of the common suffix of ``a`` and ``b``, at most ``limit``."""
+    end = 0
+    while end + CHUNK <= limit and a[len(a) - end - CHUNK : len(a) - end] == b[len(b) - end - CHUNK : len(b) - end]:
+        end += CHUNK
+    while end < limit and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    return end
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    """Tree-sitter's (row, byte column) of ``offset``."""
+    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
+class SyntaxTrees:
+    """Tree-sitter trees of the buffers being worked on, each parsed incrementally from the
+    previous tree of the same file: the edit between the two texts (what lies between their
+    common head and tail) is applied to the old tree, and tree-sitter reuses every subtree the
+    edit did not touch. A few files are kept, the least recently used are dropped."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self.capacity = capacity
+        self._last: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.incremental = 0  # parses that reused a previous tree
+        self.full = 0
+
+    def tree(self, key: str, text: str) -> Tree:
+        data = text.encode("utf-8")
+        with self._lock:
+            last = self._last.pop(key, None)
+        if last is not None and last[0] == data:
+            tree = last[1]
+        elif last is not None:
+            old, previous = last
+            start = _common_head(old, data)
+            tail = _common_tail(old, data, min(len(old), len(data)) - start)
+            edited = previous.copy()
+            edited.edit(
+                start_byte=start,
+                old_end_byte=len(old) - tail,
+                new_end_byte=len(data) - tail,
+                start_point=_point(old, start),
+                old_end_point=_point(old, len(old) - tail),
+                new_end_point=_point(data, len(data) - tail),
+            )
+            tree = ts_parser().parse(data, edited)
+            self.incremental += 1
+        else:
+            tree = ts_parser().parse(data)
+            self.full += 1
+        with self._lock:
+            self._last[key] = (data, tree)
+            while len(self._last) > self.capacity:
+                self._last.popitem(last=False)
+        return tree
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._last.pop(key, None)
+
+
+SYNTAX_TREES = SyntaxTrees()
 
 
 def error_nodes(node: Node, limit: int = 200) -> list[Node]:

@@ -4,13 +4,16 @@
   would log and never answer, leaving the client waiting);
 - requests before ``initialize`` get ``ServerNotInitialized``;
 - holepilot's own requests get typed params, so they are validated like standard ones;
-- positions stay UTF-16, the unit :mod:`context.positions` converts from.
+- positions stay UTF-16, the unit :mod:`context.positions` converts from;
+- the futures of notifications are forgotten when they finish (pygls 2.1 keeps every one
+  under a fresh id: a server that lives for days would fill up with them).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from concurrent.futures import Future
 from typing import Any
 
 import attrs
@@ -91,6 +94,24 @@ class HolepilotProtocol(LanguageServerProtocol):
             self._refuse(message, method, JsonRpcInvalidRequest(f"{method} after shutdown"))
             return
         super().handle_message(message)
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Callable[..., Any],
+        callback: Callable[..., Any],
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:  # runs after pygls' own callback (which answers a request)
+
+            def forget(done: Future[Any] | Any) -> None:
+                if self._request_futures.get(msg_id) is done:
+                    del self._request_futures[msg_id]
+
+            future.add_done_callback(forget)
 
     def _refuse(self, message: Any, method: str, error: JsonRpcException) -> None:
         """Answer a request that may not run now; drop such a notification."""

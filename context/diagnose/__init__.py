@@ -30,7 +30,7 @@ from context.diagnose.scopes import module_facts
 from context.diagnose.syntax import syntax_problems
 from context.diagnose.text import Lines
 from context.model import Problem
-from context.parsing import tolerant_ast
+from context.parsing import SYNTAX_TREES, tolerant_ast
 from context.resolve import Resolver
 from context.summary import summarize_module
 from context.workspace import Workspace
@@ -44,7 +44,9 @@ def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) ->
     """Problems in ``text`` (the buffer of ``path``), in document order."""
     started = time.perf_counter()
     parsed = tolerant_ast(text)
-    problems = syntax_problems(text, parsed.replaced_lines)
+    # A broken buffer is checked again and again while typed and with each candidate filling:
+    # its tree-sitter tree is edited from the last one of this file, not parsed afresh.
+    problems = syntax_problems(text, parsed.replaced_lines, lambda t: SYNTAX_TREES.tree(str(path), t))
     module_name = workspace.module_name(path)
     is_package = path.name in ("__init__.py", "__init__.pyi")
     summary = summarize_module(parsed.tree, str(path), module_name, is_package)

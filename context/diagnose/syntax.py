@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+
+from tree_sitter import Tree
 
 from context.model import Problem
 from context.parsing import error_nodes, ts_parse
@@ -11,13 +14,16 @@ from context.positions import code_point_column
 MAX_SYNTAX_PROBLEMS = 5
 
 
-def syntax_problems(text: str, replaced: frozenset[int]) -> list[Problem]:
+def syntax_problems(
+    text: str, replaced: frozenset[int], parse: Callable[[str], Tree] = ts_parse
+) -> list[Problem]:
     """Python's own syntax error, then tree-sitter's ERROR and MISSING nodes on other lines — only
     when both parsers reject the text: tree-sitter's grammar may lag behind the language, and the
-    running Python may be older than the project's (``def f[T]()`` is fine from 3.12 on)."""
+    running Python may be older than the project's (``def f[T]()`` is fine from 3.12 on).
+    ``parse`` gives the tree-sitter tree (an incremental one for a buffer being edited)."""
     if not replaced:
         return []
-    tree = ts_parse(text)
+    tree = parse(text)
     errors = error_nodes(tree.root_node)
     if not errors:
         return []
