@@ -6,7 +6,9 @@ apart (one per typed character, requests not awaited). Reports answered / stale 
 cancelled (-32800) / empty results, p50 and p95 latency of the answered ones and the latency of
 the last request; then types the completion shown last, character by character, which the
 server should answer from its type-ahead cache; the server's cache hit rates (from its log),
-its resident memory after indexing and the cold start to the first inline completion.
+its resident memory after indexing and the cold start to the first inline completion; then a
+restart: a second server, started with the index cache the first one saved, timed from its start
+to its first inline completion.
 
     python benchmarks/typing_burst.py [--file completion/settings.py] [--keys 200]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import re
 import statistics
 import sys
@@ -145,46 +148,20 @@ def end_of(text: str) -> tuple[int, int]:
     return len(lines) - 1, len(lines[-1])
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
+async def run(args: argparse.Namespace, cache: Path) -> dict[str, Any]:
+    """The whole benchmark on a server started with an empty index cache in ``cache``; then a
+    second server (a restart) with the index that one saved, timed to its first completion."""
     burst = Burst()
     path = (REPO / args.file).resolve()
     text = path.read_text(encoding="utf-8")
     uri = path.as_uri()
     log_file = Path(tempfile.mkdtemp()) / "server.log"
     print(f"server log: {log_file}", file=sys.stderr)
-    client = make_client(burst)
-    started = time.perf_counter()
-    await client.start_io(
-        sys.executable,
-        "-m",
-        "lsp_server",
-        "--log-level",
-        "INFO",
-        "--log-file",
-        str(log_file),
-        cwd=str(REPO),
-    )
-    assert client._server is not None
-    stderr = asyncio.ensure_future(drain(client._server.stderr))
-    capabilities = types.ClientCapabilities(
-        window=types.WindowClientCapabilities(work_done_progress=True)
-    )
-    options = {"backend": "static", "debounceMs": args.debounce_ms}
-    await client.initialize_async(
-        types.InitializeParams(
-            capabilities=capabilities, root_uri=REPO.as_uri(), initialization_options=options
-        )
-    )
-    client.initialized(types.InitializedParams())
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
-    )
-    text += PROBE_HEAD
-    client.text_document_did_change(change(uri, 2, *end_of(text[: -len(PROBE_HEAD)]), PROBE_HEAD))
-    first = Outcome(time.perf_counter())
-    await timed_inline(client, inline_params(uri, *end_of(text), automatic=False), first)
+    client, stderr, started = await start_server(burst, args, log_file, cache)
+    text = await first_completion(client, uri, text)
     cold_start_ms = (time.perf_counter() - started) * 1000
     await asyncio.wait_for(burst.index_done.wait(), 300)
+    assert client._server is not None
     memory = resident_mb(client._server.pid)
     pending = []
     for key in range(args.keys):
@@ -213,12 +190,69 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         burst.accepted.append(outcome)
         await timed_inline(client, inline_params(uri, *end_of(text), True), outcome)
         await asyncio.sleep(args.interval_ms / 1000)
+    await stop_server(client, stderr)
+    rows = summary(burst, cold_start_ms, memory, log_file)
+    again = Burst()
+    client, stderr, started = await start_server(again, args, log_file.with_name("restart.log"), cache)
+    await first_completion(client, uri, path.read_text(encoding="utf-8"))
+    rows["restart to first inline completion (ms), on-disk index"] = round(
+        (time.perf_counter() - started) * 1000, 1
+    )
+    await asyncio.wait_for(again.index_done.wait(), 300)
+    await stop_server(client, stderr)
+    return rows
+
+
+async def start_server(
+    burst: Burst, args: argparse.Namespace, log_file: Path, cache: Path
+) -> tuple[LanguageClient, asyncio.Future[None], float]:
+    """A server on the repository (static backend), initialized; and when it was started."""
+    client = make_client(burst)
+    started = time.perf_counter()
+    await client.start_io(
+        sys.executable,
+        "-m",
+        "lsp_server",
+        "--log-level",
+        "INFO",
+        "--log-file",
+        str(log_file),
+        cwd=str(REPO),
+        env={**os.environ, "HOLEPILOT_CACHE_DIR": str(cache)},
+    )
+    assert client._server is not None
+    stderr = asyncio.ensure_future(drain(client._server.stderr))
+    capabilities = types.ClientCapabilities(
+        window=types.WindowClientCapabilities(work_done_progress=True)
+    )
+    options = {"backend": "static", "debounceMs": args.debounce_ms}
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=capabilities, root_uri=REPO.as_uri(), initialization_options=options
+        )
+    )
+    client.initialized(types.InitializedParams())
+    return client, stderr, started
+
+
+async def first_completion(client: LanguageClient, uri: str, text: str) -> str:
+    """Open the file, start a function at its end and ask there; the text then."""
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
+    )
+    text += PROBE_HEAD
+    client.text_document_did_change(change(uri, 2, *end_of(text[: -len(PROBE_HEAD)]), PROBE_HEAD))
+    await timed_inline(client, inline_params(uri, *end_of(text), automatic=False), Outcome(0.0))
+    return text
+
+
+async def stop_server(client: LanguageClient, stderr: asyncio.Future[None]) -> None:
     await client.shutdown_async(None)
     client.exit(None)
+    assert client._server is not None
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(client._server.wait(), 30)
     stderr.cancel()
-    return summary(burst, cold_start_ms, memory, log_file)
 
 
 def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -> dict[str, Any]:
@@ -246,7 +280,7 @@ def summary(burst: Burst, cold_start_ms: float, memory: float, log_file: Path) -
         "typing the shown completion: p50 (ms)": round(percentile(accepted, 0.5), 1),
         "cache hit rates": rates[-1] if rates else "n/a",
         "resident memory after indexing (MB)": round(memory, 1),
-        "cold start to first inline completion (ms)": round(cold_start_ms, 1),
+        "cold start to first inline completion (ms), empty index": round(cold_start_ms, 1),
     }
 
 
@@ -274,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         help="characters of the shown completion typed after the burst",
     )
     args = parser.parse_args(argv)
-    print_table(asyncio.run(run(args)))
+    with tempfile.TemporaryDirectory() as cache:
+        print_table(asyncio.run(run(args, Path(cache))))
     return 0
 
 
