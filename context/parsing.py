@@ -19,6 +19,7 @@ import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Tree
 
 from context.memo import TextCache
+from context.positions import tree_sitter_point
 
 PY_LANGUAGE = Language(tree_sitter_python.language())
 _local = threading.local()
@@ -64,11 +65,6 @@ def _common_tail(a: bytes, b: bytes, limit: int) -> int:
     return end
 
 
-def _point(data: bytes, offset: int) -> tuple[int, int]:
-    """Tree-sitter's (row, byte column) of ``offset``."""
-    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
-
-
 class SyntaxTrees:
     """Tree-sitter trees of the buffers being worked on, each parsed incrementally from the
     previous tree of the same file: the edit between the two texts (what lies between their
@@ -97,9 +93,9 @@ class SyntaxTrees:
                 start_byte=start,
                 old_end_byte=len(old) - tail,
                 new_end_byte=len(data) - tail,
-                start_point=_point(old, start),
-                old_end_point=_point(old, len(old) - tail),
-                new_end_point=_point(data, len(data) - tail),
+                start_point=tree_sitter_point(old, start),
+                old_end_point=tree_sitter_point(old, len(old) - tail),
+                new_end_point=tree_sitter_point(data, len(data) - tail),
             )
             tree = ts_parser().parse(data, edited)
             self.incremental += 1

@@ -94,6 +94,11 @@ def code_point_column(line_bytes: bytes, byte_col: int) -> int:
     return len(line_bytes[:byte_col].decode("utf-8", errors="replace"))
 
 
+def tree_sitter_point(data: bytes, byte_offset: int) -> tuple[int, int]:
+    """Tree-sitter's point of a byte offset into UTF-8 ``data``: (row, byte column)."""
+    return data.count(b"\n", 0, byte_offset), byte_offset - (data.rfind(b"\n", 0, byte_offset) + 1)
+
+
 def byte_offset_to_code_points(data: bytes, byte_offset: int) -> int:
     """Code-point offset of a byte offset into UTF-8 ``data``."""
     return len(data[:byte_offset].decode("utf-8", errors="replace"))
