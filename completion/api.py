@@ -330,6 +330,8 @@ class Engine:
         return len(files)
 
     async def aclose(self) -> None:
+        # What was analysed since indexing (the checker's facts of modules) serves the next start.
+        await self._run(self.analyzer.workspace.disk.save)
         if self._pyright is not None:
             await self._pyright.aclose()
             self._pyright = None

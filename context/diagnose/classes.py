@@ -59,7 +59,7 @@ class ClassModel:
         if module.path == self.summary.path:
             return self.facts
         if module.path not in self._facts:
-            self._facts[module.path] = facts_of_file(module.path, module.module)
+            self._facts[module.path] = facts_of_file(module.path, module.module, self.workspace.disk)
         return self._facts[module.path]
 
     def builtin(self, name: str) -> Symbol | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from context.diagnose.facts import ClassFacts, ModuleFacts, NameScope
 from context.errors import SourceError
+from context.index_cache import DiskIndex, content_key
 from context.parsing import tolerant_ast
 from context.summary import absolute_module  # the same relative-import rule as the summaries
 from context.workspace import read_source
@@ -323,7 +324,9 @@ _FACTS_CACHE: dict[str, tuple[tuple[int, int], ModuleFacts]] = {}
 MAX_CACHED_FACTS = 4000
 
 
-def facts_of_file(path: str, module: str) -> ModuleFacts | None:
+def facts_of_file(path: str, module: str, disk: DiskIndex | None = None) -> ModuleFacts | None:
+    """Facts of another module's file; from ``disk`` (the workspace's index) when it holds
+    those of this very text."""
     file = Path(path)
     try:
         stat = file.stat()
@@ -337,8 +340,13 @@ def facts_of_file(path: str, module: str) -> ModuleFacts | None:
         text = read_source(file)
     except SourceError:
         return None
-    facts = module_facts(tolerant_ast(text).tree, module, file.name.startswith("__init__."))
-    facts.scope.node = ast.Module(body=[], type_ignores=[])  # keep the facts, not the syntax tree
+    key = content_key(file, module, text)
+    facts = disk.get_facts(key) if disk is not None else None
+    if not isinstance(facts, ModuleFacts):
+        facts = module_facts(tolerant_ast(text).tree, module, file.name.startswith("__init__."))
+        facts.scope.node = ast.Module(body=[], type_ignores=[])  # keep the facts, not the syntax tree
+        if disk is not None:
+            disk.put_facts(key, facts)
     if len(_FACTS_CACHE) >= MAX_CACHED_FACTS:
         _FACTS_CACHE.clear()
     _FACTS_CACHE[path] = (stamp, facts)

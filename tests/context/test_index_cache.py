@@ -59,3 +59,37 @@ def test_a_module_created_after_listing_is_found_once_the_editor_touches_it(proj
     analyzer.note_file(late)
     assert late.resolve() in analyzer.workspace.files()
     assert "made_later" in analyzer.workspace.module("pkg.late").functions  # type: ignore[union-attr]
+
+
+def test_the_checkers_facts_of_other_modules_are_read_back(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "pkg" / "shapes.py").write_text(
+        "class Shape:\n    def __init__(self) -> None:\n        self.size = 1\n", encoding="utf-8"
+    )
+    user = project / "pkg" / "use.py"
+    text = "from pkg.shapes import Shape\n\nShape().sise\n"
+    first = index(project)
+    assert any("sise" in p.message for p in first.diagnose(user, text))
+    first.workspace.disk.save()
+    second = Analyzer(project)
+    stored = second.workspace.disk._load()
+    assert any(key.startswith("facts:") for key in stored)
+    from context.diagnose import scopes
+
+    scopes._FACTS_CACHE.clear()  # a new process
+    computed: list[str] = []
+    real = scopes.module_facts
+    monkeypatch.setattr(scopes, "module_facts", lambda *a, **k: computed.append(a[1]) or real(*a, **k))
+    assert any("sise" in p.message for p in second.diagnose(user, text))
+    assert "pkg.shapes" not in computed and "builtins" not in computed
+
+
+def test_a_cache_of_another_code_version_is_not_read_and_is_removed(project: Path) -> None:
+    first = index(project)
+    other = first.workspace.disk.file.parent / (first.workspace.disk._name + "-v3-000000000000.pickle")
+    other.write_bytes(b"written by another version")
+    (project / "pkg" / "m9.py").write_text("def f9() -> int:\n    return 9\n", encoding="utf-8")
+    again = index(project)
+    assert not other.exists()
+    assert again.workspace.disk.file.exists()
