@@ -20,18 +20,15 @@ The answer ends with ``<|next_end|>``. Three formats for answers and history ste
 
 An empty fenced block means "no lines", a block holding one blank line means one empty line.
 The cursor (``<|target|>``) or selection (``<|target_start|>``...``<|target_end|>``) is
-inserted at character offsets of the current code only.
+inserted at character offsets of the current code only. Answers are parsed back into code
+by :mod:`completion.cursorcore_answers`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from itertools import pairwise
-
-logger = logging.getLogger(__name__)
 
 IM_START = "<|im_start|>"
 IM_END = "<|im_end|>"
@@ -41,6 +38,8 @@ TARGET = "<|target|>"
 TARGET_START = "<|target_start|>"
 TARGET_END = "<|target_end|>"
 SEARCH_AND_REPLACE = "<|search_and_replace|>"
+# The cursor and selection markers, as the current code carries them.
+AREA_MARKERS = (TARGET, TARGET_START, TARGET_END)
 SPECIAL_TOKENS = (
     IM_START,
     IM_END,
@@ -60,11 +59,8 @@ MAX_CONTEXT_LINES = 40
 # An edit of lines: old[i1:i2] becomes new[j1:j2].
 Hunk = tuple[int, int, int, int]
 
-_RANGE_LINE = re.compile(r"^\s*(\d+)\s*,\s*(\d+)\s*$")
-_FENCE_OPEN = re.compile(r"^\s*(`{3,})[^`]*$")
-
-
-def _check_format(fmt: str) -> None:
+def check_format(fmt: str) -> None:
+    """Raise ValueError unless ``fmt`` is one of :data:`FORMATS`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown edit format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -105,14 +101,14 @@ def history_messages(
 ) -> list[str]:
     """One message per history step (snapshots oldest first; a snapshot equal to its
     successor is dropped because it shows no step)."""
-    _check_format(fmt)
+    check_format(fmt)
     chain = [*history_steps, current_code]
     pairs = [(a, b) for a, b in pairwise(chain) if a != b]
     if fmt == "wf":
         return [fence(older.split("\n"), lang) for older, _ in pairs]
     if fmt == "lc":
-        return [_lc_body(newer, older, lang) for older, newer in pairs]
-    return [_sr_body(older, newer, lang, unique_in_new=True) for older, newer in pairs]
+        return [lc_body(newer, older, lang) for older, newer in pairs]
+    return [sr_body(older, newer, lang, unique_in_new=True) for older, newer in pairs]
 
 
 def conversation_messages(
@@ -177,7 +173,7 @@ _EXAMPLE = ("a = 1\nb = 2\nc = a + b", "i = 1\nb = 2\nc = a + b", "i = 1\nj = 2\
 
 def chat_instructions(fmt: str) -> str:
     """What a chat model is told about the conversation and the answer format."""
-    _check_format(fmt)
+    check_format(fmt)
     return (
         "Read the programming process (earlier versions of the code), the current code and "
         f"the user's instruction, then predict the next edit. {TARGET} marks the cursor; "
@@ -239,23 +235,26 @@ def line_hunks(old_lines: Sequence[str], new_lines: Sequence[str]) -> list[Hunk]
 def edit_to_answer(old_code: str, new_code: str, fmt: str, lang: str = "python") -> str:
     """The assistant's answer turning ``old_code`` into ``new_code``, wrapped in
     ``<|next_start|>``...``<|next_end|>``; LC and SR carry only the changed hunks."""
-    _check_format(fmt)
+    check_format(fmt)
     if fmt == "wf":
         body = fence(new_code.split("\n"), lang)
     elif fmt == "lc":
-        body = _lc_body(old_code, new_code, lang)
+        body = lc_body(old_code, new_code, lang)
     else:
-        body = _sr_body(old_code, new_code, lang, unique_in_new=False)
+        body = sr_body(old_code, new_code, lang, unique_in_new=False)
     return f"{NEXT_START}{body}{NEXT_END}"
 
 
-def _lc_body(old_code: str, new_code: str, lang: str) -> str:
+def lc_body(old_code: str, new_code: str, lang: str) -> str:
+    """The LC edit turning ``old_code`` into ``new_code``: each hunk's ``start,end`` line,
+    then its replacement lines fenced."""
     new_lines = new_code.split("\n")
     hunks = line_hunks(old_code.split("\n"), new_lines)
     return "\n".join(f"{i1},{i2}\n" + fence(new_lines[j1:j2], lang) for i1, i2, j1, j2 in hunks)
 
 
-def _sr_body(old_code: str, new_code: str, lang: str, *, unique_in_new: bool) -> str:
+def sr_body(old_code: str, new_code: str, lang: str, *, unique_in_new: bool) -> str:
+    """The SR edit turning ``old_code`` into ``new_code``, one fenced block a hunk."""
     old_lines, new_lines = old_code.split("\n"), new_code.split("\n")
     blocks = []
     for i1, i2, j1, j2 in _unique_hunks(old_lines, new_lines, unique_in_new):
@@ -337,123 +336,3 @@ def _context_choices(hunk: Hunk, grow: int, old: Sequence[str]) -> list[tuple[in
         return sum(1 for line in added if not line.strip())
 
     return sorted(((left, grow - left) for left in range(grow, -1, -1)), key=blanks)
-
-
-# ---------------------------------------------------------------------------- answers -> code
-
-
-class MalformedAnswer(ValueError):
-    """An answer that cannot be applied; :func:`parse_answer` turns it into "no change"."""
-
-
-def parse_answer(old_code: str, answer: str, fmt: str) -> str:
-    """The new code an answer describes. A malformed answer means "no change": the old
-    code comes back and nothing is raised (the reason is logged at DEBUG)."""
-    _check_format(fmt)
-    body = answer_body(answer)
-    try:
-        if fmt == "wf":
-            return _apply_wf(old_code, body)
-        if fmt == "lc":
-            return _apply_lc(old_code, body)
-        return _apply_sr(old_code, body)
-    except MalformedAnswer as error:
-        logger.debug("malformed %s answer, keeping the code: %s", fmt, error)
-        return old_code
-
-
-def answer_body(answer: str) -> str:
-    """The part between ``<|next_start|>`` and ``<|next_end|>`` (either may be missing),
-    without cursor markers a model may have echoed."""
-    body = answer.split(NEXT_START)[-1].split(NEXT_END)[0].split(IM_END)[0]
-    for marker in (TARGET, TARGET_START, TARGET_END):
-        body = body.replace(marker, "")
-    return body
-
-
-def fenced_blocks(lines: Sequence[str], start: int = 0) -> list[tuple[int, list[str]]]:
-    """``(index of the opening fence, content lines)`` of every fenced block from ``start``."""
-    blocks: list[tuple[int, list[str]]] = []
-    index = start
-    while index < len(lines):
-        opening = _FENCE_OPEN.match(lines[index])
-        if not opening:
-            index += 1
-            continue
-        ticks = opening.group(1)
-        close = _closing_fence(lines, index + 1, ticks)
-        if close is None:
-            raise MalformedAnswer(f"unclosed code block at line {index + 1}")
-        blocks.append((index, list(lines[index + 1 : close])))
-        index = close + 1
-    return blocks
-
-
-def _closing_fence(lines: Sequence[str], start: int, ticks: str) -> int | None:
-    for index in range(start, len(lines)):
-        stripped = lines[index].strip()
-        if stripped and set(stripped) == {"`"} and len(stripped) >= len(ticks):
-            return index
-    return None
-
-
-def _apply_wf(old_code: str, body: str) -> str:
-    blocks = fenced_blocks(body.split("\n"))
-    if not blocks:
-        raise MalformedAnswer("no code block")
-    return "\n".join(blocks[0][1])
-
-
-def _apply_lc(old_code: str, body: str) -> str:
-    lines = body.split("\n")
-    old_lines = old_code.split("\n")
-    edits: list[tuple[int, int, list[str]]] = []
-    for at, content in fenced_blocks(lines):
-        where = _RANGE_LINE.match(lines[at - 1]) if at > 0 else None
-        if where is None:
-            raise MalformedAnswer(f"code block at line {at + 1} has no 'start,end' line")
-        edits.append((int(where.group(1)), int(where.group(2)), content))
-    return _replace_ranges(old_lines, edits)
-
-
-def _replace_ranges(old_lines: list[str], edits: list[tuple[int, int, list[str]]]) -> str:
-    edits = sorted(edits, key=lambda e: (e[0], e[1]))
-    previous_end = 0
-    for start, end, _ in edits:
-        if not previous_end <= start <= end <= len(old_lines):
-            raise MalformedAnswer(f"line range {start},{end} is out of order or out of range")
-        previous_end = end
-    new_lines = list(old_lines)
-    for start, end, content in reversed(edits):
-        new_lines[start:end] = content
-    return "\n".join(new_lines)
-
-
-def _apply_sr(old_code: str, body: str) -> str:
-    old_lines = old_code.split("\n")
-    edits: list[tuple[int, int, list[str]]] = []
-    cursor = 0
-    for _, content in fenced_blocks(body.split("\n")):
-        if SEARCH_AND_REPLACE not in content:
-            raise MalformedAnswer("block without a search-and-replace separator")
-        split = content.index(SEARCH_AND_REPLACE)
-        search, replace = content[:split], content[split + 1 :]
-        start = _locate(old_lines, search, cursor)
-        edits.append((start, start + len(search), replace))
-        cursor = start + len(search)
-    return _replace_ranges(old_lines, edits)
-
-
-def _locate(lines: Sequence[str], search: Sequence[str], cursor: int) -> int:
-    """First line index of ``search`` at or after ``cursor`` (else anywhere); trailing
-    whitespace is ignored when an exact match does not exist."""
-    if not search:
-        raise MalformedAnswer("empty search text")
-    for strip_trailing in (False, True):
-        wanted = [x.rstrip() if strip_trailing else x for x in search]
-        have = [x.rstrip() if strip_trailing else x for x in lines]
-        for begin in (cursor, 0):
-            for start in range(begin, len(have) - len(wanted) + 1):
-                if have[start : start + len(wanted)] == wanted:
-                    return start
-    raise MalformedAnswer(f"search text not found: {search[0][:60]!r}")

@@ -15,10 +15,10 @@ from completion.check import render_error_report
 from completion.cursorcore import (
     IM_END,
     NEXT_END,
-    parse_answer,
     render_conversation,
     to_chat_messages,
 )
+from completion.cursorcore_answers import parse_answer
 from completion.history import clip_snapshots
 from completion.model import Diagnostic, EditRequest, Round
 from completion.requests import edit_request

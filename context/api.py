@@ -19,9 +19,10 @@ from pathlib import Path
 
 from context.calls import call_info
 from context.errors import PositionError
+from context.expected_type import ExpectedType
 from context.gather import cross_file_definitions, names_used, receiver_members, relevant_types
 from context.headers import relevant_headers
-from context.hole import ExpectedType, HoleSite, enclosing_chain, locate_hole
+from context.hole import HoleSite, enclosing_chain, locate_hole
 from context.infer import Scope
 from context.model import Binding, CallInfo, HoleContext, Location, Problem
 from context.positions import offset_at

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from context.bindings import LocalBinding, LocalBindings
 from context.resolve import Resolver, Symbol
 from context.summary import ModuleSummary
 from context.types import (
@@ -16,7 +17,6 @@ from context.types import (
     element_type,
     item_type,
     make_union,
-    parse_type,
     unwrap_awaitable,
     without_none,
 )
@@ -57,18 +57,6 @@ class Inferred:
     bound_to: TypeExpr | None = None  # the receiver of a bound method
 
 
-@dataclass
-class LocalBinding:
-    name: str
-    kind: str  # "parameter", "local", "loop", "comprehension", "import", "function", "class"
-    line: int
-    annotation: str | None = None
-    value: ast.expr | None = None
-    iter_of: ast.expr | None = None
-    index: int | None = None  # position in a tuple target
-    fixed: TypeExpr | None = None
-
-
 def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
@@ -77,22 +65,9 @@ def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     return parents
 
 
-def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
-    if isinstance(target, ast.Name):
-        return [(target.id, None)]
-    if isinstance(target, ast.Tuple | ast.List):
-        return [(e.id, i) for i, e in enumerate(target.elts) if isinstance(e, ast.Name)]
-    return []
-
-
-def _before(node: ast.AST, line: int, column: int) -> bool:
-    end_line = (getattr(node, "end_lineno", None) or node.lineno) - 1  # type: ignore[attr-defined]
-    end_col = getattr(node, "end_col_offset", 0) or 0
-    return end_line < line or (end_line == line and end_col <= column)
-
-
 class Scope:
-    """Bindings visible at (line, column) inside ``chain`` (outermost first) of ``module``."""
+    """What names and expressions denote at (line, column) inside ``chain`` (outermost first)
+    of ``module``."""
 
     def __init__(
         self,
@@ -106,135 +81,16 @@ class Scope:
         self.module = module
         self.line = line
         self.column = column
-        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        bindings = LocalBindings(chain, line, column)
+        self.function = bindings.function
         self.class_symbol: Symbol | None = None
-        self.locals: dict[str, LocalBinding] = {}
-        self._collect(chain)
+        self.locals = bindings.locals
+        if bindings.class_names:
+            symbol = resolver.lookup_dotted(module, ".".join(bindings.class_names))
+            self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
         self._cache: dict[str, Inferred] = {}
         self._busy: set[str] = set()
 
-    # -- collection ---------------------------------------------------------------------------
-    def _collect(self, chain: list[ast.AST]) -> None:
-        class_names: list[str] = []
-        for node in chain:
-            if isinstance(node, ast.ClassDef):
-                class_names.append(node.name)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                self.function = node
-                self.locals.clear()
-                self._add_params(node, class_names)
-                self._collect_body(node.body)
-            elif isinstance(node, ast.Lambda):
-                for a in node.args.args:
-                    self.locals[a.arg] = LocalBinding(a.arg, "parameter", node.lineno - 1)
-            elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
-                for gen in node.generators:
-                    for name, index in _targets(gen.target):
-                        self.locals[name] = LocalBinding(
-                            name,
-                            "comprehension",
-                            gen.target.lineno - 1,
-                            iter_of=gen.iter,
-                            index=index,
-                        )
-        if class_names:
-            symbol = self.resolver.lookup_dotted(self.module, ".".join(class_names))
-            self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
-
-    def _add_params(
-        self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]
-    ) -> None:
-        args = [*fn.args.posonlyargs, *fn.args.args]
-        is_method = bool(class_names) and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
-        )
-        for i, a in enumerate([*args, *fn.args.kwonlyargs]):
-            binding = LocalBinding(
-                a.arg,
-                "parameter",
-                a.lineno - 1,
-                annotation=ast.unparse(a.annotation) if a.annotation else None,
-            )
-            if i == 0 and is_method and a.annotation is None and a in args:
-                binding.annotation = ".".join(class_names)
-                if any(
-                    isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list
-                ):
-                    binding.annotation = f"type[{'.'.join(class_names)}]"
-            self.locals[a.arg] = binding
-        for extra, wrap in ((fn.args.vararg, "tuple"), (fn.args.kwarg, "dict")):
-            if extra is not None:
-                ann = ast.unparse(extra.annotation) if extra.annotation else None
-                text = (
-                    (f"tuple[{ann}, ...]" if wrap == "tuple" else f"dict[str, {ann}]")
-                    if ann
-                    else wrap
-                )
-                self.locals[extra.arg] = LocalBinding(
-                    extra.arg, "parameter", extra.lineno - 1, annotation=text
-                )
-
-    def _collect_body(self, body: list[ast.stmt]) -> None:
-        stack: list[ast.AST] = list(reversed(body))
-        while stack:
-            node = stack.pop()
-            if node.lineno - 1 > self.line:  # type: ignore[attr-defined]
-                continue
-            self._bind_statement(node)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-                continue
-            stack.extend(
-                reversed(
-                    [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt | ast.expr)]
-                )
-            )
-
-    def _bind_statement(self, node: ast.AST) -> None:
-        line = getattr(node, "lineno", 1) - 1
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
-                and (node.value is None or _before(node, self.line, self.column)):
-            self.locals[node.target.id] = LocalBinding(
-                node.target.id,
-                "local",
-                line,
-                annotation=ast.unparse(node.annotation),
-                value=node.value,
-            )
-        elif isinstance(node, ast.Assign) and _before(node, self.line, self.column):
-            for target in node.targets:
-                for name, index in _targets(target):
-                    prior = self.locals.get(name)
-                    if prior is not None and prior.annotation:
-                        continue  # a declared type wins over later assignments
-                    self.locals[name] = LocalBinding(
-                        name, "local", line, value=node.value, index=index
-                    )
-        elif isinstance(node, ast.NamedExpr) and _before(node, self.line, self.column):
-            self.locals[node.target.id] = LocalBinding(
-                node.target.id, "local", line, value=node.value
-            )
-        elif isinstance(node, ast.For | ast.AsyncFor):
-            for name, index in _targets(node.target):
-                self.locals[name] = LocalBinding(name, "loop", line, iter_of=node.iter, index=index)
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    for name, _ in _targets(item.optional_vars):
-                        self.locals[name] = LocalBinding(name, "local", line)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            self.locals[node.name] = LocalBinding(
-                node.name, "local", line, annotation=ast.unparse(node.type) if node.type else None
-            )
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                local = alias.asname or alias.name.split(".")[0]
-                self.locals[local] = LocalBinding(local, "import", line)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            self.locals[node.name] = LocalBinding(
-                node.name, "function" if not isinstance(node, ast.ClassDef) else "class", line
-            )
-
-    # -- inference ----------------------------------------------------------------------------
     def resolve(self, annotation: str | None) -> TypeExpr | None:
         return self.resolver.resolve_type(annotation, self.module)
 
@@ -455,4 +311,4 @@ def parse_expression(text: str) -> ast.expr | None:
         return None
 
 
-__all__ = ["Inferred", "LocalBinding", "Scope", "parents_of", "parse_expression", "parse_type"]
+__all__ = ["Inferred", "Scope", "parents_of", "parse_expression"]

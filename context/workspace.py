@@ -23,7 +23,8 @@ from context.index_cache import DiskIndex, content_key
 from context.memo import TextCache
 from context.parsing import tolerant_ast
 from context.privacy import PrivacyFilter, privacy_filter
-from context.summary import FragmentCache, ModuleSummary, summarize_module
+from context.summarize import FragmentCache, summarize_module
+from context.summary import ModuleSummary
 
 log = logging.getLogger(__name__)
 

@@ -113,6 +113,13 @@ class HolepilotProtocol(LanguageServerProtocol):
 
             future.add_done_callback(forget)
 
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        # Clients cancel requests whose answer is already on its way: routine, not a warning.
+        if msg_id not in self._request_futures:
+            logger.debug("cancel of %s: already answered", msg_id)
+            return
+        super()._handle_cancel_notification(msg_id)
+
     def _refuse(self, message: Any, method: str, error: JsonRpcException) -> None:
         """Answer a request that may not run now; drop such a notification."""
         msg_id = getattr(message, "id", None)

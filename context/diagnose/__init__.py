@@ -32,7 +32,7 @@ from context.diagnose.text import Lines
 from context.model import Problem
 from context.parsing import SYNTAX_TREES, tolerant_ast
 from context.resolve import Resolver
-from context.summary import summarize_module
+from context.summarize import summarize_module
 from context.workspace import Workspace
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ from context.diagnose.scopes import facts_of_file
 from context.diagnose.text import Lines, norm
 from context.model import Problem
 from context.resolve import Resolver, Symbol
-from context.summary import ModuleSummary, summarize_function
+from context.summarize import summarize_function
+from context.summary import ModuleSummary
 from context.types import TypeExpr, parse_type
 from context.workspace import Workspace
 

@@ -10,7 +10,7 @@ from context.diagnose.facts import ClassFacts, ModuleFacts, NameScope
 from context.errors import SourceError
 from context.index_cache import DiskIndex, content_key
 from context.parsing import tolerant_ast
-from context.summary import absolute_module  # the same relative-import rule as the summaries
+from context.summarize import absolute_module  # the same relative-import rule as the summaries
 from context.workspace import read_source
 
 NARROWERS = frozenset({"isinstance", "issubclass", "callable"})

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.llm_server import ScriptedLLMServer, split_answer
+from tests.support.llm_server import ScriptedLLMServer
+from tests.support.llm_wires import split_answer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -27,10 +27,10 @@ from completion.cursorcore import (
     fence,
     history_messages,
     mark_area,
-    parse_answer,
     render_conversation,
     to_chat_messages,
 )
+from completion.cursorcore_answers import parse_answer
 from tests.prompts.golden import check_golden
 
 

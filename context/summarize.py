@@ -1,0 +1,329 @@
+"""Building module summaries from a syntax tree: functions, classes with their fields and
+methods, module variables and imports (relative ones made absolute). Given the source lines and
+a fragment cache, each top-level statement and each method is summarized once per distinct text
+and place, so re-summarizing an edited buffer costs only the statements the edit touched.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from context.memo import TextCache
+from context.summary import (
+    ClassSummary,
+    FieldSummary,
+    FunctionSummary,
+    ImportSummary,
+    ModuleSummary,
+    Param,
+    VariableSummary,
+)
+
+DATACLASS_DECORATORS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attrs.define",
+    "attr.define",
+    "define",
+    "frozen",
+    "attrs.frozen",
+    "attr.attrs",
+    "pydantic.dataclasses.dataclass",
+}
+SPECIAL_BASES = {
+    "NamedTuple": "namedtuple",
+    "TypedDict": "typeddict",
+    "Enum": "enum",
+    "IntEnum": "enum",
+    "StrEnum": "enum",
+    "Flag": "enum",
+    "IntFlag": "enum",
+    "Protocol": "protocol",
+    "BaseModel": "model",
+}
+
+
+def _text(node: ast.AST | None, limit: int = 80) -> str | None:
+    if node is None:
+        return None
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _doc_line(node: ast.AST) -> str:
+    body = getattr(node, "body", None)
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        lines = body[0].value.value.strip().splitlines()
+        return lines[0].strip() if lines else ""
+    return ""
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    return ast.unparse(target)
+
+
+def _params(args: ast.arguments) -> tuple[Param, ...]:
+    out: list[Param] = []
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+        args.defaults
+    )
+    for i, (a, d) in enumerate(zip(positional, defaults, strict=True)):
+        kind = "posonly" if i < len(args.posonlyargs) else "pos"
+        out.append(Param(a.arg, _text(a.annotation), _text(d, 40), kind))
+    if args.vararg:
+        out.append(Param(args.vararg.arg, _text(args.vararg.annotation), None, "varargs"))
+    for a, kd in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        out.append(Param(a.arg, _text(a.annotation), _text(kd, 40), "kwonly"))
+    if args.kwarg:
+        out.append(Param(args.kwarg.arg, _text(args.kwarg.annotation), None, "varkw"))
+    return tuple(out)
+
+
+def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSummary:
+    return FunctionSummary(
+        name=fn.name,
+        params=_params(fn.args),
+        returns=_text(fn.returns, 120),
+        line=fn.lineno - 1,
+        is_async=isinstance(fn, ast.AsyncFunctionDef),
+        decorators=tuple(_decorator_name(d) for d in fn.decorator_list),
+        doc=_doc_line(fn),
+    )
+
+
+def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
+    for b in bases:
+        short = b.rsplit(".", 1)[-1].split("[", 1)[0]
+        if short in SPECIAL_BASES:
+            return SPECIAL_BASES[short]
+    if any(
+        d in DATACLASS_DECORATORS or d.rsplit(".", 1)[-1] in ("dataclass", "define", "frozen")
+        for d in decorators
+    ):
+        return "dataclass"
+    return "class"
+
+
+_METHODS: TextCache[tuple[FunctionSummary, list[FieldSummary]]] = TextCache()
+
+
+def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
+            ) -> tuple[FunctionSummary, list[FieldSummary]]:
+    """A method's summary and the ``self`` fields it assigns, once per distinct text and place."""
+    if lines is None:
+        return summarize_function(fn), _self_fields([fn])
+    key = (fn.lineno, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
+    found = _METHODS.get(key)
+    if found is None:
+        found = (summarize_function(fn), _self_fields([fn]))
+        _METHODS[key] = found
+    return found
+
+
+def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> list[FieldSummary]:
+    """``self.x: T = ...`` anywhere, and ``self.x = param`` in ``__init__`` typed by the parameter."""
+    found: list[FieldSummary] = []
+    for fn in methods:
+        annotations = {
+            a.arg: a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+        }
+        for node in ast.walk(fn):
+            target: ast.expr | None = None
+            annotation: ast.expr | None = None
+            if isinstance(node, ast.AnnAssign):
+                target, annotation = node.target, node.annotation
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(node.value, ast.Name) and fn.name == "__init__":
+                    annotation = annotations.get(node.value.id)
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                found.append(
+                    FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1)
+                )
+    return found
+
+
+def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassSummary:
+    bases = tuple(ast.unparse(b) for b in cls.bases)
+    decorators = tuple(_decorator_name(d) for d in cls.decorator_list)
+    fields: list[FieldSummary] = []
+    methods: list[FunctionSummary] = []
+    assigned: list[FieldSummary] = []
+    nested: list[ClassSummary] = []
+    kind = _class_kind(bases, decorators)
+    for node in cls.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            ann = _text(node.annotation, 120)
+            fields.append(
+                FieldSummary(
+                    node.target.id,
+                    ann,
+                    _text(node.value, 40),
+                    node.lineno - 1,
+                    class_var=bool(ann and "ClassVar" in ann),
+                )
+            )
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    ann = cls.name if kind == "enum" else None
+                    fields.append(
+                        FieldSummary(
+                            t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True
+                        )
+                    )
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            summary, self_fields = _method(node, lines)
+            methods.append(summary)
+            assigned.extend(self_fields)
+        elif isinstance(node, ast.ClassDef):
+            nested.append(summarize_class(node, lines))
+    known = {f.name for f in fields}
+    for f in assigned:
+        if f.name not in known:
+            known.add(f.name)
+            fields.append(f)
+    return ClassSummary(
+        name=cls.name,
+        bases=bases,
+        line=cls.lineno - 1,
+        kind=kind,
+        decorators=decorators,
+        doc=_doc_line(cls),
+        fields=tuple(fields),
+        methods=tuple(methods),
+        classes=tuple(nested),
+    )
+
+
+def absolute_module(module: str, level: int, target: str | None, is_package: bool) -> str:
+    """The absolute module named by an import written in ``module`` (``level`` leading dots)."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    drop = level - 1 if is_package else level
+    base = parts[: len(parts) - drop] if drop <= len(parts) else []
+    return ".".join([*base, target] if target else base)
+
+
+def _is_alias_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Subscript):
+        head = ast.unparse(value.value).rsplit(".", 1)[-1]
+        return head in {
+            "Union",
+            "Optional",
+            "Callable",
+            "Literal",
+            "list",
+            "dict",
+            "tuple",
+            "set",
+            "List",
+            "Dict",
+            "Tuple",
+            "Set",
+            "Sequence",
+            "Mapping",
+            "Iterable",
+            "type",
+            "Type",
+        }
+    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)
+
+
+def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool,
+                         lines: list[str] | None = None) -> None:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        summary.functions[node.name] = summarize_function(node)
+    elif isinstance(node, ast.ClassDef):
+        summary.classes[node.name] = summarize_class(node, lines)
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".", 1)[0]
+            target = alias.name if alias.asname else alias.name.split(".", 1)[0]
+            summary.imports[local] = ImportSummary(local, target, None, node.lineno - 1)
+    elif isinstance(node, ast.ImportFrom):
+        module = absolute_module(summary.module, node.level, node.module, is_package)
+        for alias in node.names:
+            if alias.name == "*":
+                summary.star_imports.append(module)
+                continue
+            local = alias.asname or alias.name
+            summary.imports[local] = ImportSummary(local, module, alias.name, node.lineno - 1)
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        ann = _text(node.annotation, 120)
+        is_alias = bool(ann and ann.rsplit(".", 1)[-1] == "TypeAlias")
+        summary.variables[node.target.id] = VariableSummary(
+            node.target.id,
+            None if is_alias else ann,
+            _text(node.value, 120),
+            node.lineno - 1,
+            is_alias,
+        )
+    elif isinstance(node, ast.Assign):
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                summary.variables[t.id] = VariableSummary(
+                    t.id, None, _text(node.value, 120), node.lineno - 1, _is_alias_value(node.value)
+                )
+    elif type(node).__name__ == "TypeAlias" and isinstance(
+        getattr(node, "name", None), ast.Name
+    ):  # 3.12+
+        type_alias: Any = node
+        name = type_alias.name.id
+        summary.variables[name] = VariableSummary(name, None, _text(type_alias.value, 120), node.lineno - 1, True)
+    elif isinstance(node, ast.If | ast.Try):
+        # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
+        for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:
+            _summarize_statement(summary, child, is_package, lines)
+
+
+FragmentCache = dict[tuple[int, str], "ModuleSummary"]  # a TextCache in practice (bounded)
+
+
+def summarize_module(
+    tree: ast.Module,
+    path: str,
+    module: str,
+    is_package: bool = False,
+    *,
+    lines: list[str] | None = None,
+    cache: FragmentCache | None = None,
+) -> ModuleSummary:
+    """The module's summary. With ``lines`` (the source) and ``cache``, each top-level statement
+    is summarized once per distinct text and place: re-summarizing a buffer after an edit costs
+    only the statements the edit touched."""
+    summary = ModuleSummary(path=path, module=module, doc=_doc_line(tree))
+    for node in tree.body:
+        if cache is None or lines is None:
+            _summarize_statement(summary, node, is_package)
+            continue
+        key = (node.lineno, "\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
+        fragment = cache.get(key)
+        if fragment is None or fragment.module != module:
+            fragment = ModuleSummary(path=path, module=module)
+            _summarize_statement(fragment, node, is_package, lines)
+            cache[key] = fragment
+        _merge(summary, fragment)
+    return summary
+
+
+def _merge(summary: ModuleSummary, fragment: ModuleSummary) -> None:
+    summary.functions.update(fragment.functions)
+    summary.classes.update(fragment.classes)
+    summary.variables.update(fragment.variables)
+    summary.imports.update(fragment.imports)
+    summary.star_imports.extend(fragment.star_imports)
