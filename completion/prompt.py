@@ -22,7 +22,7 @@ HOLE_MARK = "<HOLE>"
 SECTION_ORDER = ("types", "headers", "nearby", "scope", "history", "facts")
 SECTION_TITLES = {
     "types": "Relevant types",
-    "headers": "Functions and constructors that produce the expected type",
+    "headers": "Functions, constructors and fields that produce the expected type",
     "nearby": "Definitions from other files used near the hole",
     "scope": "Bindings in scope at the hole",
     "history": "Recent edits",

@@ -3,7 +3,9 @@
 Candidates, best first: bindings in scope whose type fits the expected type; their fields that
 fit; calls of the relevant headers (constructors and functions producing the expected type)
 with arguments chosen from the bindings by type, else typed placeholders; members of the
-receiver after a dot; literals of simple expected types.
+receiver after a dot; literals of simple expected types. A header whose name is not bound in
+the file (a function of a module it does not import) comes after the literals: calling it is
+an undefined name until the user adds the import.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ _HEADER = re.compile(
     r"^(?:async )?(?:def )?(?P<label>[\w.]+)\((?P<params>.*)\)(?: -> (?P<ret>.+))?$", re.S
 )
 MAX_CANDIDATES = 8
+HEADER_WEIGHT = 0.9
+ELSEWHERE_WEIGHT = 0.25  # a header not reachable from the file: below the literals (0.3)
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,20 @@ def _member_candidates(hole: HoleContext) -> list[_Scored]:
     return out
 
 
+def _header_candidates(hole: HoleContext, usable: list[Binding]) -> list[_Scored]:
+    bound = {b.name for b in hole.typing_context}
+    out: list[_Scored] = []
+    for h in hole.relevant_headers:
+        reachable = h.name.split(".", 1)[0] in bound or (
+            h.location is not None and h.location.path == hole.path
+        )
+        weight = HEADER_WEIGHT if reachable else ELSEWHERE_WEIGHT
+        text = h.name if h.kind == "field" else call_with_arguments(h, usable)
+        if text is not None:
+            out.append(_Scored(text, weight * h.score, h.text))
+    return out
+
+
 def _assigned_name(hole: HoleContext) -> str | None:
     """The variable the hole is the value of (never a useful filling of itself)."""
     source = hole.expected_type_source or ""
@@ -185,10 +203,7 @@ def static_candidates(hole: HoleContext) -> list[Candidate]:
         scored += _member_candidates(hole)
     else:
         scored += _binding_candidates(hole, usable)
-        for h in hole.relevant_headers:
-            call = call_with_arguments(h, usable)
-            if call is not None:
-                scored.append(_Scored(call, 0.9 * h.score, h.text))
+        scored += _header_candidates(hole, usable)
         if hole.expected_type:
             literal = placeholder_for(hole.expected_type)
             if literal != "...":

@@ -9,7 +9,7 @@ from context.calls import constructor_params
 from context.infer import Scope
 from context.model import Definition
 from context.resolve import Resolver, Symbol, location_of
-from context.summary import ModuleSummary
+from context.summary import ModuleSummary, VariableSummary
 from context.types import (
     TypeExpr,
     display,
@@ -151,10 +151,11 @@ def _producers_in_scope(scope: Scope) -> Iterator[_Producer]:
         t = scope.binding_type(binding)
         if t is None or binding.kind not in ("parameter", "local"):
             continue
-        yield from _methods_of(scope, binding_name, without_none(t))
+        yield from _members_of(scope, binding_name, without_none(t))
 
 
-def _methods_of(scope: Scope, receiver: str, t: TypeExpr) -> Iterator[_Producer]:
+def _members_of(scope: Scope, receiver: str, t: TypeExpr) -> Iterator[_Producer]:
+    """Public methods and fields of a binding's class: ``settings.enabled`` fills a ``bool``."""
     symbol = scope.resolver.class_symbol(t.name)
     if symbol is None:
         return
@@ -167,9 +168,17 @@ def _methods_of(scope: Scope, receiver: str, t: TypeExpr) -> Iterator[_Producer]
             if returns is not None and returns.short == "Self":
                 returns = t
             yield _Producer(f"{receiver}.{m.name}", owner, returns, 0.98)
+        for f in cls.fields:
+            if f.name.startswith("_") or f.class_var:
+                continue
+            variable = VariableSummary(f.name, f.annotation, f.default, f.line)
+            field = Symbol("variable", f.name, module, variable=variable, owner=cls)
+            yield _Producer(f"{receiver}.{f.name}", field, scope.resolver.resolve_type(f.annotation, module), 0.98)
 
 
 def header_text(label: str, symbol: Symbol, resolver: Resolver) -> str:
+    if symbol.kind == "variable" and symbol.variable is not None:
+        return f"{label}: {symbol.variable.annotation}"
     if symbol.kind == "class" and symbol.cls is not None:
         params = constructor_params(resolver, symbol)
         return f"{label}({', '.join(p.render() for p in params)}) -> {symbol.name}"
@@ -196,13 +205,8 @@ def relevant_headers(
             if score <= 0 or (key in scored and scored[key].score >= score):
                 continue
             text = header_text(p.label, p.symbol, resolver)
-            kind = (
-                "constructor"
-                if p.symbol.kind == "class"
-                else "method"
-                if p.symbol.owner
-                else "function"
-            )
+            kinds = {"class": "constructor", "variable": "field"}
+            kind = kinds.get(p.symbol.kind, "method" if p.symbol.owner else "function")
             scored[key] = Definition(
                 p.label, kind, text, location_of(p.symbol), round(score, 3), display(p.returns)
             )

@@ -23,7 +23,7 @@ class Definition:
     """A rendered definition: a class skeleton, a function header or a signature."""
 
     name: str
-    kind: str  # "class", "function", "method", "constructor", "alias", "variable", "module"
+    kind: str  # "class", "function", "method", "constructor", "field", "alias", "variable", "module"
     text: str
     location: Location | None = None
     score: float = 0.0

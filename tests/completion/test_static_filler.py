@@ -1,0 +1,43 @@
+"""The static filler: what fits and can be written here comes before what needs an import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from completion.static_filler import static_candidates
+from context.api import Analyzer
+
+CONFIG = """from dataclasses import dataclass
+
+
+@dataclass
+class Config:
+    name: str
+    verbose: bool
+    _hidden: bool = False
+"""
+CHECKS = "def is_ready(text: str) -> bool:\n    return bool(text)\n"
+USE = "from conf import Config\n\n\ndef run(config: Config) -> bool:\n    flag: bool = "
+
+
+def fillings(tmp_path: Path) -> list[str]:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'w'\n", encoding="utf-8")
+    (tmp_path / "conf.py").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "checks.py").write_text(CHECKS, encoding="utf-8")
+    use = tmp_path / "use.py"
+    use.write_text(USE, encoding="utf-8")
+    lines = USE.split("\n")
+    hole = Analyzer(tmp_path).hole_context(use, len(lines) - 1, len(lines[-1]), USE)
+    assert any(h.text == "config.verbose: bool" for h in hole.relevant_headers)
+    return [c.text for c in static_candidates(hole)]
+
+
+def test_a_field_of_a_binding_that_fits_comes_first(tmp_path: Path) -> None:
+    texts = fillings(tmp_path)
+    assert texts[0] == "config.verbose"
+    assert "config._hidden" not in texts and "config.name" not in texts
+
+
+def test_a_function_of_a_module_not_imported_comes_after_the_literal(tmp_path: Path) -> None:
+    texts = fillings(tmp_path)
+    assert texts.index("False") < texts.index('is_ready("")')
