@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from context.calls import constructor_params
 from context.infer import Scope
@@ -19,6 +20,8 @@ from context.types import (
 )
 
 MAX_HEADERS = 12
+TEST_CODE_WEIGHT = 0.5  # helpers of the tests, offered to code that is not a test
+TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def _module_producers(
         symbol = Symbol("class", cls.name, module, cls=cls)
         yield _Producer(prefix + cls.name, symbol, TypeExpr(symbol.qualname), proximity)
         for m in cls.methods:
-            if m.is_classmethod or m.is_static:
+            if (m.is_classmethod or m.is_static) and not m.name.startswith("_"):
                 owner = Symbol("function", m.name, module, function=m, owner=cls)
                 returns = resolver.resolve_type(m.returns, module)
                 if returns is not None and returns.short == "Self":
@@ -176,6 +179,17 @@ def _members_of(scope: Scope, receiver: str, t: TypeExpr) -> Iterator[_Producer]
             yield _Producer(f"{receiver}.{f.name}", field, scope.resolver.resolve_type(f.annotation, module), 0.98)
 
 
+def is_test_code(path: str, root: Path) -> bool:
+    """A test module, or a module of a test folder (fixtures, helpers) of the workspace."""
+    file = Path(path)
+    parts = file.relative_to(root).parts if file.is_relative_to(root) else file.parts
+    name = parts[-1] if parts else ""
+    return (
+        name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+        or any(part in TEST_DIRS for part in parts[:-1])
+    )
+
+
 def header_text(label: str, symbol: Symbol, resolver: Resolver) -> str:
     if symbol.kind == "variable" and symbol.variable is not None:
         return f"{label}: {symbol.variable.annotation}"
@@ -198,9 +212,9 @@ def relevant_headers(
 
     parts = _weighted_parts(expected)
 
-    def consider(producers: Iterable[_Producer]) -> None:
+    def consider(producers: Iterable[_Producer], weight: float = 1.0) -> None:
         for p in producers:
-            score = fit(resolver, p.returns, expected, parts) * p.proximity
+            score = fit(resolver, p.returns, expected, parts) * p.proximity * weight
             key = p.symbol.qualname
             if score <= 0 or (key in scored and scored[key].score >= score):
                 continue
@@ -219,9 +233,12 @@ def relevant_headers(
         or p.symbol.line != scope.function.lineno - 1
     )
     wanted = {part.short for part in type_parts(expected)}
+    root = resolver.workspace.root
+    in_tests = is_test_code(scope.module.path, root)
     for module in workspace_modules:
         if module.path != scope.module.path:
             index = _producer_index(module, resolver)
-            consider(p for name in wanted for p in index.get(name, ()))
+            weight = TEST_CODE_WEIGHT if not in_tests and is_test_code(module.path, root) else 1.0
+            consider((p for name in wanted for p in index.get(name, ())), weight)
     ranked = sorted(scored.values(), key=lambda d: (-d.score, d.name))
     return ranked[:MAX_HEADERS]
