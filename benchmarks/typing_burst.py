@@ -11,6 +11,7 @@ restart: a second server, started with the index cache the first one saved, time
 to its first inline completion.
 
     python benchmarks/typing_burst.py [--file completion/settings.py] [--keys 200]
+        [--memory-root benchmarks/.work/src]   # and the memory after indexing that folder
 """
 
 from __future__ import annotations
@@ -200,13 +201,30 @@ async def run(args: argparse.Namespace, cache: Path) -> dict[str, Any]:
     )
     await asyncio.wait_for(again.index_done.wait(), 300)
     await stop_server(client, stderr)
+    if args.memory_root is not None:
+        rows.update(await memory_after_indexing(args, args.memory_root.resolve(), cache / "other"))
     return rows
 
 
+async def memory_after_indexing(args: argparse.Namespace, root: Path, cache: Path) -> dict[str, Any]:
+    """Resident memory of a server that has indexed ``root`` (an empty index cache)."""
+    burst = Burst()
+    log_file = cache / "server.log"
+    cache.mkdir(parents=True, exist_ok=True)
+    client, stderr, _ = await start_server(burst, args, log_file, cache, root)
+    await asyncio.wait_for(burst.index_done.wait(), 600)
+    assert client._server is not None
+    memory = resident_mb(client._server.pid)
+    await stop_server(client, stderr)
+    indexed = re.findall(r"workspace indexed: (\d+) files", log_file.read_text(encoding="utf-8"))
+    files = indexed[-1] if indexed else "?"
+    return {f"resident memory after indexing {root.name} ({files} files) (MB)": round(memory, 1)}
+
+
 async def start_server(
-    burst: Burst, args: argparse.Namespace, log_file: Path, cache: Path
+    burst: Burst, args: argparse.Namespace, log_file: Path, cache: Path, root: Path = REPO
 ) -> tuple[LanguageClient, asyncio.Future[None], float]:
-    """A server on the repository (static backend), initialized; and when it was started."""
+    """A server on ``root`` (static backend), initialized; and when it was started."""
     client = make_client(burst)
     started = time.perf_counter()
     await client.start_io(
@@ -228,7 +246,7 @@ async def start_server(
     options = {"backend": "static", "debounceMs": args.debounce_ms}
     await client.initialize_async(
         types.InitializeParams(
-            capabilities=capabilities, root_uri=REPO.as_uri(), initialization_options=options
+            capabilities=capabilities, root_uri=root.as_uri(), initialization_options=options
         )
     )
     client.initialized(types.InitializedParams())
@@ -301,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval-ms", type=float, default=20.0)
     parser.add_argument("--debounce-ms", type=int, default=Settings().debounce_ms,
                         help="the server's debounce (default: the setting's default)")
+    parser.add_argument(
+        "--memory-root",
+        type=Path,
+        help="also index this folder (e.g. benchmarks/.work/src) and report the memory after it",
+    )
     parser.add_argument(
         "--accept-keys",
         type=int,
