@@ -318,14 +318,18 @@ class Engine:
     async def index_workspace_async(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Summarize every workspace file (from the on-disk index when unchanged), then save the
         index. Small batches on the analysis thread: a request arriving meanwhile waits for one
-        batch, not for the whole index."""
+        batch, not for the whole index, and looks among the modules summarized so far."""
         workspace = self.analyzer.workspace
-        files = await self._run(workspace.files)
-        for start in range(0, len(files), INDEX_BATCH):
-            batch = files[start : start + INDEX_BATCH]
-            await self._run(lambda b=batch: [workspace.summary_for_path(f) for f in b])
-            if progress is not None:
-                progress(min(start + INDEX_BATCH, len(files)), len(files))
+        workspace.indexing = True  # requests meanwhile use the modules summarized so far
+        try:
+            files = await self._run(workspace.files)
+            for start in range(0, len(files), INDEX_BATCH):
+                batch = files[start : start + INDEX_BATCH]
+                await self._run(lambda b=batch: [workspace.summary_for_path(f) for f in b])
+                if progress is not None:
+                    progress(min(start + INDEX_BATCH, len(files)), len(files))
+        finally:
+            workspace.indexing = False
         await self._run(workspace.disk.save)
         return len(files)
 

@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from context.summary import ModuleSummary
 log = logging.getLogger(__name__)
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+INLINE_INDEX_BUDGET_S = 0.3
 SKIP_DIRS = {
     ".git",
     ".hg",
@@ -160,6 +162,7 @@ class Workspace:
         self.source_roots = [self.root] + ([src] if src.is_dir() else [])
         self._env_paths: list[Path] | None = None
         self._by_path: dict[Path, _Cached] = {}
+        self.indexing = False  # a background indexing is under way (see all_summaries)
         self._by_module: dict[str, Path | None] = {}
         self._files: list[Path] | None = None
         self._known: set[Path] = set()
@@ -343,9 +346,20 @@ class Workspace:
         return summary
 
     def all_summaries(self, skip: Path | None = None) -> Iterator[ModuleSummary]:
+        """Every module of the workspace. While a background indexing runs (``indexing``), a
+        request summarizes files the indexing has not reached for at most
+        ``INLINE_INDEX_BUDGET_S`` and leaves out the rest: it never waits for a whole large
+        workspace to be parsed (modules it imports are read on demand all the same)."""
+        deadline = time.perf_counter() + INLINE_INDEX_BUDGET_S
+        left_out = 0
         for path in self.files():
             if skip is not None and path == skip:  # both absolute already
+                continue
+            if self.indexing and path not in self._by_path and time.perf_counter() > deadline:
+                left_out += 1
                 continue
             summary = self.summary_for_path(path)
             if summary is not None:
                 yield summary
+        if left_out:
+            log.info("%d files not indexed yet were left out of this answer", left_out)

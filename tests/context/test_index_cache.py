@@ -7,17 +7,12 @@ from pathlib import Path
 import pytest
 
 from context.api import Analyzer
+from tests.support.projects import numbered_package
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOLEPILOT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "proj"
-    (root / "pkg").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("", encoding="utf-8")
-    for i in range(5):
-        (root / "pkg" / f"m{i}.py").write_text(f"def f{i}(x: int) -> int:\n    return x\n", encoding="utf-8")
-    return root
+    return numbered_package(tmp_path, monkeypatch, 5, lambda i: f"def f{i}(x: int) -> int:\n    return x\n")
 
 
 def index(root: Path) -> Analyzer:
@@ -93,3 +88,21 @@ def test_a_cache_of_another_code_version_is_not_read_and_is_removed(project: Pat
     again = index(project)
     assert not other.exists()
     assert again.workspace.disk.file.exists()
+
+
+def test_while_indexing_a_request_does_not_parse_the_whole_workspace(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from context import workspace as ws
+
+    analyzer = Analyzer(project)
+    workspace = analyzer.workspace
+    first = workspace.files()[0]
+    workspace.summary_for_path(first)
+    workspace.indexing = True
+    monkeypatch.setattr(ws, "INLINE_INDEX_BUDGET_S", 0.0)
+    assert [s.path for s in workspace.all_summaries()] == [str(first)]
+    monkeypatch.setattr(ws, "INLINE_INDEX_BUDGET_S", 5.0)  # a small workspace fits the budget
+    assert len(list(workspace.all_summaries())) == 5
+    workspace.indexing = False
+    assert len(list(workspace.all_summaries())) == 5
