@@ -69,10 +69,12 @@ class SyntaxTrees:
     """Tree-sitter trees of the buffers being worked on, each parsed incrementally from the
     previous tree of the same file: the edit between the two texts (what lies between their
     common head and tail) is applied to the old tree, and tree-sitter reuses every subtree the
-    edit did not touch. A few files are kept, the least recently used are dropped."""
+    edit did not touch. A few files are kept (and a few megabytes of text with their trees), the
+    least recently used are dropped."""
 
-    def __init__(self, capacity: int = 8) -> None:
+    def __init__(self, capacity: int = 8, max_bytes: int = 8_000_000) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._last: OrderedDict[str, tuple[bytes, Tree]] = OrderedDict()
         self._lock = threading.Lock()
         self.incremental = 0  # parses that reused a previous tree
@@ -104,7 +106,10 @@ class SyntaxTrees:
             self.full += 1
         with self._lock:
             self._last[key] = (data, tree)
-            while len(self._last) > self.capacity:
+            while len(self._last) > 1 and (
+                len(self._last) > self.capacity
+                or sum(len(text) for text, _ in self._last.values()) > self.max_bytes
+            ):
                 self._last.popitem(last=False)
         return tree
 

@@ -51,6 +51,11 @@ def test_the_same_text_reuses_the_tree_and_few_files_are_kept() -> None:
     trees.tree("c", BASE)  # drops "a", the least recently used
     trees.tree("a", BASE + "x")
     assert trees.full == 4 and trees.incremental == 0
+    small = SyntaxTrees(max_bytes=len(BASE.encode()) + 10)
+    small.tree("a", BASE)
+    small.tree("b", BASE)  # the two texts exceed the bytes kept: "a" goes
+    small.tree("a", BASE)
+    assert small.full == 3
 
 
 def test_checking_a_broken_buffer_again_edits_its_tree(tmp_path: Path) -> None:
