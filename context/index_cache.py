@@ -85,8 +85,9 @@ class DiskIndex:
         return found
 
     def _put(self, key: str, value: Any) -> None:
-        self._used[key] = value
-        self._unsaved = True
+        if self._used.get(key) is not value:
+            self._used[key] = value
+            self._unsaved = True
 
     def get(self, key: str) -> ModuleSummary | None:
         found = self._get(key)

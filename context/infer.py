@@ -220,6 +220,8 @@ class Scope:
         if isinstance(node, ast.Await):
             inner = self.expr(node.value).type
             return Inferred(type=unwrap_awaitable(inner) if inner else None)
+        if isinstance(node, ast.Yield):
+            return Inferred(type=self.sent_type())
         if isinstance(node, ast.IfExp):
             a, b = self.expr(node.body).type, self.expr(node.orelse).type
             return Inferred(type=make_union([a, b]) if a and b else a or b)
@@ -243,6 +245,16 @@ class Scope:
                 )
             return Inferred(type=left if left == right else None)
         return Inferred()
+
+    def sent_type(self) -> TypeExpr | None:
+        """What ``yield`` evaluates to here: the send type of a ``Generator[Y, S, R]`` or an
+        ``AsyncGenerator[Y, S]`` return annotation (``response = yield request``)."""
+        fn = self.function
+        declared = self.resolve(ast.unparse(fn.returns)) if fn is not None and fn.returns else None
+        if declared is None or declared.short not in ("Generator", "AsyncGenerator") or len(declared.args) < 2:
+            return None
+        sent = declared.args[1]
+        return None if sent.short in ("None", "Any") else sent
 
     def attribute(self, base: Inferred, attr: str) -> Inferred:
         if base.symbol is not None and base.symbol.kind in ("module", "class"):

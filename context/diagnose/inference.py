@@ -96,8 +96,6 @@ class CautiousScope(Scope):
         if isinstance(node, ast.BinOp):  # a class's operators may return any type: trust the builtins'
             found = super().expr(node)
             return found if found.type is not None and found.type.name in SAME_TYPE_OPERATORS else Inferred()
-        if isinstance(node, ast.Yield):
-            return Inferred(type=self._sent_type())
         if isinstance(node, ast.Await):  # only what Awaitable and Coroutine say is certain
             inner = self.expr(node.value).type
             if inner is not None and inner.short in ("Awaitable", "Coroutine") and inner.args:
@@ -112,16 +110,6 @@ class CautiousScope(Scope):
         receiver = without_none(base.type)  # builtins are known by their short names
         symbol = self.checker.class_of(receiver) if "." not in receiver.name else None
         return self.field_of(symbol, attr, receiver) if symbol is not None else found
-
-    def _sent_type(self) -> TypeExpr | None:
-        """What ``yield`` evaluates to: the send type of the generator the function declares."""
-        fn = self.function
-        if fn is None or fn.returns is None:
-            return None
-        declared = self.resolve(ast.unparse(fn.returns))
-        if declared is None or declared.short not in ("Generator", "AsyncGenerator") or len(declared.args) < 2:
-            return None
-        return declared.args[1]
 
     def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
         for cls, module in self.resolver.mro(symbol):

@@ -320,7 +320,7 @@ def module_facts(tree: ast.Module, module: str, is_package: bool, record: bool =
 
 
 # -- facts of other modules, cached by file identity -------------------------------------------------
-_FACTS_CACHE: dict[str, tuple[tuple[int, int], ModuleFacts]] = {}
+_FACTS_CACHE: dict[str, tuple[tuple[int, int], str, ModuleFacts]] = {}  # path -> stamp, content key, facts
 MAX_CACHED_FACTS = 4000
 
 
@@ -335,7 +335,9 @@ def facts_of_file(path: str, module: str, disk: DiskIndex | None = None) -> Modu
     stamp = (stat.st_size, stat.st_mtime_ns)
     hit = _FACTS_CACHE.get(path)
     if hit is not None and hit[0] == stamp:
-        return hit[1]
+        if disk is not None:
+            disk.put_facts(hit[1], hit[2])  # another workspace's index wants them too
+        return hit[2]
     try:
         text = read_source(file)
     except SourceError:
@@ -349,5 +351,5 @@ def facts_of_file(path: str, module: str, disk: DiskIndex | None = None) -> Modu
             disk.put_facts(key, facts)
     if len(_FACTS_CACHE) >= MAX_CACHED_FACTS:
         _FACTS_CACHE.clear()
-    _FACTS_CACHE[path] = (stamp, facts)
+    _FACTS_CACHE[path] = (stamp, key, facts)
     return facts

@@ -41,3 +41,17 @@ def test_a_field_of_a_binding_that_fits_comes_first(tmp_path: Path) -> None:
 def test_a_function_of_a_module_not_imported_comes_after_the_literal(tmp_path: Path) -> None:
     texts = fillings(tmp_path)
     assert texts.index("False") < texts.index('is_ready("")')
+
+
+def test_what_yield_receives_is_typed_by_the_generator_annotation(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'w'\n", encoding="utf-8")
+    text = (
+        "from collections.abc import Generator\n\n\nclass Response:\n    status: int\n\n\n"
+        "def flow() -> Generator[str, Response, None]:\n    response = yield 'request'\n    code: int = "
+    )
+    path = tmp_path / "flow.py"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    hole = Analyzer(tmp_path).hole_context(path, len(lines) - 1, len(lines[-1]), text)
+    assert ("response", "Response") in [(b.name, b.type) for b in hole.typing_context]
+    assert static_candidates(hole)[0].text == "response.status"
