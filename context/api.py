@@ -144,10 +144,16 @@ class Analyzer:
             if inferred_type is not None:
                 seeds.append(inferred_type)
         types = relevant_types(self.resolver, scope, seeds, binding_types)
+        self.workspace.left_out = 0
         headers = (
             relevant_headers(scope, expected, self.workspace.all_summaries(skip=path))
             if expected and without_none(expected).name not in ("Any", "object")
             else []
+        )
+        notes = (
+            (f"the workspace is being indexed: {self.workspace.left_out} files were not searched for headers yet",)
+            if self.workspace.left_out
+            else ()
         )
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
         pending = unused_imports(module, site.text)
@@ -172,6 +178,7 @@ class Analyzer:
             receiver_members=tuple(members),
             call=call,
             cross_file=tuple(cross),
+            notes=notes,
         )
 
     def _call(self, scope: Scope, site: HoleSite) -> tuple[CallInfo | None, TypeExpr | None]:

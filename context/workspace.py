@@ -163,6 +163,7 @@ class Workspace:
         self._env_paths: list[Path] | None = None
         self._by_path: dict[Path, _Cached] = {}
         self.indexing = False  # a background indexing is under way (see all_summaries)
+        self.left_out = 0  # files the last all_summaries left out because of that
         self._by_module: dict[str, Path | None] = {}
         self._files: list[Path] | None = None
         self._known: set[Path] = set()
@@ -351,7 +352,7 @@ class Workspace:
         ``INLINE_INDEX_BUDGET_S`` and leaves out the rest: it never waits for a whole large
         workspace to be parsed (modules it imports are read on demand all the same)."""
         deadline = time.perf_counter() + INLINE_INDEX_BUDGET_S
-        left_out = 0
+        left_out = self.left_out = 0
         for path in self.files():
             if skip is not None and path == skip:  # both absolute already
                 continue
@@ -362,4 +363,5 @@ class Workspace:
             if summary is not None:
                 yield summary
         if left_out:
+            self.left_out = left_out
             log.info("%d files not indexed yet were left out of this answer", left_out)

@@ -102,7 +102,11 @@ def test_while_indexing_a_request_does_not_parse_the_whole_workspace(
     workspace.indexing = True
     monkeypatch.setattr(ws, "INLINE_INDEX_BUDGET_S", 0.0)
     assert [s.path for s in workspace.all_summaries()] == [str(first)]
+    text = "def use() -> int:\n    return "
+    hole = analyzer.hole_context(project / "pkg" / "use.py", 1, 11, text)
+    assert hole.notes == ("the workspace is being indexed: 4 files were not searched for headers yet",)
     monkeypatch.setattr(ws, "INLINE_INDEX_BUDGET_S", 5.0)  # a small workspace fits the budget
     assert len(list(workspace.all_summaries())) == 5
     workspace.indexing = False
     assert len(list(workspace.all_summaries())) == 5
+    assert analyzer.hole_context(project / "pkg" / "use.py", 1, 11, text).notes == ()

@@ -85,6 +85,12 @@ function callSection(call: unknown): string[] {
     : [];
 }
 
+/** Notes of the analysis (an answer given while the workspace is still being indexed). */
+function notesOf(value: unknown): string[] {
+  const notes = Array.isArray(value) ? value.filter((note) => typeof note === 'string') : [];
+  return notes.flatMap((note) => [`> ${note}`, '']);
+}
+
 /** The markdown shown by "holepilot: Show context at cursor". */
 export function renderContextMarkdown(
   context: unknown,
@@ -105,6 +111,7 @@ export function renderContextMarkdown(
     `- **Prompt tokens:** ${tokens} of a budget of ${budget}`,
     `- **Analysis time:** ${elapsed}`,
     '',
+    ...notesOf(context.notes),
     ...typingContextSection(asList(context.typing_context)),
     ...callSection(context.call),
     ...definitionsSection('Relevant types', asList(context.relevant_types), relativize),

@@ -29,6 +29,13 @@ test('the context document shows expected type, tokens, types and headers', () =
   assert.doesNotMatch(text, /Receiver members/);
 });
 
+test('notes of the analysis are quoted under the summary', () => {
+  const text = renderContextMarkdown({ ...context, notes: ['the workspace is being indexed: 4 files were not searched for headers yet', 7] });
+  assert.match(text, /\*\*Analysis time:\*\* 13 ms\n\n> the workspace is being indexed: 4 files/);
+  assert.doesNotMatch(text, /> 7/);
+  assert.doesNotMatch(renderContextMarkdown(context), /^> /m);
+});
+
 test('missing pieces render as unknown or none', () => {
   const text = renderContextMarkdown({ expected_type: null });
   assert.match(text, /_unknown_/);
