@@ -104,18 +104,26 @@ class HolepilotProtocol(LanguageServerProtocol):
         kwargs: dict[str, Any] | None = None,
     ) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
-        future = self._request_futures.get(msg_id)
-        if future is not None:  # runs after pygls' own callback (which answers a request)
+        futures = self._futures()
+        future = futures.get(msg_id) if futures is not None else None
+        if futures is None or future is None:
+            return
 
-            def forget(done: Future[Any] | Any) -> None:
-                if self._request_futures.get(msg_id) is done:
-                    del self._request_futures[msg_id]
+        def forget(done: Future[Any] | Any) -> None:  # after pygls' callback (which answers)
+            if futures.get(msg_id) is done:
+                del futures[msg_id]
 
-            future.add_done_callback(forget)
+        future.add_done_callback(forget)
+
+    def _futures(self) -> dict[Any, Any] | None:
+        """pygls' table of running handlers (private to it: None if a version renames it)."""
+        futures = getattr(self, "_request_futures", None)
+        return futures if isinstance(futures, dict) else None
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         # Clients cancel requests whose answer is already on its way: routine, not a warning.
-        if msg_id not in self._request_futures:
+        futures = self._futures()
+        if futures is not None and msg_id not in futures:
             logger.debug("cancel of %s: already answered", msg_id)
             return
         super()._handle_cancel_notification(msg_id)
