@@ -56,3 +56,19 @@ def test_the_package_is_not_imported_to_count() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_package_is_the_fallback_when_the_extension_cannot_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from completion import tokens
+
+    def broken() -> None:
+        raise ImportError("no extension here")
+
+    monkeypatch.setattr(tokens, "_extension", broken)
+    tokens._tokenizer.cache_clear()
+    try:
+        assert count_tokens(SAMPLES[0]) == 16 and count_tokens("<|endoftext|>") > 1
+    finally:
+        tokens._tokenizer.cache_clear()
