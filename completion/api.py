@@ -55,6 +55,7 @@ from context.api import Analyzer
 from context.positions import position_at
 from context.privacy import privacy_filter
 from context.secrets import mask_secrets, masked_hole, with_masked_definitions
+from context.workspace import project_root
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -130,6 +131,14 @@ class Engine:
     # -- context -----------------------------------------------------------------------------
     def _style(self) -> Style:
         return choose_style(self.settings, self._backend_name or self.settings.backend)
+
+    def other_project(self, path: str) -> Path | None:
+        """The root of the project holding ``path`` when that is not this engine's project (a
+        second workspace folder, a file opened from another repository); None otherwise."""
+        file = Path(path).resolve()
+        if file.is_relative_to(self.root):
+            return None
+        return project_root(file)
 
     def _path(self, path: str) -> Path:
         p = Path(path)

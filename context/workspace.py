@@ -66,10 +66,16 @@ TYPESHED_STDLIB = _jedi_folder() / "third_party" / "typeshed" / "stdlib"
 def find_root(path: Path) -> Path:
     """The nearest directory above ``path`` holding a project marker, else the file's directory."""
     start = path if path.is_dir() else path.parent
+    return project_root(path) or start
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest directory above ``path`` holding a project marker; None when there is none."""
+    start = path if path.is_dir() else path.parent
     for candidate in [start, *start.parents]:
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
-    return start
+    return None
 
 
 def read_source(path: Path, max_bytes: int | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from lsp_server.status import StatusReporter
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_OTHER_PROJECTS = 4  # engines kept for projects outside the workspace root
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class Session:
         self.settings_warnings: list[str] = []  # of the settings in force
         self.engine: Engine | None = None
         self.engine_error: str | None = None
+        # Other workspace folders, files opened from other repositories: an engine each, made on
+        # first use and indexed in the background; the least recently used is closed.
+        self.other_engines: OrderedDict[Path, Engine] = OrderedDict()
+        self._background: set[asyncio.Task[Any]] = set()
         self.status = status
         self.texts: dict[str, str] = {}
         # few: a report holds the document's text around the hole
@@ -95,6 +101,43 @@ class Session:
             raise JsonRpcInternalError(self.engine_error or "the engine is not started")
         return self.engine
 
+    def engine_for(self, path: str) -> Engine:
+        """The engine of the project holding ``path``: the workspace's, else another project's."""
+        engine = self.require_engine()
+        root = engine.other_project(path)
+        if root is None:
+            return engine
+        other = self.other_engines.pop(root, None)
+        if other is None:
+            logger.info("%s belongs to another project: analysing it from %s", path, root)
+            other = Engine(root, self.settings)
+            self.in_background(other.index_workspace_async())
+        self.other_engines[root] = other
+        while len(self.other_engines) > MAX_OTHER_PROJECTS:
+            _, oldest = self.other_engines.popitem(last=False)
+            self.in_background(oldest.aclose())
+        return other
+
+    def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` on the loop; its failure is logged, never lost."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+
+        def done(finished: asyncio.Task[Any]) -> None:
+            self._background.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                logger.error("background work failed", exc_info=finished.exception())
+
+        task.add_done_callback(done)
+
+    def all_engines(self) -> list[Engine]:
+        return [*([self.engine] if self.engine is not None else []), *self.other_engines.values()]
+
+    async def close_engines(self) -> None:
+        for engine in self.all_engines():
+            await engine.aclose()
+        self.other_engines.clear()
+
     def backend_status(self) -> BackendStatus | None:
         try:
             return self.engine.status() if self.engine else None
@@ -106,8 +149,8 @@ class Session:
         self.settings = settings
         self.settings_warnings = warnings
         self.fillings.clear()
-        if self.engine is not None:
-            self.engine.update_settings(settings)
+        for engine in self.all_engines():
+            engine.update_settings(settings)
 
     # documents ------------------------------------------------------------------------------
 
@@ -118,7 +161,8 @@ class Session:
         if self.engine is None or old_text == new_text:
             return
         try:
-            self.engine.record_change(uri_path(uri), old_text, new_text)
+            path = uri_path(uri)
+            self.engine_for(path).record_change(path, old_text, new_text)
         except Exception:
             logger.exception("record_change failed for %s", uri)
 
@@ -171,7 +215,7 @@ class Session:
         if cached is not None:
             return cached
         request = HoleRequest(snap.path, line, column, text=snap.text)
-        report = await self.require_engine().context_async(request)
+        report = await self.engine_for(snap.path).context_async(request)
         self.contexts.put(key, report)
         return report
 
@@ -179,7 +223,7 @@ class Session:
         self, snap: Snapshot, line: int, column: int, n: int
     ) -> CompletionReport | None:
         """The engine's filling, with status reporting; None when the backend failed."""
-        engine = self.require_engine()
+        engine = self.engine_for(snap.path)
         self.status.working(self.backend_status())
         started = time.perf_counter()
         try:

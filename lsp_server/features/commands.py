@@ -78,7 +78,7 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
     request = EditRequest(
         snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format")
     )
-    report = await ls.session.require_engine().edit(request)
+    report = await ls.session.engine_for(request.path).edit(request)
     ls.drop_if_moved_on(snap)
     span, replacement = changed_span(snap.text, report.new_text)
     edit = replace_edit(snap.uri, snap.text, span, replacement)

@@ -121,8 +121,7 @@ def register(server: HolepilotServer) -> None:
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: HolepilotServer, params: None) -> None:
         ls.session.log_hit_rates()
-        if ls.session.engine is not None:
-            await ls.session.engine.aclose()
+        await ls.session.close_engines()
 
 
 class IndexProgress:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from lsprotocol import types
+
 from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, SHAPES, openai_options
 
 TIMEOUT = 60
@@ -89,3 +91,25 @@ async def test_document_changes_reach_the_edit_history_in_prompts(start_session)
     uri = session.open("shapes.py", SHAPES)
     result = await ask(session, "holepilot/context", at_hole(uri))
     assert "+def freshly_typed_helper() -> str:" in result["prompt"]
+
+
+async def test_a_file_of_another_project_is_analysed_from_its_own_root(start_session):
+    """A second workspace folder, or a file opened from another repository: its imports resolve
+    in its own project, not in the workspace the server was started on."""
+    session = await start_session()
+    other = session.root.parent / "other"
+    (other / "geo").mkdir(parents=True)
+    (other / "pyproject.toml").write_text("[project]\nname = 'other'\n", encoding="utf-8")
+    (other / "geo" / "__init__.py").write_text("", encoding="utf-8")
+    (other / "geo" / "vec.py").write_text(
+        "class Vec:\n    def __init__(self, x: float) -> None:\n        self.x = x\n", encoding="utf-8"
+    )
+    text = "from geo.vec import Vec\n\n\ndef scaled(v: Vec) -> Vec:\n    result: Vec = \n    return result\n"
+    path = other / "use.py"
+    path.write_text(text, encoding="utf-8")
+    item = types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)
+    session.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
+    position = {"line": 4, "character": len("    result: Vec = ")}
+    result = await ask(session, "textDocument/relevantTypes", {"textDocument": {"uri": path.as_uri()}, "position": position})
+    texts = [content["value"] for content in result["contents"]]
+    assert any("class Vec" in text and "x: float" in text for text in texts), texts

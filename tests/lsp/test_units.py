@@ -152,3 +152,37 @@ def test_status_reporter_shows_each_distinct_error_once():
     assert sent[-1][1]["state"] == "ok" and sent[-1][1]["lastError"] is None
     reporter.error(status, "openai backend at x: timed out")  # after recovery: shown again
     assert len(shown) == 3
+
+
+async def test_other_projects_get_their_own_engines_and_few_are_kept(tmp_path, monkeypatch) -> None:
+    import asyncio
+
+    from lsp_server import session as session_module
+    from lsp_server.session import Session
+
+    monkeypatch.setenv("HOLEPILOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(session_module, "MAX_OTHER_PROJECTS", 2)
+    roots = []
+    for name in ("main", "a", "b", "c"):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "pyproject.toml").write_text("", encoding="utf-8")
+        (root / "m.py").write_text("x = 1\n", encoding="utf-8")
+        roots.append(root)
+    session = Session(StatusReporter(lambda method, payload: None, lambda message: None))
+    session.start_engine(str(roots[0]))
+    try:
+        assert session.engine_for(str(roots[0] / "m.py")) is session.engine
+        first = session.engine_for(str(roots[1] / "m.py"))
+        assert first is not session.engine and first.root == roots[1].resolve()
+        assert session.engine_for(str(roots[1] / "m.py")) is first
+        session.engine_for(str(roots[2] / "m.py"))
+        session.engine_for(str(roots[3] / "m.py"))  # the least recently used ("a") is closed
+        assert [e.root.name for e in session.other_engines.values()] == ["b", "c"]
+        assert session.engine_for("/no/project/here.py") is session.engine
+        for _ in range(100):
+            if not session._background:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await session.close_engines()
