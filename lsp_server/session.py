@@ -102,14 +102,21 @@ class Session:
         return self.engine
 
     def engine_for(self, path: str) -> Engine:
-        """The engine of the project holding ``path``: the workspace's, else another project's."""
+        """The engine of the project holding ``path``: the workspace's, else another project's
+        (a workspace folder, or the nearest project root above the file)."""
         engine = self.require_engine()
-        root = engine.other_project(path)
-        if root is None:
+        file = Path(path).resolve()
+        if file.is_relative_to(engine.root):
             return engine
+        known = [root for root in self.other_engines if file.is_relative_to(root)]
+        root = max(known, key=lambda r: len(r.parts)) if known else engine.other_project(path)
+        return engine if root is None else self.project(root)
+
+    def project(self, root: Path) -> Engine:
+        """The engine of another project (made and indexed in the background on first use)."""
         other = self.other_engines.pop(root, None)
         if other is None:
-            logger.info("%s belongs to another project: analysing it from %s", path, root)
+            logger.info("another project: %s (its own index and analysis)", root)
             other = Engine(root, self.settings)
             self.in_background(other.index_workspace_async())
         self.other_engines[root] = other
@@ -117,6 +124,20 @@ class Session:
             _, oldest = self.other_engines.popitem(last=False)
             self.in_background(oldest.aclose())
         return other
+
+    def add_folders(self, paths: list[str]) -> None:
+        """Workspace folders besides the root: each its own project, indexed from the start."""
+        engine = self.engine
+        for path in paths:
+            root = Path(path).resolve()
+            if engine is not None and not root.is_relative_to(engine.root) and root.is_dir():
+                self.project(root)
+
+    def remove_folders(self, paths: list[str]) -> None:
+        for path in paths:
+            other = self.other_engines.pop(Path(path).resolve(), None)
+            if other is not None:
+                self.in_background(other.aclose())
 
     def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` on the loop; its failure is logged, never lost."""

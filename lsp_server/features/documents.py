@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from lsprotocol import types
@@ -66,6 +67,10 @@ def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str |
     return None
 
 
+def folder_paths(folders: Iterable[types.WorkspaceFolder]) -> list[str]:
+    return [path for path in (uris.to_fs_path(folder.uri) for folder in folders) if path]
+
+
 def register(server: HolepilotServer) -> None:
     startup_warnings: list[str] = []
 
@@ -90,6 +95,14 @@ def register(server: HolepilotServer) -> None:
         warn_settings(ls, startup_warnings, "initializationOptions")
         report_state(ls)
         ls.spawn(index_workspace(ls))
+        ls.session.add_folders(folder_paths(ls.workspace.folders.values()))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_workspace_folders(
+        ls: HolepilotServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        ls.session.remove_folders(folder_paths(params.event.removed))
+        ls.session.add_folders(folder_paths(params.event.added))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(

@@ -105,11 +105,30 @@ async def test_a_file_of_another_project_is_analysed_from_its_own_root(start_ses
         "class Vec:\n    def __init__(self, x: float) -> None:\n        self.x = x\n", encoding="utf-8"
     )
     text = "from geo.vec import Vec\n\n\ndef scaled(v: Vec) -> Vec:\n    result: Vec = \n    return result\n"
-    path = other / "use.py"
+    texts = await relevant_types_in(session, other / "use.py", text, 4, len("    result: Vec = "))
+    assert any("class Vec" in text and "x: float" in text for text in texts), texts
+
+
+async def relevant_types_in(session, path, text: str, line: int, character: int) -> list[str]:
+    """Open ``path`` (written with ``text``) and ask for the relevant types at a position."""
     path.write_text(text, encoding="utf-8")
     item = types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)
     session.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
-    position = {"line": 4, "character": len("    result: Vec = ")}
+    position = {"line": line, "character": character}
     result = await ask(session, "textDocument/relevantTypes", {"textDocument": {"uri": path.as_uri()}, "position": position})
-    texts = [content["value"] for content in result["contents"]]
-    assert any("class Vec" in text and "x: float" in text for text in texts), texts
+    return [content["value"] for content in result["contents"]]
+
+
+async def test_an_added_workspace_folder_is_a_project_of_its_own(start_session):
+    session = await start_session()
+    folder = session.root.parent / "second"  # no project marker: the folder is the root
+    (folder / "geo").mkdir(parents=True)
+    (folder / "geo" / "__init__.py").write_text("", encoding="utf-8")
+    (folder / "geo" / "vec.py").write_text("class Vec:\n    x: float\n", encoding="utf-8")
+    event = types.WorkspaceFoldersChangeEvent(
+        added=[types.WorkspaceFolder(uri=folder.as_uri(), name="second")], removed=[]
+    )
+    session.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(event=event))
+    text = "from geo.vec import Vec\n\nvalue: Vec = \n"
+    texts = await relevant_types_in(session, folder / "use.py", text, 2, len("value: Vec = "))
+    assert any("class Vec" in text for text in texts), texts
