@@ -39,7 +39,6 @@ class HolepilotServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("holepilot", VERSION, protocol_cls=HolepilotProtocol)
         self.session = Session(StatusReporter(self.protocol.notify, self.window_show_message))
-        self._background: set[asyncio.Task[Any]] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.loop_thread: int | None = None
 
@@ -68,9 +67,7 @@ class HolepilotServer(LanguageServer):
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` in the background, keeping a reference until it ends."""
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self.session.in_background(work)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         if isinstance(error, EXPECTED_REQUEST_ERRORS):

@@ -110,14 +110,19 @@ class Session:
             return engine
         known = [root for root in self.other_engines if file.is_relative_to(root)]
         root = max(known, key=lambda r: len(r.parts)) if known else engine.other_project(path)
-        return engine if root is None else self.project(root)
+        return (self.project(root) if root is not None else None) or engine
 
-    def project(self, root: Path) -> Engine:
-        """The engine of another project (made and indexed in the background on first use)."""
+    def project(self, root: Path) -> Engine | None:
+        """The engine of another project (made and indexed in the background on first use);
+        None when it cannot start (the workspace's engine serves then)."""
         other = self.other_engines.pop(root, None)
         if other is None:
             logger.info("another project: %s (its own index and analysis)", root)
-            other = Engine(root, self.settings)
+            try:
+                other = Engine(root, self.settings)
+            except Exception:
+                logger.exception("cannot analyse %s as a project of its own", root)
+                return None
             self.in_background(other.index_workspace_async())
         self.other_engines[root] = other
         while len(self.other_engines) > MAX_OTHER_PROJECTS:
