@@ -55,7 +55,7 @@ from context.api import Analyzer
 from context.positions import position_at
 from context.privacy import privacy_filter
 from context.secrets import mask_secrets, masked_hole, with_masked_definitions
-from context.workspace import project_root
+from context.workspace import SKIP_DIRS, project_root
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -138,7 +138,13 @@ class Engine:
         file = Path(path).resolve()
         if file.is_relative_to(self.root):
             return None
-        return project_root(file)
+        root = project_root(file)
+        if root is None:
+            return None
+        # A library file (go to definition into site-packages, even when an enclosing folder
+        # such as a pyenv checkout is a git repository) is not a project to index.
+        between = file.relative_to(root).parts[:-1]
+        return None if any(part in SKIP_DIRS or part.startswith(".") for part in between) else root
 
     def _path(self, path: str) -> Path:
         p = Path(path)

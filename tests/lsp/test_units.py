@@ -186,3 +186,19 @@ async def test_other_projects_get_their_own_engines_and_few_are_kept(tmp_path, m
             await asyncio.sleep(0.02)
     finally:
         await session.close_engines()
+
+
+def test_a_library_file_under_a_repository_is_not_another_project(tmp_path) -> None:
+    from completion.api import Engine
+    from completion.settings import Settings
+
+    (tmp_path / "main").mkdir()
+    tool = tmp_path / "tool"  # e.g. a pyenv checkout: a git repository holding environments
+    library = tool / "versions" / "3.11" / "lib" / "site-packages" / "pkg"
+    library.mkdir(parents=True)
+    (tool / ".git").mkdir()
+    (library / "mod.py").write_text("x = 1\n", encoding="utf-8")
+    (tool / "script.py").write_text("x = 1\n", encoding="utf-8")
+    engine = Engine(tmp_path / "main", Settings(backend="static"))
+    assert engine.other_project(str(library / "mod.py")) is None
+    assert engine.other_project(str(tool / "script.py")) == tool.resolve()
