@@ -13,6 +13,7 @@ CONFIG = """from dataclasses import dataclass
 @dataclass
 class Config:
     name: str
+    debug: bool
     verbose: bool
     _hidden: bool = False
 """
@@ -20,22 +21,27 @@ CHECKS = "def is_ready(text: str) -> bool:\n    return bool(text)\n"
 USE = "from conf import Config\n\n\ndef run(config: Config) -> bool:\n    flag: bool = "
 
 
-def fillings(tmp_path: Path) -> list[str]:
+def fillings(tmp_path: Path, use: str = USE) -> list[str]:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'w'\n", encoding="utf-8")
     (tmp_path / "conf.py").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "checks.py").write_text(CHECKS, encoding="utf-8")
-    use = tmp_path / "use.py"
-    use.write_text(USE, encoding="utf-8")
-    lines = USE.split("\n")
-    hole = Analyzer(tmp_path).hole_context(use, len(lines) - 1, len(lines[-1]), USE)
+    path = tmp_path / "use.py"
+    path.write_text(use, encoding="utf-8")
+    lines = use.split("\n")
+    hole = Analyzer(tmp_path).hole_context(path, len(lines) - 1, len(lines[-1]), use)
     assert any(h.text == "config.verbose: bool" for h in hole.relevant_headers)
     return [c.text for c in static_candidates(hole)]
 
 
 def test_a_field_of_a_binding_that_fits_comes_first(tmp_path: Path) -> None:
     texts = fillings(tmp_path)
-    assert texts[0] == "config.verbose"
+    assert texts[:2] == ["config.debug", "config.verbose"]  # equals: by name
     assert "config._hidden" not in texts and "config.name" not in texts
+
+
+def test_among_equals_the_one_named_like_the_variable_comes_first(tmp_path: Path) -> None:
+    texts = fillings(tmp_path, USE.replace("flag: bool = ", "verbose: bool = "))
+    assert texts[:2] == ["config.verbose", "config.debug"]
 
 
 def test_a_function_of_a_module_not_imported_comes_after_the_literal(tmp_path: Path) -> None:
