@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,6 +75,8 @@ class Session:
         # first use and indexed in the background; the least recently used is closed.
         self.other_engines: OrderedDict[Path, Engine] = OrderedDict()
         self._background: set[asyncio.Task[Any]] = set()
+        # how another project is indexed (the front end's, with progress in the editor)
+        self.indexer: Callable[[Engine], Coroutine[Any, Any, Any]] = lambda engine: engine.index_workspace_async()
         self.status = status
         self.texts: dict[str, str] = {}
         # few: a report holds the document's text around the hole
@@ -123,7 +125,7 @@ class Session:
             except Exception:
                 logger.exception("cannot analyse %s as a project of its own", root)
                 return None
-            self.in_background(other.index_workspace_async())
+            self.in_background(self.indexer(other))
         self.other_engines[root] = other
         while len(self.other_engines) > MAX_OTHER_PROJECTS:
             _, oldest = self.other_engines.popitem(last=False)

@@ -12,6 +12,7 @@ from lsprotocol import types
 from pygls import uris
 from pygls.capabilities import get_capability
 
+from completion.api import Engine
 from completion.settings import parse_settings
 from lsp_server.convert import plain
 from lsp_server.server import HolepilotServer
@@ -72,6 +73,8 @@ def folder_paths(folders: Iterable[types.WorkspaceFolder]) -> list[str]:
 
 
 def register(server: HolepilotServer) -> None:
+    server.session.indexer = lambda engine: index_workspace(server, engine)
+
     startup_warnings: list[str] = []
 
     @server.feature("holepilot/documentText")
@@ -162,16 +165,18 @@ class IndexProgress:
             self.ls.work_done_progress.report(self.token, value)
 
 
-async def index_workspace(ls: HolepilotServer) -> None:
-    """Let the engine index the workspace in the background, showing progress."""
-    engine = ls.session.engine
+async def index_workspace(ls: HolepilotServer, engine: Engine | None = None) -> None:
+    """Let an engine (the workspace's by default) index its project in the background,
+    showing progress."""
+    engine = engine or ls.session.engine
     if engine is None:
         return
-    token = await _begin_progress(ls)
+    other = engine is not ls.session.engine
+    token = await _begin_progress(ls, f"holepilot: indexing {engine.root.name}" if other else None)
     try:
         progress = IndexProgress(ls, token)
         count = await engine.index_workspace_async(progress)
-        logger.info("workspace indexed: %s files", count)
+        logger.info("%s indexed: %s files", engine.root if other else "workspace", count)
     except Exception:
         logger.exception("workspace indexing failed")
     finally:
@@ -179,7 +184,7 @@ async def index_workspace(ls: HolepilotServer) -> None:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
 
 
-async def _begin_progress(ls: HolepilotServer) -> str | None:
+async def _begin_progress(ls: HolepilotServer, title: str | None = None) -> str | None:
     if not get_capability(ls.client_capabilities, "window.work_done_progress", False):
         return None
     token = f"holepilot-index-{uuid.uuid4()}"
@@ -189,7 +194,7 @@ async def _begin_progress(ls: HolepilotServer) -> str | None:
         logger.warning("client refused a progress token", exc_info=True)
         return None
     begin = types.WorkDoneProgressBegin(
-        title="holepilot: indexing", percentage=0, cancellable=False
+        title=title or "holepilot: indexing", percentage=0, cancellable=False
     )
     ls.work_done_progress.begin(token, begin)
     return token

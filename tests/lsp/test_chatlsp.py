@@ -132,3 +132,17 @@ async def test_an_added_workspace_folder_is_a_project_of_its_own(start_session):
     text = "from geo.vec import Vec\n\nvalue: Vec = \n"
     texts = await relevant_types_in(session, folder / "use.py", text, 2, len("value: Vec = "))
     assert any("class Vec" in text for text in texts), texts
+
+    def titles() -> list[str]:
+        return [
+            value.title
+            for reports in session.client.progress_reports.values()
+            for value in reports
+            if isinstance(value, types.WorkDoneProgressBegin)
+        ]
+
+    async def second_indexed() -> None:
+        while "holepilot: indexing second" not in titles():
+            await session.client.wait_for_notification("$/progress")
+
+    await asyncio.wait_for(second_indexed(), TIMEOUT)
