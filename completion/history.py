@@ -26,6 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from completion.tokens import count_tokens
+from context.positions import common_head, common_tail
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,13 @@ def changed_lines(old_text: str, new_text: str) -> tuple[int, int, int]:
     ``new[start:new_end]`` once the common leading and trailing lines are set aside."""
     # Lines are counted from the common head and tail of the two texts, found by comparing
     # characters in C: a keystroke in a 50 000-line file costs well under a millisecond.
-    head = _common_prefix(old_text, new_text)
+    head = common_head(old_text, new_text)
     start = old_text.count("\n", 0, head)
     if _ends_line(old_text, head) and _ends_line(new_text, head):
         start += 1
     old_lines, new_lines = old_text.count("\n") + 1, new_text.count("\n") + 1
     start = min(start, old_lines, new_lines)
-    back = _common_suffix(old_text, new_text)
+    back = common_tail(old_text, new_text)
     a, b = len(old_text) - back, len(new_text) - back
     tail = old_text.count("\n", a)
     if (a == 0 or old_text[a - 1] == "\n") and (b == 0 or new_text[b - 1] == "\n"):
@@ -73,33 +74,8 @@ def changed_lines(old_text: str, new_text: str) -> tuple[int, int, int]:
     return start, old_lines - tail, new_lines - tail
 
 
-CHUNK = 4096
-
-
 def _ends_line(text: str, at: int) -> bool:
     return at == len(text) or text[at] == "\n"
-
-
-def _common_prefix(a: str, b: str) -> int:
-    limit = min(len(a), len(b))
-    at = 0
-    while at < limit and a[at : at + CHUNK] == b[at : at + CHUNK]:
-        at += CHUNK
-    at = min(at, limit)
-    while at < limit and a[at] == b[at]:
-        at += 1
-    return at
-
-
-def _common_suffix(a: str, b: str) -> int:
-    limit = min(len(a), len(b))
-    n = 0
-    while n < limit and a[len(a) - n - CHUNK : len(a) - n] == b[len(b) - n - CHUNK : len(b) - n] \
-            and n + CHUNK <= limit:
-        n += CHUNK
-    while n < limit and a[len(a) - n - 1] == b[len(b) - n - 1]:
-        n += 1
-    return n
 
 
 def unified_diff(path: str, old_text: str, new_text: str, context: int = 1) -> str:

@@ -19,7 +19,7 @@ import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Tree
 
 from context.memo import TextCache
-from context.positions import tree_sitter_point
+from context.positions import common_head, common_tail, tree_sitter_point
 
 PY_LANGUAGE = Language(tree_sitter_python.language())
 _local = threading.local()
@@ -39,30 +39,6 @@ def ts_parser() -> Parser:
 def ts_parse(text: str, old_tree: Tree | None = None) -> Tree:
     data = text.encode("utf-8")
     return ts_parser().parse(data, old_tree) if old_tree is not None else ts_parser().parse(data)
-
-
-CHUNK = 4096
-
-
-def _common_head(a: bytes, b: bytes) -> int:
-    """Length of the common prefix of ``a`` and ``b`` (compared a chunk at a time)."""
-    limit = min(len(a), len(b))
-    start = 0
-    while start + CHUNK <= limit and a[start : start + CHUNK] == b[start : start + CHUNK]:
-        start += CHUNK
-    while start < limit and a[start] == b[start]:
-        start += 1
-    return start
-
-
-def _common_tail(a: bytes, b: bytes, limit: int) -> int:
-    """Length of the common suffix of ``a`` and ``b``, at most ``limit``."""
-    end = 0
-    while end + CHUNK <= limit and a[len(a) - end - CHUNK : len(a) - end] == b[len(b) - end - CHUNK : len(b) - end]:
-        end += CHUNK
-    while end < limit and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
-        end += 1
-    return end
 
 
 class SyntaxTrees:
@@ -88,8 +64,8 @@ class SyntaxTrees:
             tree = last[1]
         elif last is not None:
             old, previous = last
-            start = _common_head(old, data)
-            tail = _common_tail(old, data, min(len(old), len(data)) - start)
+            start = common_head(old, data)
+            tail = common_tail(old, data, min(len(old), len(data)) - start)
             edited = previous.copy()
             edited.edit(
                 start_byte=start,

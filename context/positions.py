@@ -6,15 +6,17 @@ Units:
 - *bytes*: tree-sitter offsets and points (UTF-8).
 - jedi uses 1-based lines and code-point columns.
 
-Lines are split on ``\\n``; a ``\\r`` before it belongs to the line terminator.
+Lines are split on ``\\n``; a ``\\r`` before it belongs to the line terminator. Where an edit
+lies between two versions of a text (:func:`common_head`, :func:`common_tail`) is found here too.
 """
 
 from __future__ import annotations
 
-from typing import NewType
+from typing import AnyStr, NewType
 
 from context.errors import PositionError
 
+CHUNK = 4096  # texts are compared a chunk at a time (in C), then a character at a time
 CodePointColumn = NewType("CodePointColumn", int)
 Utf16Column = NewType("Utf16Column", int)
 
@@ -123,3 +125,25 @@ def internal_to_lsp(text: str, line: int, column: int) -> tuple[int, int]:
 def jedi_position(line: int, column: int) -> tuple[int, int]:
     """jedi's (1-based line, code-point column) of an internal position."""
     return line + 1, column
+
+
+def common_head(a: AnyStr, b: AnyStr) -> int:
+    """Length of the common prefix of two texts (``str`` or UTF-8 ``bytes``)."""
+    limit = min(len(a), len(b))
+    at = 0
+    while at + CHUNK <= limit and a[at : at + CHUNK] == b[at : at + CHUNK]:
+        at += CHUNK
+    while at < limit and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def common_tail(a: AnyStr, b: AnyStr, limit: int | None = None) -> int:
+    """Length of the common suffix of two texts, at most ``limit`` (the shorter one's length)."""
+    limit = min(len(a), len(b)) if limit is None else limit
+    n = 0
+    while n + CHUNK <= limit and a[len(a) - n - CHUNK : len(a) - n] == b[len(b) - n - CHUNK : len(b) - n]:
+        n += CHUNK
+    while n < limit and a[len(a) - n - 1] == b[len(b) - n - 1]:
+        n += 1
+    return n

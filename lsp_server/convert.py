@@ -14,7 +14,14 @@ from pygls import uris
 
 from completion.model import Diagnostic, TextRange
 from context.model import Definition, Location
-from context.positions import internal_to_lsp, lsp_to_internal, position_at, split_lines
+from context.positions import (
+    common_head,
+    common_tail,
+    internal_to_lsp,
+    lsp_to_internal,
+    position_at,
+    split_lines,
+)
 
 
 def internal_position(text: str, position: types.Position) -> tuple[int, int]:
@@ -95,13 +102,8 @@ def apply_span(text: str, span: TextRange, new_text: str) -> str:
 
 def changed_span(old: str, new: str) -> tuple[TextRange, str]:
     """The smallest span of ``old`` to replace, and by what, to make ``new``."""
-    limit = min(len(old), len(new))
-    start = 0
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
-        end += 1
+    start = common_head(old, new)
+    end = common_tail(old, new, min(len(old), len(new)) - start)
     first = position_at(old, start)
     last = position_at(old, len(old) - end)
     return TextRange(first[0], first[1], last[0], last[1]), new[start : len(new) - end]

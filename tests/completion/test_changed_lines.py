@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from completion.history import CHUNK, changed_lines
+from completion.history import changed_lines
+from context.positions import CHUNK
 
 
 def reference(old_text: str, new_text: str) -> tuple[int, int, int]:
