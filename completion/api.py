@@ -55,7 +55,7 @@ from context.api import Analyzer
 from context.positions import position_at
 from context.privacy import privacy_filter
 from context.secrets import mask_secrets, masked_hole, with_masked_definitions
-from context.workspace import SKIP_DIRS, project_root
+from context.workspace import in_tool_folder, project_root
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -143,8 +143,7 @@ class Engine:
             return None
         # A library file (go to definition into site-packages, even when an enclosing folder
         # such as a pyenv checkout is a git repository) is not a project to index.
-        between = file.relative_to(root).parts[:-1]
-        return None if any(part in SKIP_DIRS or part.startswith(".") for part in between) else root
+        return None if in_tool_folder(file, root) else root
 
     def _path(self, path: str) -> Path:
         p = Path(path)

@@ -1,8 +1,10 @@
 """Caches keyed by source text, bounded by the text they hold (not by entry count): an editor
-session, or a fuzzer, that produces endless new texts keeps memory flat."""
+session, or a fuzzer, that produces endless new texts keeps memory flat. And the stamp that
+caches of a file's contents are keyed by."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 V = TypeVar("V")
@@ -39,3 +41,12 @@ class TextCache(dict[Any, V]):
     def clear(self) -> None:
         super().clear()
         self.chars = 0
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(size, mtime) of a file, what caches of its contents are keyed by; None when it is gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from context.memo import file_stamp
 from context.secrets import has_credential
 
 log = logging.getLogger(__name__)
@@ -139,11 +140,9 @@ class PrivacyFilter:
         return known
 
     def content_is_secret(self, path: Path, text: str | None = None) -> bool:
-        try:
-            stat = path.stat()
-        except OSError:
+        stamp = file_stamp(path)
+        if stamp is None:
             return False
-        stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self._content.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from context.errors import BinaryFileError, NotUtf8Error, SourceError
 from context.index_cache import DiskIndex, content_key
-from context.memo import TextCache
+from context.memo import TextCache, file_stamp
 from context.parsing import tolerant_ast
 from context.privacy import PrivacyFilter, privacy_filter
 from context.summarize import FragmentCache, summarize_module
@@ -61,6 +61,13 @@ def _jedi_folder() -> Path:
 
 
 TYPESHED_STDLIB = _jedi_folder() / "third_party" / "typeshed" / "stdlib"
+
+
+def in_tool_folder(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies, below ``root``, in an environment or a tool's folder (``.venv``,
+    ``site-packages``, ``build``, hidden folders): not a project's own code."""
+    parts = path.relative_to(root).parts[:-1]
+    return any(part in SKIP_DIRS or part.startswith(".") for part in parts)
 
 
 def find_root(path: Path) -> Path:
@@ -258,11 +265,9 @@ class Workspace:
     def summary_for_path(self, path: Path) -> ModuleSummary | None:
         if not path.is_absolute():
             path = path.resolve()
-        try:
-            stat = path.stat()
-        except OSError:
+        stamp = file_stamp(path)
+        if stamp is None:
             return None
-        stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self._by_path.get(path)
         if cached is not None and cached.stamp == stamp:
             return cached.summary
@@ -302,10 +307,7 @@ class Workspace:
         """Whether ``path`` is the workspace's own code. An environment kept in the root
         (``.venv/``, with typeshed and site-packages) is not: it is read like any environment,
         and the workspace's ignore rules (which usually list ``.venv/``) do not apply to it."""
-        if not path.is_relative_to(self.root):
-            return False
-        parts = path.relative_to(self.root).parts[:-1]
-        return not any(part in SKIP_DIRS or part.startswith(".") for part in parts)
+        return path.is_relative_to(self.root) and not in_tool_folder(path, self.root)
 
     def _module_from_env(self, path: Path) -> str:
         for base in [TYPESHED_STDLIB, *self.env_paths]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from context.diagnose.facts import ClassFacts, ModuleFacts, NameScope
 from context.errors import SourceError
 from context.index_cache import DiskIndex, content_key
+from context.memo import file_stamp
 from context.parsing import tolerant_ast
 from context.summarize import absolute_module  # the same relative-import rule as the summaries
 from context.workspace import read_source
@@ -328,11 +329,9 @@ def facts_of_file(path: str, module: str, disk: DiskIndex | None = None) -> Modu
     """Facts of another module's file; from ``disk`` (the workspace's index) when it holds
     those of this very text."""
     file = Path(path)
-    try:
-        stat = file.stat()
-    except OSError:
+    stamp = file_stamp(file)
+    if stamp is None:
         return None
-    stamp = (stat.st_size, stat.st_mtime_ns)
     hit = _FACTS_CACHE.get(path)
     if hit is not None and hit[0] == stamp:
         if disk is not None:
