@@ -132,6 +132,15 @@ def hole_positions(text: str, selection: types.Range) -> list[types.Position]:
     return found
 
 
+def command_action(
+    title: str, kind: types.CodeActionKind, command: str, argument: dict[str, Any]
+) -> types.CodeAction:
+    """A code action that runs one of holepilot's commands with one argument."""
+    return types.CodeAction(
+        title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument])
+    )
+
+
 def register(server: HolepilotServer) -> None:
     server.command(FILL_HOLE)(lsp_errors(fill_hole_command))
     server.command(INLINE_CHAT)(lsp_errors(inline_chat_command))
@@ -152,28 +161,17 @@ def register(server: HolepilotServer) -> None:
         snap = ls.snapshot(params.text_document.uri)
         uri = params.text_document.uri
         actions = [
-            types.CodeAction(
-                title="Fill hole with holepilot",
-                kind=types.CodeActionKind.QuickFix,
-                command=types.Command(
-                    title="Fill hole with holepilot",
-                    command=FILL_HOLE,
-                    arguments=[{"uri": uri, "position": position, "apply": True}],
-                ),
+            command_action(
+                "Fill hole with holepilot", types.CodeActionKind.QuickFix, FILL_HOLE,
+                {"uri": uri, "position": position, "apply": True},
             )
             for position in hole_positions(snap.text, params.range)[:1]
         ]
         if params.range.start != params.range.end:
-            argument = {"uri": uri, "range": params.range}
             actions.append(
-                types.CodeAction(
-                    title="Edit selection with holepilot…",
-                    kind=types.CodeActionKind.RefactorRewrite,
-                    command=types.Command(
-                        title="Edit selection with holepilot…",
-                        command=INLINE_CHAT,
-                        arguments=[argument],
-                    ),
+                command_action(
+                    "Edit selection with holepilot…", types.CodeActionKind.RefactorRewrite,
+                    INLINE_CHAT, {"uri": uri, "range": params.range},
                 )
             )
         return actions

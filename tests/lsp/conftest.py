@@ -18,6 +18,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from lsp_server.convert import plain
 from tests.support.llm_server import ScriptedLLMServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,17 +60,6 @@ def largest(shapes: list[Shape], origin: Point, label: str) -> Shape:
 # 0-based line of the `...` placeholder in SHAPES and its column
 HOLE_LINE = SHAPES.splitlines().index("    best: Shape = ...")
 HOLE_COLUMN = len("    best: Shape = ")
-
-
-def plain(value: Any) -> Any:
-    """Results of custom requests arrive as namedtuples: make them JSON-like."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 @dataclass
