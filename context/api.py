@@ -144,15 +144,16 @@ class Analyzer:
             if inferred_type is not None:
                 seeds.append(inferred_type)
         types = relevant_types(self.resolver, scope, seeds, binding_types)
-        self.workspace.left_out = 0
+        searched = expected is not None and without_none(expected).name not in ("Any", "object")
         headers = (
             relevant_headers(scope, expected, self.workspace.all_summaries(skip=path))
-            if expected and without_none(expected).name not in ("Any", "object")
+            if expected is not None and searched
             else []
         )
+        left_out = self.workspace.left_out if searched else 0
         notes = (
-            (f"the workspace is being indexed: {self.workspace.left_out} files were not searched for headers yet",)
-            if self.workspace.left_out
+            (f"the workspace is being indexed: {left_out} files were not searched for headers yet",)
+            if left_out
             else ()
         )
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
