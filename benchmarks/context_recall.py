@@ -1,9 +1,11 @@
 """Context-recall benchmark: does the prompt hold the cross-file definitions the hole needs?
 
-    python benchmarks/context_recall.py [--packages httpx,rich,textual] [--holes 200]
-                                        [--out results.json] [--svg docs/images/recall.svg]
+    python benchmarks/context_recall.py [--split tuning|test|all] [--packages a,b] [--holes 64]
+                                        [--out results.json] [--svg recall.svg] [--skip-holepilot]
 
-See benchmarks/README.md for the rules (hole mining, header rule, baselines, budgets).
+Holes sit at eight kinds of position; the definitions each hole's true code uses are found by
+jedi on the true code (an oracle independent of holepilot). See benchmarks/README.md for the
+rules (packages and their split, hole kinds, oracle, header rule, baselines, budgets).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.packages import PackageSpec, selected_packages, spec_of, split_of  # noqa: E402
 from benchmarks.recall_baselines import WindowIndex  # noqa: E402
 from benchmarks.recall_evaluate import (  # noqa: E402
     BUDGETS,
@@ -33,37 +37,49 @@ from benchmarks.recall_evaluate import (  # noqa: E402
     score_found,
 )
 from benchmarks.recall_holepilot import (  # noqa: E402
+    ENTRY_MODULES,
     Answer,
     cold_first_answer_s,
     entry_module,
     percentile,
     run_batch,
 )
-from benchmarks.recall_index import PackageIndex  # noqa: E402
-from benchmarks.recall_mining import Hole, mine_holes, sample_holes  # noqa: E402
-from benchmarks.recall_packages import DEFAULT_PACKAGES, PackageSpec, ensure_package, spec_of  # noqa: E402
+from benchmarks.recall_index import DEFINITION_KINDS  # noqa: E402
+from benchmarks.recall_mining import Hole, Mined, mine_oracle_holes, package_sources  # noqa: E402
+from benchmarks.recall_oracle import GOTO_TIMEOUT_S, Oracle, OracleCache  # noqa: E402
+from benchmarks.recall_packages import ensure_package  # noqa: E402
 from benchmarks.recall_report import (  # noqa: E402
     breakdown_markdown,
     latency_markdown,
+    oracle_markdown,
     recall_markdown,
     recall_svg,
 )
+from benchmarks.recall_sites import HOLE_KINDS  # noqa: E402
 from completion.tokens import count_tokens  # noqa: E402
 
 log = logging.getLogger("context_recall")
 WORK = REPO / "benchmarks" / ".work"
+DEFAULT_HOLES = 64
+DEFAULT_SEED = 20240611
+SPLIT_ORDER = ("tuning", "test", "other")
 
 
 @dataclass
 class PackageResult:
     spec: PackageSpec
+    mined: Mined
     files: int
-    candidates: int
-    holes: list[Hole]
+    split: str = "other"  # "tuning" | "test" | "other" (pinned by hand)
+    oracle_s: float = 0.0
     scores: dict[tuple[str, int], Scores] = field(default_factory=dict)
     latency: dict[str, object] = field(default_factory=dict)
     found: dict[tuple[str, int], list[list[bool]]] = field(default_factory=dict)
     elapsed_ms: dict[int, list[float]] = field(default_factory=dict)  # holepilot, per budget
+
+    @property
+    def holes(self) -> list[Hole]:
+        return self.mined.holes
 
     @property
     def definitions(self) -> int:
@@ -75,31 +91,63 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--packages", default=",".join(DEFAULT_PACKAGES), help="comma-separated; NAME==VERSION pins"
+        "--split", choices=("tuning", "test", "all"), default="tuning", help="which package set"
     )
-    parser.add_argument("--holes", type=int, default=200, help="holes sampled per package")
-    parser.add_argument("--seed", type=int, default=20240611)
+    parser.add_argument(
+        "--packages", default=None, help="comma-separated, instead of --split; NAME==VERSION pins"
+    )
+    parser.add_argument("--holes", type=int, default=DEFAULT_HOLES, help="holes per package")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--oracle-timeout", type=float, default=GOTO_TIMEOUT_S, help="seconds per jedi goto"
+    )
     parser.add_argument("--out", type=Path, default=WORK / "recall-results.json")
-    parser.add_argument("--svg", type=Path, default=REPO / "docs" / "images" / "recall.svg")
+    parser.add_argument("--svg", type=Path, default=WORK / "recall.svg")
     parser.add_argument("--skip-holepilot", action="store_true", help="baselines only")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--engine",
+        type=Path,
+        default=REPO,
+        help="directory holding the engine's packages to run (default: this repository), "
+        "e.g. an export of an older commit",
+    )
+    parser.add_argument(
+        "--entry",
+        default=None,
+        help="the engine's command-line module (default: the first of "
+        f"{', '.join(ENTRY_MODULES)} that offers `context --batch`)",
+    )
+    args = parser.parse_args(argv)
+    if args.holes < 1:
+        parser.error("--holes must be at least 1")
+    return args
 
 
 def prepare_package(
-    spec: PackageSpec, limit: int, seed: int
-) -> tuple[PackageResult, PackageIndex, Path]:
+    spec: PackageSpec, limit: int, seed: int, timeout_s: float = GOTO_TIMEOUT_S
+) -> tuple[PackageResult, dict[str, str], Path]:
+    """Download and unpack the package, then mine its holes with the (cached) oracle."""
     root = ensure_package(spec, WORK)
-    index = PackageIndex(root, spec.imports)
-    candidates = mine_holes(index, spec.name)
-    holes = sample_holes(candidates, limit, seed)
+    sources = package_sources(root, spec.imports)
+    started = time.perf_counter()
+    oracle = Oracle(root, spec.imports, timeout_s)
+    cache = OracleCache(WORK / "oracle" / f"{spec.label}.json")
+    mined = mine_oracle_holes(spec.name, sources, oracle, cache, limit, seed)
+    elapsed = time.perf_counter() - started
     log.info(
-        "%s: %d files, %d candidate holes, %d sampled",
+        "%s: %d files, %d sites, %d examined (%d resolved now, %d timeouts), %d holes in %.0f s",
         spec.label,
-        len(index.modules),
-        len(candidates),
-        len(holes),
+        len(sources),
+        sum(mined.sites.values()),
+        mined.examined,
+        mined.resolved,
+        mined.timeouts,
+        len(mined.holes),
+        elapsed,
     )
-    return PackageResult(spec, len(index.modules), len(candidates), holes), index, root
+    split = split_of(spec.name) or "other"
+    result = PackageResult(spec, mined, len(sources), split, round(elapsed, 1))
+    return result, sources, root
 
 
 def record(result: PackageResult, method: str, budget: int, prompts: list[str]) -> None:
@@ -108,17 +156,17 @@ def record(result: PackageResult, method: str, budget: int, prompts: list[str]) 
     result.found[method, budget] = found
 
 
-def run_baselines(result: PackageResult, index: PackageIndex) -> None:
-    windows = WindowIndex((info.path, info.source) for info in index.modules.values())
+def run_baselines(result: PackageResult, sources: dict[str, str]) -> None:
+    windows = WindowIndex(sources.items())
     for budget in BUDGETS:
         for method, prompts in baseline_prompts(result.holes, windows, budget).items():
             record(result, method, budget, prompts)
 
 
-def run_holepilot(result: PackageResult, module: str, root: Path) -> None:
+def run_holepilot(result: PackageResult, module: str, root: Path, engine: Path = REPO) -> None:
     requests = [(hole, budget) for budget in BUDGETS for hole in result.holes]
     batch_file = WORK / "batches" / f"{result.spec.label}.jsonl"
-    answers = run_batch(module, REPO, root, requests, batch_file)
+    answers = run_batch(module, engine, root, requests, batch_file)
     count = len(result.holes)
     for i, budget in enumerate(BUDGETS):
         chunk = answers[i * count : (i + 1) * count]
@@ -129,8 +177,9 @@ def run_holepilot(result: PackageResult, module: str, root: Path) -> None:
             count_tokens(a.prompt) > budget for a in chunk
         )
     result.latency.update(latency_summary(answers))
-    result.latency["slowest_files"] = slowest_files(result.holes, answers)
-    cold_s, cold_ok = cold_first_answer_s(module, REPO, root, result.holes[0])
+    if result.split != "test":
+        result.latency["slowest_files"] = slowest_files(result.holes, answers)
+    cold_s, cold_ok = cold_first_answer_s(module, engine, root, result.holes[0])
     result.latency["cold_s"] = round(cold_s, 3) if cold_ok else None
 
 
@@ -180,32 +229,52 @@ def merged_scores(results: list[PackageResult]) -> dict[tuple[str, int], Scores]
     return merged
 
 
-def package_json(result: PackageResult) -> dict[str, object]:
+def oracle_json(result: PackageResult) -> dict[str, object]:
+    mined = result.mined
     return {
-        "version": result.spec.version,
-        "files": result.files,
-        "candidate_holes": result.candidates,
-        "holes": len(result.holes),
-        "definitions": result.definitions,
-        "recall": {f"{m}@{b}": s.to_json() for (m, b), s in sorted(result.scores.items())},
-        "latency": result.latency,
-        "holepilot_most_missed": most_missed(result.scores["holepilot", BUDGETS[-1]])
-        if ("holepilot", BUDGETS[-1]) in result.scores
-        else [],
-        "hole_list": [
-            {
-                **hole.to_json(),
-                "found": {f"{m}@{b}": f[i] for (m, b), f in sorted(result.found.items())},
-                "elapsed_ms": {str(b): times[i] for b, times in sorted(result.elapsed_ms.items())},
-            }
-            for i, hole in enumerate(result.holes)
-        ],
+        "sites": mined.sites,
+        "examined": mined.examined,
+        "resolved_now": mined.resolved,
+        "timeouts_now": mined.timeouts,
+        "ambiguous_now": mined.ambiguous,
+        "timeouts_in_holes": sum(hole.timeouts for hole in mined.holes),
+        "seconds": result.oracle_s,
     }
 
 
-def engine_commit() -> str:
-    """The repository's commit, with ``+dirty`` when the engine's packages have local changes."""
-    git = ["git", "-C", str(REPO)]
+def package_json(result: PackageResult) -> dict[str, object]:
+    """A package's results. For a test-split package only aggregates: no hole, no miss list."""
+    data: dict[str, object] = {
+        "version": result.spec.version,
+        "split": result.split,
+        "files": result.files,
+        "holes": len(result.holes),
+        "definitions": result.definitions,
+        "oracle": oracle_json(result),
+        "recall": {f"{m}@{b}": s.to_json() for (m, b), s in sorted(result.scores.items())},
+        "latency": result.latency,
+    }
+    if result.split == "test":
+        return data
+    if ("holepilot", BUDGETS[-1]) in result.scores:
+        data["holepilot_most_missed"] = most_missed(result.scores["holepilot", BUDGETS[-1]])
+    data["hole_list"] = [
+        {
+            **hole.to_json(),
+            "found": {f"{m}@{b}": f[i] for (m, b), f in sorted(result.found.items())},
+            "elapsed_ms": {str(b): times[i] for b, times in sorted(result.elapsed_ms.items())},
+        }
+        for i, hole in enumerate(result.holes)
+    ]
+    return data
+
+
+def engine_commit(engine: Path = REPO) -> str | None:
+    """The engine's commit, with ``+dirty`` when its packages have local changes; ``None`` for
+    an engine outside a git checkout (an export)."""
+    if not (engine / ".git").exists():
+        return None
+    git = ["git", "-C", str(engine)]
     head = subprocess.run(
         [*git, "rev-parse", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
@@ -214,22 +283,37 @@ def engine_commit() -> str:
     return f"{head}+dirty" if head and dirty else head
 
 
+def groups(results: list[PackageResult]) -> list[tuple[str, list[PackageResult]]]:
+    """Results by split, in a fixed order."""
+    return [
+        (split, [r for r in results if r.split == split])
+        for split in SPLIT_ORDER
+        if any(r.split == split for r in results)
+    ]
+
+
 def write_outputs(
-    args: argparse.Namespace, results: list[PackageResult], module: str | None
+    args: argparse.Namespace, results: list[PackageResult], module: str | None, seconds: float
 ) -> None:
-    merged = merged_scores(results)
     payload = {
         "config": {
+            "split": args.split if args.packages is None else None,
             "packages": [r.spec.label for r in results],
             "holes_per_package": args.holes,
             "seed": args.seed,
             "budgets": list(BUDGETS),
+            "hole_kinds": list(HOLE_KINDS),
             "holepilot_entry": module,
-            "engine_commit": engine_commit(),
+            "engine": str(args.engine),
+            "engine_commit": engine_commit(args.engine),
             "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
             "cpu_count": os.cpu_count(),
+            "seconds": round(seconds, 1),
         },
-        "overall": {f"{m}@{b}": s.to_json() for (m, b), s in sorted(merged.items())},
+        "splits": {
+            split: {f"{m}@{b}": s.to_json() for (m, b), s in sorted(merged_scores(members).items())}
+            for split, members in groups(results)
+        },
         "packages": {r.spec.name: package_json(r) for r in results},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -237,36 +321,64 @@ def write_outputs(
     labels = ", ".join(r.spec.label for r in results)
     args.svg.parent.mkdir(parents=True, exist_ok=True)
     args.svg.write_text(
-        recall_svg(recall_table(merged), BUDGETS, f"Definition recall ({labels})"), encoding="utf-8"
+        recall_svg(recall_table(merged_scores(results)), BUDGETS, f"Definition recall ({labels})"),
+        encoding="utf-8",
     )
 
 
-def breakdown_rows(
-    scores: dict[tuple[str, int], Scores],
+def slice_rows(
+    scores: dict[tuple[str, int], Scores], slices: str
 ) -> list[tuple[str, dict[str, tuple[float, int]]]]:
+    """Rows of (method@budget, {slice: (recall, pairs)}) for the ``by_kind`` (hole kinds) or the
+    ``by_definition`` slices, in a fixed column order."""
+    order = HOLE_KINDS if slices == "by_kind" else DEFINITION_KINDS
     rows = []
-    for (method, budget), score in sorted(scores.items()):
-        slices = {**score.by_kind, **{f"name {k}": t for k, t in score.by_visibility.items()}}
-        rows.append((f"{method}@{budget}", {k: (t.recall, t.total) for k, t in slices.items()}))
+    for method in METHODS:
+        for budget in BUDGETS:
+            if (method, budget) not in scores:
+                continue
+            tallies = getattr(scores[method, budget], slices)
+            cells = {k: (tallies[k].recall, tallies[k].total) for k in order if k in tallies}
+            rows.append((f"{method}@{budget}", cells))
     return rows
 
 
-def print_report(results: list[PackageResult]) -> None:
-    rows = [
-        (r.spec.label, f"{len(r.holes)} / {r.definitions}", recall_table(r.scores)) for r in results
-    ]
-    total = sum(r.definitions for r in results)
-    rows.append(
-        (
-            "all",
-            f"{sum(len(r.holes) for r in results)} / {total}",
-            recall_table(merged_scores(results)),
-        )
+def package_row(result: PackageResult) -> tuple[str, str, dict[str, dict[int, float | None]]]:
+    return (
+        result.spec.label,
+        f"{len(result.holes)} / {result.definitions}",
+        recall_table(result.scores),
     )
+
+
+def total_row(
+    label: str, members: list[PackageResult]
+) -> tuple[str, str, dict[str, dict[int, float | None]]]:
+    holes = sum(len(r.holes) for r in members)
+    definitions = sum(r.definitions for r in members)
+    return (label, f"{holes} / {definitions}", recall_table(merged_scores(members)))
+
+
+def print_report(results: list[PackageResult]) -> None:
+    split_groups = groups(results)
+    rows = []
+    for split, members in split_groups:
+        rows += [package_row(r) for r in members]
+        rows.append(total_row(f"**{split} total**", members))
+    if len(split_groups) > 1:
+        rows.append(total_row("**all**", results))
     print(recall_markdown(rows, BUDGETS))
-    print()
-    print("Recall of all packages by hole kind and by where the buffer still shows the name:")
-    print(breakdown_markdown(breakdown_rows(merged_scores(results))))
+    for split, members in split_groups:
+        merged = merged_scores(members)
+        print(f"\nRecall of the {split} packages by hole kind (recall, definitions):")
+        print(breakdown_markdown(slice_rows(merged, "by_kind"), HOLE_KINDS))
+        print(f"\nRecall of the {split} packages by kind of definition:")
+        print(breakdown_markdown(slice_rows(merged, "by_definition"), DEFINITION_KINDS))
+    print("\nOracle (jedi on the true code):")
+    oracle_rows = [
+        {"package": r.spec.label, "holes": len(r.holes), **oracle_json(r)} for r in results
+    ]
+    print(oracle_markdown(oracle_rows))
     latency_rows = [
         {"package": r.spec.label, "files": r.files, **r.latency} for r in results if r.latency
     ]
@@ -278,22 +390,32 @@ def print_report(results: list[PackageResult]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    module = None if args.skip_holepilot else entry_module(REPO)
+    started = time.perf_counter()
+    try:
+        names = selected_packages(args.packages, args.split)
+        specs = [spec_of(name) for name in names]
+    except ValueError as error:
+        print(f"context_recall: {error}", file=sys.stderr)
+        return 2
+    candidates = (args.entry,) if args.entry else ENTRY_MODULES
+    module = None if args.skip_holepilot else entry_module(args.engine, candidates)
     if module is None and not args.skip_holepilot:
         log.warning("no holepilot entry point answers `context --help`: baselines only")
     results: list[PackageResult] = []
-    for name in args.packages.split(","):
-        result, index, root = prepare_package(spec_of(name.strip()), args.holes, args.seed)
-        run_baselines(result, index)
+    for spec in specs:
+        result, sources, root = prepare_package(spec, args.holes, args.seed, args.oracle_timeout)
+        run_baselines(result, sources)
         if module is not None and result.holes:
-            run_holepilot(result, module, root)
+            run_holepilot(result, module, root, args.engine)
         results.append(result)
     print_report(results)
+    seconds = time.perf_counter() - started
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"\nLoad average at the end: {load} on {os.cpu_count()} CPUs (latency is only comparable when idle)."
+        f"\nRun time {seconds:.0f} s. Load average at the end: {load} on {os.cpu_count()} CPUs "
+        "(latency is only comparable when idle)."
     )
-    write_outputs(args, results, module)
+    write_outputs(args, results, module, seconds)
     return 0
 
 

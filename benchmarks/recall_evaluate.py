@@ -49,7 +49,7 @@ class Scores:
 
     overall: Tally = field(default_factory=Tally)
     by_kind: dict[str, Tally] = field(default_factory=dict)
-    by_definition: dict[str, Tally] = field(default_factory=dict)  # "class" | "function"
+    by_definition: dict[str, Tally] = field(default_factory=dict)  # a definition's kind
     by_visibility: dict[str, Tally] = field(default_factory=dict)  # see :func:`visibility`
     missed: Counter[Definition] = field(default_factory=Counter)
 
@@ -57,8 +57,7 @@ class Scores:
         for definition, hit in zip(hole.definitions, found, strict=True):
             self.overall.add(hit)
             self.by_kind.setdefault(hole.kind, Tally()).add(hit)
-            label = "class" if definition.is_class else "function"
-            self.by_definition.setdefault(label, Tally()).add(hit)
+            self.by_definition.setdefault(definition.kind, Tally()).add(hit)
             self.by_visibility.setdefault(visibility(hole, definition), Tally()).add(hit)
             if not hit:
                 self.missed[definition] += 1
@@ -103,7 +102,4 @@ def score_found(holes: list[Hole], found: list[list[bool]]) -> Scores:
 
 
 def most_missed(scores: Scores, limit: int = 15) -> list[dict[str, object]]:
-    return [
-        {"path": d.path, "name": d.name, "line": d.line, "class": d.is_class, "missed": count}
-        for d, count in scores.missed.most_common(limit)
-    ]
+    return [{**d.to_json(), "missed": count} for d, count in scores.missed.most_common(limit)]

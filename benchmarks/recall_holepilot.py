@@ -16,7 +16,7 @@ from benchmarks.recall_mining import Hole
 log = logging.getLogger(__name__)
 
 # The command-line entry points, preferred first.
-ENTRY_MODULES = ("lsp_server.main", "lsp_server", "completion.cli")
+ENTRY_MODULES = ("holepilot", "lsp_server.main", "lsp_server", "completion.cli")
 # Sections of a JSON answer that list rendered definitions (each item has a ``text``).
 DEFINITION_SECTIONS = ("relevant_types", "relevant_headers", "cross_file", "receiver_members")
 BATCH_TIMEOUT_S = 1800
@@ -33,13 +33,20 @@ class Answer:
 
 
 def surfaced_text(record: dict[str, object]) -> str:
-    """The texts of all definitions an answer lists, joined: what the analysis surfaced."""
+    """The texts of all definitions an answer lists: what the analysis surfaced. Receiver members
+    go under the ``# members of RECEIVER: TYPE`` line the prompt shows them under."""
     texts: list[str] = []
     for section in DEFINITION_SECTIONS:
         items = record.get(section)
-        if isinstance(items, list):
-            texts += [str(item.get("text", "")) for item in items if isinstance(item, dict)]
-    return "\n".join(texts)
+        if not isinstance(items, list):
+            continue
+        item_texts = [str(item.get("text", "")) for item in items if isinstance(item, dict)]
+        if section == "receiver_members" and item_texts:
+            header = f"# members of {record.get('receiver')}: {record.get('receiver_type')}"
+            texts.append("\n".join([header, *item_texts]))
+        else:
+            texts += item_texts
+    return "\n\n".join(texts)
 
 
 def entry_module(repo: Path, candidates: tuple[str, ...] = ENTRY_MODULES) -> str | None:

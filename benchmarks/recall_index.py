@@ -1,4 +1,5 @@
-"""What a package defines and imports, module by module, read with :mod:`ast`.
+"""What a package defines and imports, module by module, read with :mod:`ast`; and the
+:class:`Definition` record every part of the recall benchmark shares.
 
 The index answers one question for the hole miner: *which top-level ``def``/``class`` of the
 package does this name (or ``module.attribute`` chain) refer to?*  It follows the package's own
@@ -12,15 +13,42 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFINITION_KINDS = ("function", "class", "method", "property", "attribute")
+MEMBER_KINDS = ("method", "property", "attribute")
+
 
 @dataclass(frozen=True, order=True)
 class Definition:
-    """A top-level ``def``/``class``; ``path`` is relative to the package root (POSIX)."""
+    """A definition the true code of a hole uses; ``path`` is relative to the package root
+    (POSIX). ``qualname`` is ``name`` for a top-level ``def``/``class`` and ``Class.member``
+    for a member (``Outer.Inner.member`` when classes nest); ``kind`` is one of
+    :data:`DEFINITION_KINDS`."""
 
     path: str
-    name: str
-    line: int  # 1-based line of the ``def``/``class`` keyword (not of a decorator)
-    is_class: bool = False
+    qualname: str
+    line: int  # 1-based line of the name (the ``def``/``class`` keyword, not a decorator)
+    kind: str = "function"
+
+    @property
+    def name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def owner(self) -> str | None:
+        """The class a member is defined in (its innermost one), ``None`` for a top-level one."""
+        parts = self.qualname.split(".")
+        return parts[-2] if len(parts) > 1 else None
+
+    @property
+    def is_class(self) -> bool:
+        return self.kind == "class"
+
+    @property
+    def is_member(self) -> bool:
+        return self.kind in MEMBER_KINDS
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "qualname": self.qualname, "line": self.line, "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -100,8 +128,8 @@ class PackageIndex:
     def _collect_bindings(self, info: ModuleInfo) -> None:
         for statement in _top_level_statements(info.tree.body):
             if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                is_class = isinstance(statement, ast.ClassDef)
-                definition = Definition(info.path, statement.name, statement.lineno, is_class)
+                kind = "class" if isinstance(statement, ast.ClassDef) else "function"
+                definition = Definition(info.path, statement.name, statement.lineno, kind)
                 info.top_level[statement.name] = definition
             elif isinstance(statement, ast.Import | ast.ImportFrom):
                 self._bind_import(info, statement, info.top_level, star=True)

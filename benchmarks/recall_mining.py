@@ -1,7 +1,13 @@
 """Mine holes the way a user meets them: a statement half typed, whose true code uses
 definitions from *other* modules of the same package.
 
-Three kinds of hole:
+:func:`mine_oracle_holes` is the recall benchmark's miner: every site of
+:mod:`benchmarks.recall_sites` (eight kinds of position), kept when jedi's oracle
+(:mod:`benchmarks.recall_oracle`) finds that its cut code uses at least one definition of
+another module, sampled with a fixed seed and the same share for every kind.
+
+:func:`mine_holes` is the older, cheaper miner (three kinds, top-level definitions reached by
+name through :class:`~benchmarks.recall_index.PackageIndex`), kept for the checking benchmark:
 - ``assign``: the right-hand side of ``x = ...`` / ``x: T = ...`` is cut;
 - ``return``: the value of ``return ...`` is cut;
 - ``call``: a call statement (``f(...)`` or ``await f(...)``) is cut whole.
@@ -14,9 +20,12 @@ from __future__ import annotations
 
 import ast
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from benchmarks.recall_index import Definition, ModuleInfo, ModuleRef, PackageIndex, Target
+from benchmarks.recall_oracle import Oracle, OracleCache, Resolution
+from benchmarks.recall_sites import HOLE_KINDS, Site, sites_in_source
 
 
 @dataclass(frozen=True)
@@ -25,10 +34,11 @@ class Hole:
     path: str  # relative to the package root (POSIX)
     line: int  # 1-based
     column: int  # 1-based, in code points
-    kind: str  # "assign" | "return" | "call"
+    kind: str  # one of benchmarks.recall_sites.HOLE_KINDS
     text: str  # the buffer with the cut removed
     expected: str  # the code that was cut
     definitions: tuple[Definition, ...]  # cross-file definitions the true code uses
+    timeouts: int = 0  # references whose resolution timed out
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -38,10 +48,8 @@ class Hole:
             "column": self.column,
             "kind": self.kind,
             "expected": self.expected,
-            "definitions": [
-                {"path": d.path, "name": d.name, "line": d.line, "class": d.is_class}
-                for d in self.definitions
-            ],
+            "definitions": [d.to_json() for d in self.definitions],
+            "timeouts": self.timeouts,
         }
 
 
@@ -166,3 +174,141 @@ def sample_holes(holes: list[Hole], limit: int, seed: int) -> list[Hole]:
         return list(holes)
     chosen = random.Random(seed).sample(range(len(holes)), limit)
     return [holes[index] for index in sorted(chosen)]
+
+
+# -- the oracle's miner ---------------------------------------------------------------------------
+EXAMINE_FACTOR = 16  # sites examined per kind, at most, for each hole of its share
+
+
+@dataclass
+class Mined:
+    """The holes of one package and what finding them took."""
+
+    holes: list[Hole]
+    sites: dict[str, int]  # candidate sites per kind (those whose cut has references)
+    examined: int = 0  # sites whose references were resolved (or read from the cache)
+    resolved: int = 0  # of those, resolved now rather than read from the cache
+    timeouts: int = 0  # references resolved now whose goto or infer timed out
+    ambiguous: int = 0  # references resolved now dropped as too ambiguous
+
+
+def package_sources(root: Path, packages: tuple[str, ...]) -> dict[str, str]:
+    """The ``.py`` modules of the import packages, by path relative to ``root``."""
+    sources: dict[str, str] = {}
+    for package in packages:
+        for file in sorted((root / package).rglob("*.py")):
+            relative = file.relative_to(root).as_posix()
+            sources[relative] = file.read_text(encoding="utf-8", errors="replace")
+    return sources
+
+
+def shares(limit: int, kinds: tuple[str, ...]) -> dict[str, int]:
+    """``limit`` holes split evenly over ``kinds`` (the first kinds take the remainder)."""
+    base, extra = divmod(limit, len(kinds))
+    return {kind: base + (index < extra) for index, kind in enumerate(kinds)}
+
+
+@dataclass
+class _KindQueue:
+    sites: list[Site]
+    cap: int
+    position: int = 0
+    taken: list[Hole] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        return self.position < min(self.cap, len(self.sites))
+
+
+class OracleMiner:
+    """Draws holes kind by kind in a seeded order, resolving each candidate with the oracle."""
+
+    def __init__(
+        self, package: str, sources: dict[str, str], oracle: Oracle, cache: OracleCache
+    ) -> None:
+        self.package = package
+        self.sources = sources
+        self.oracle = oracle
+        self.cache = cache
+        self.mined = Mined([], {})
+
+    def resolve(self, site: Site) -> Resolution:
+        self.mined.examined += 1
+        cached = self.cache.get(site.key)
+        if cached is not None:
+            return cached
+        resolution = self.oracle.resolve(site, self.sources[site.path])
+        self.mined.resolved += 1
+        self.mined.timeouts += resolution.timeouts
+        self.mined.ambiguous += resolution.ambiguous
+        self.cache.put(site.key, resolution)
+        if self.mined.resolved % 200 == 0:
+            self.cache.save()
+        return resolution
+
+    def try_next(self, queue: _KindQueue) -> None:
+        site = queue.sites[queue.position]
+        queue.position += 1
+        resolution = self.resolve(site)
+        if resolution.definitions:
+            queue.taken.append(self.hole(site, resolution))
+
+    def hole(self, site: Site, resolution: Resolution) -> Hole:
+        source = self.sources[site.path]
+        text = source[: site.begin] + source[site.end :]
+        expected = source[site.begin : site.end]
+        return Hole(
+            self.package,
+            site.path,
+            site.line,
+            site.column,
+            site.kind,
+            text,
+            expected,
+            resolution.definitions,
+            resolution.timeouts,
+        )
+
+
+def mine_oracle_holes(
+    package: str,
+    sources: dict[str, str],
+    oracle: Oracle,
+    cache: OracleCache,
+    limit: int,
+    seed: int,
+) -> Mined:
+    """Up to ``limit`` holes, the same share of each kind; a kind short of holes leaves its
+    share to the others (one at a time to the kind with the fewest). Each kind tries its
+    candidates in an order that depends only on ``seed``, and at most ``EXAMINE_FACTOR`` per
+    hole of its share."""
+    by_kind: dict[str, list[Site]] = {kind: [] for kind in HOLE_KINDS}
+    for path in sorted(sources):
+        for site in sites_in_source(sources[path], path):
+            if site.references:  # a cut that refers to nothing can need no definition
+                by_kind[site.kind].append(site)
+    miner = OracleMiner(package, sources, oracle, cache)
+    miner.mined.sites = {kind: len(sites) for kind, sites in by_kind.items()}
+    quota = shares(limit, HOLE_KINDS)
+    queues: dict[str, _KindQueue] = {}
+    for kind, sites in by_kind.items():
+        order = sorted(sites, key=lambda site: (site.path, site.begin))
+        random.Random(f"{seed}:{kind}").shuffle(order)
+        queues[kind] = _KindQueue(order, EXAMINE_FACTOR * max(1, quota[kind]))
+    for kind, queue in queues.items():
+        while queue.open and len(queue.taken) < quota[kind]:
+            miner.try_next(queue)
+    total = sum(len(queue.taken) for queue in queues.values())
+    while total < limit:  # shares left over go, one at a time, to the kind with fewest holes
+        open_queues = [queue for queue in queues.values() if queue.open]
+        if not open_queues:
+            break
+        queue = min(open_queues, key=lambda q: len(q.taken))
+        before = len(queue.taken)
+        while queue.open and len(queue.taken) == before:
+            miner.try_next(queue)
+        total += len(queue.taken) - before
+    cache.save()
+    holes = [hole for queue in queues.values() for hole in queue.taken]
+    miner.mined.holes = sorted(holes, key=lambda h: (h.path, h.line, h.column, h.kind))
+    return miner.mined

@@ -4,69 +4,85 @@
     report = engine.context(HoleRequest(path, line, column))           # sync, CPU-bound
     report = await engine.context_async(HoleRequest(...))              # same, off the event loop
     result = await engine.complete(HoleRequest(...), n=3)              # fill the hole
+    result.held_back_reason, result.candidates[0].verified              # (trigger="automatic")
     edit = await engine.edit(EditRequest(...))                          # inline chat
-    problems = engine.check(path, text)                                 # diagnostics
+    problems = engine.check(path, text)                                 # built-in diagnostics
+    checked = await engine.check_file(path, text, pyright=None)         # + basedpyright if installed
     engine.record_change(path, old_text, new_text)                      # edit history
+    report = await engine.next_edits(NextEditsRequest(path, text=new))  # the edits that follow
+    engine.use_history(EditHistory.from_snapshots(...))                 # or a history of its own
     engine.status()                                                     # backend, model, last error
+    await engine.index_workspace_async(progress)                        # summarize every file
+    engine.save_index()                                                 # for the next cold start
+    await engine.aclose()
+
+For the engine's own helpers (inline chat, doctor): :meth:`generate` sends one request to the
+model in use, :meth:`run_analysis` runs work on the analysis thread.
 
 Analysis (tree-sitter, jedi) runs on one owner thread inside the engine; the ``*_async``
 methods and :meth:`complete` / :meth:`edit` hop onto it and await the model asynchronously.
 Lines and columns are 0-based code points.
+
+A completion is shaped to its hole (:mod:`completion.shape`: a line, balanced brackets, a
+block): the request asks for that much, the answer is read only that far (the connection is then
+closed, so the server stops generating), and a closed set of answers (:mod:`completion.candidates`)
+is sent as a constraint to servers that take one and ranks the candidates everywhere.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from completion import editing
 from completion.backends import make_backend, resolve_auto
-from completion.backends.base import Backend
-from completion.check import check_text
+from completion.backends.base import Backend, ModelRequest
+from completion.candidates import CandidateSet, candidate_set
+from completion.check import Checked, Checkers, check_text
 from completion.errors import BackendError, HolepilotError
 from completion.history import EditHistory
 from completion.model import (
+    BackendName,
     BackendStatus,
     Candidate,
     CompletionReport,
     ContextReport,
-    Diagnostic,
     EditReport,
     EditRequest,
     HoleRequest,
     Round,
     TextRange,
 )
-from completion.postprocess import clean_filling
+from completion.next_edits import NextEditsReport, NextEditsRequest, propose_next_edits
+from completion.postprocess import answer_complete, clean_filling
 from completion.prompt import PromptPlan, plan_prompt
 from completion.pyright import PyrightChecker
-from completion.refine import Hole, fill_with_rounds, rank_by_problems
+from completion.refine import Diagnose, Hole, Outcome, fill_with_rounds, rank_by_problems
 from completion.requests import Style, choose_style, fill_request, renderer_for
 from completion.settings import Settings
+from completion.shape import Shape, shape_for
 from completion.static_filler import static_candidates
 from completion.tokens import count_tokens
 from context.api import Analyzer
+from context.model import Diagnostic
 from context.positions import position_at
 from context.privacy import privacy_filter
 from context.secrets import mask_secrets, masked_hole, with_masked_definitions
-from context.workspace import in_tool_folder, project_root
+from context.workspace import Workspace, in_tool_folder, project_root
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 HISTORY_SHARE = 0.12
 INDEX_BATCH = 16  # files summarized per turn of the analysis thread while indexing
-# pyright's rules that error rounds act on: its other rules flag correct fillings too often
-# (14 % of true fillings on the mutation benchmark) to spend a model round on them.
-PYRIGHT_ROUND_RULES = frozenset({
-    "", "reportAttributeAccessIssue", "reportUndefinedVariable", "reportCallIssue",
-    "reportArgumentType", "reportOptionalMemberAccess", "reportIndexIssue",
-})
 CHARS_PER_TOKEN_BOUND = 12  # no prompt shows more code than this many characters per token
 
 
@@ -86,9 +102,10 @@ class Engine:
         self.history = EditHistory(self.settings.history_max_steps, root=self.root)
         self._privacy = privacy_filter(self.root, self.settings.exclude_globs)
         self._pyright: PyrightChecker | None = None
+        self._checkers: dict[bool | None, Checkers] = {}
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="holepilot-analysis")
         self._backend: Backend | None = None
-        self._backend_name: str | None = None
+        self._backend_name: BackendName | None = None
         self._status = BackendStatus(
             backend=self.settings.backend, model=self.settings.model, base_url=""
         )
@@ -107,7 +124,7 @@ class Engine:
     def status(self) -> BackendStatus:
         return self._status
 
-    async def resolve_backend(self) -> str:
+    async def resolve_backend(self) -> BackendName:
         """The backend in use (``auto`` resolved once), with the reason logged and in the status."""
         if self._backend_name is None:
             name, reason = await resolve_auto(self.settings)
@@ -163,7 +180,7 @@ class Engine:
         render = renderer_for(self._style(), self.root.name)
         # What the model may see: credential-like literals masked (offsets keep the real hole).
         shown = masked_hole(hole, max_chars=budget * CHARS_PER_TOKEN_BOUND)
-        plan, prompt, uses = plan_prompt(shown, budget, render, history, str(self.root))  # type: ignore[arg-type]
+        plan, prompt, uses = plan_prompt(shown, budget, render, history, str(self.root))
         elapsed = (time.perf_counter() - started) * 1000
         # Front ends show these definitions to people and to other AI clients: masked too. The
         # code window stays whole (offsets into the buffer depend on it) and is never displayed.
@@ -183,11 +200,14 @@ class Engine:
     def context(self, request: HoleRequest) -> ContextReport:
         return self._context_parts(request)[0]
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+    async def run_analysis(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` on the analysis thread, the one owner of tree-sitter and jedi
+        (jedi is not thread-safe): every analysis off the event loop goes through here."""
+        work = functools.partial(fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
 
     async def context_async(self, request: HoleRequest) -> ContextReport:
-        return (await self._run(self._context_parts, request))[0]
+        return (await self.run_analysis(self._context_parts, request))[0]
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, path: str, text: str | None = None) -> list[Diagnostic]:
@@ -197,17 +217,39 @@ class Engine:
         )
 
     async def check_async(self, path: str, text: str | None = None) -> list[Diagnostic]:
-        return await self._run(self.check, path, text)
+        return await self.run_analysis(self.check, path, text)
 
-    def _diagnoser(self, path: str) -> Callable[[str], Any]:
-        """Built-in checks, plus a running pyright when ``settings.pyright`` is on."""
+    async def check_file(
+        self, path: str, text: str | None = None, *, pyright: bool | None = None
+    ) -> Checked:
+        """The combined verdict on a buffer: built-in checks, plus basedpyright's precise errors
+        (``pyright`` None: when installed; True: required, a missing one raises ConfigError;
+        False: not asked). Which checkers ran, and why one did not, is in the result."""
+        resolved = self._path(path)
+        if text is None:
+            text = await self.run_analysis(self.analyzer.read, resolved)
+        return await self.checkers(pyright).diagnose(resolved, text)
+
+    def checkers(self, pyright: bool | None = None) -> Checkers:
+        """The checkers of :meth:`check_file`; one per choice, so a missing basedpyright is
+        reported once."""
+        if pyright not in self._checkers:
+            external = self._pyright_checker() if pyright is not False else None
+            self._checkers[pyright] = Checkers(self._builtin, external, required=pyright is True)
+        return self._checkers[pyright]
+
+    async def _builtin(self, path: Path, text: str) -> list[Diagnostic]:
+        return await self.run_analysis(check_text, self.analyzer, path, text)
+
+    def _diagnoser(self, path: str) -> Diagnose:
+        """The verdict of the error rounds: built-in checks, plus basedpyright when
+        ``settings.pyright`` is on (required then: a missing one is a ConfigError; one that does
+        not answer leaves the built-in verdict)."""
+        checkers = self.checkers(self.settings.pyright)
+        resolved = self._path(path)
 
         async def diagnose(text: str) -> list[Diagnostic]:
-            found = await self.check_async(path, text)
-            if self.settings.pyright:
-                checked = await self._pyright_checker().diagnose(self._path(path), text)
-                found += [d for d in checked if d.severity == "error" and d.code in PYRIGHT_ROUND_RULES]
-            return found
+            return list((await checkers.diagnose(resolved, text)).diagnostics)
 
         return diagnose
 
@@ -218,42 +260,55 @@ class Engine:
 
     # -- completion --------------------------------------------------------------------------
     async def complete(self, request: HoleRequest, *, n: int = 1) -> CompletionReport:
+        """Fill the hole: the candidates checked and ranked verified first; on an automatic
+        trigger, ``held_back_reason`` says why the best one should not be shown."""
         started = time.perf_counter()
         backend = await self.resolve_backend()
-        report, plan, text = await self._run(self._context_parts, request)
+        report, plan, text = await self.run_analysis(self._context_parts, request)
         hole = report.hole
         start, end = len(hole.prefix), len(text) - len(hole.suffix)
         region = Hole(hole.path, text, start, end)
-        diagnose = self._diagnoser(hole.path)
+        closed = candidate_set(hole)
+        if closed is not None:
+            log.info("closed set of %d answers: %s", closed.size, closed.reason)
+        diagnose = with_closed_set(self._diagnoser(hole.path), region, closed)
         before = await diagnose(text)  # the buffer as the user has it: placeholders are valid code
         timings = {"context_ms": report.elapsed_ms}
         statics = static_candidates(hole)
+        shape = ""
         if backend == "static":
-            ranked = await rank_by_problems(region, statics[: max(n, 3)], diagnose, before)
-            best = ranked[0] if ranked else Candidate("", (), "static")
-            rounds: tuple[Any, ...] = ()
-            candidates = ranked[:n]
+            checked = await rank_by_problems(region, statics[: max(n, 3)], diagnose, before)
+            rounds: tuple[Round, ...] = ()
         else:
-            outcome = await self._ask_model(plan, report, region, diagnose, before)
-            best, rounds = outcome.best, outcome.rounds
+            chosen = shape_for(hole, self.settings, continuation=self._style().kind == "fim")
+            shape = chosen.describe()
+            outcome = await self._ask_model(plan, report, region, diagnose, before, chosen, closed)
+            rounds = outcome.rounds
             timings["check_ms"] = outcome.check_ms
             extra = (
                 await rank_by_problems(region, statics[: n - 1], diagnose, before) if n > 1 else []
             )
-            candidates = [best, *[c for c in extra if c.text != best.text]][:n]
+            checked = [outcome.best, *[c for c in extra if c.text != outcome.best.text]]
+        ranked = ranked_candidates(checked, closed)
+        best = ranked[0] if ranked else Candidate("", (), backend)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
+        held = held_back_reason(best, request.trigger, len(rounds))
+        if held:
+            log.info("held back on an automatic trigger: %s", held)
         sl, sc = position_at(text, start)
         el, ec = position_at(text, end)
         return CompletionReport(
             best.text,
             TextRange(sl, sc, el, ec),
-            tuple(candidates),
+            tuple(ranked[:n]),
             tuple(rounds),
             best.diagnostics,
             backend,
             self._status.model,
             report,
             timings,
+            held_back_reason=held,
+            shape=shape,
         )
 
     async def _ask_model(
@@ -261,32 +316,50 @@ class Engine:
         plan: PromptPlan,
         report: ContextReport,
         region: Hole,
-        diagnose: Callable[[str], Any],
+        diagnose: Diagnose,
         before: list[Diagnostic],
-    ) -> Any:
+        shape: Shape,
+        closed: CandidateSet | None,
+    ) -> Outcome:
         style = self._style()
+        stops, special = style.profile.stop, style.profile.special_tokens
         backend = self._model_backend()
+        constraint = closed.constraint if closed is not None and backend.constraint_kinds else None
+        log.info("shape %s%s", shape.describe(),
+                 f"; constrained to the closed set ({', '.join(sorted(backend.constraint_kinds))})"
+                 if constraint is not None else "")
+
+        def complete(answer: str) -> bool:
+            return answer_complete(answer, report.hole, shape, stops=stops, special=special)
 
         async def ask(repair: tuple[tuple[str, str], ...]) -> str:
-            request = fill_request(style, plan, self.settings, self.root.name, repair)
-            answer = await self._generate(backend, request)
-            return clean_filling(
-                answer, report.hole, stops=style.profile.stop, special=style.profile.special_tokens
-            )
+            request = fill_request(style, plan, self.settings, self.root.name, repair,
+                                   shape=shape, constraint=constraint)
+            answer = await self.generate(request, until=complete)
+            return clean_filling(answer, report.hole, stops=stops, special=special, shape=shape)
 
         return await fill_with_rounds(region, ask, diagnose, self.settings.max_rounds, before)
 
-    async def _generate(self, backend: Backend, request: Any) -> str:
+    async def generate(
+        self, request: ModelRequest, *, until: Callable[[str], bool] | None = None
+    ) -> str:
+        """The answer of the model in use to ``request``, read until ``until(text so far)``
+        holds (then the connection is closed, so the server stops generating) or to its end;
+        its latency, or its error, goes to :meth:`status`. Call :meth:`resolve_backend` first
+        (a model backend, not ``static``)."""
+        backend = self._model_backend()
         started = time.perf_counter()
         try:
-            answer = await backend.generate(request)
+            answer = await backend.read(request, until)
         except BackendError as error:
             self._status = dataclasses.replace(self._status, last_error=str(error))
             raise
         latency = (time.perf_counter() - started) * 1000
         self._status = dataclasses.replace(self._status, last_latency_ms=latency, last_error=None)
-        log.info("%s answered in %.0f ms (%d characters)", backend.name, latency, len(answer))
-        return answer
+        stopped = f"; stopped reading: {answer.stopped}" if answer.stopped else ""
+        log.info("%s answered in %.0f ms (%d characters in %d chunks)%s", backend.name, latency,
+                 len(answer.text), answer.chunks, stopped)
+        return answer.text
 
     # -- inline chat -------------------------------------------------------------------------
     async def edit(self, request: EditRequest) -> EditReport:
@@ -294,7 +367,7 @@ class Engine:
         backend = await self.resolve_backend()
         path = self._path(request.path)
         text = (
-            request.text if request.text is not None else await self._run(self.analyzer.read, path)
+            request.text if request.text is not None else await self.run_analysis(self.analyzer.read, path)
         )
         fmt = request.format or self.settings.edit_format
         diagnose = self._diagnoser(str(path))
@@ -304,11 +377,12 @@ class Engine:
             new_text = await editing.static_edit(self, path, text, request)
         else:
             new_text, rounds = await editing.model_edit(
-                self, self._model_backend(), path, text, request, fmt, diagnose, before
+                self, path, text, request, fmt, diagnose, before
             )
         after = await diagnose(new_text)
         remaining = tuple(d for d in after if d not in before)
         timings = {"total_ms": (time.perf_counter() - started) * 1000}
+        unchanged_static = backend == "static" and new_text == text
         return EditReport(
             text,
             new_text,
@@ -318,16 +392,34 @@ class Engine:
             backend,
             self._status.model,
             timings,
+            note=editing.STATIC_CANNOT_FOLLOW if unchanged_static else "",
         )
+
+    # -- next edits --------------------------------------------------------------------------
+    async def next_edits(self, request: NextEditsRequest) -> NextEditsReport:
+        """After an edit of a file: the edits that follow (the ripple of a changed definition,
+        repeated edits, a model's prediction), each checked (see :mod:`completion.next_edits`)."""
+        return await propose_next_edits(self, request)
 
     # -- history and lifecycle ---------------------------------------------------------------
     def record_change(self, path: str, old_text: str, new_text: str) -> None:
         """A document changed in the editor: keep the edit for prompts, forget stale analysis."""
         resolved = self._path(path)
+        if self._pyright is not None:
+            self._pyright.forget()  # its cached answers may depend on this file
         if self._privacy.is_private(resolved, read_content=False):
             return  # edits of private files never reach a prompt, not even as history
         self.analyzer.note_file(resolved)
         self.history.record(str(resolved), old_text, new_text)
+
+    def use_history(self, history: EditHistory) -> None:
+        """Recent edits from elsewhere (snapshot files, a git diff) replace the engine's own."""
+        history.root = self.root
+        self.history = history
+
+    def model_modes(self) -> frozenset[str]:
+        """The request modes (``fim``, ``chat``, ``text``) the model backend in use takes."""
+        return self._model_backend().modes
 
     async def index_workspace_async(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Summarize every workspace file (from the on-disk index when unchanged), then save the
@@ -336,20 +428,24 @@ class Engine:
         workspace = self.analyzer.workspace
         workspace.indexing = True  # requests meanwhile use the modules summarized so far
         try:
-            files = await self._run(workspace.files)
+            files = await self.run_analysis(workspace.files)
             for start in range(0, len(files), INDEX_BATCH):
-                batch = files[start : start + INDEX_BATCH]
-                await self._run(lambda b=batch: [workspace.summary_for_path(f) for f in b])
+                await self.run_analysis(_summarize, workspace, files[start : start + INDEX_BATCH])
                 if progress is not None:
                     progress(min(start + INDEX_BATCH, len(files)), len(files))
         finally:
             workspace.indexing = False
-        await self._run(workspace.disk.save)
+        await self.run_analysis(self.save_index)
         return len(files)
+
+    def save_index(self) -> None:
+        """Write the workspace index (module summaries, the checker's facts) to disk: the next
+        cold start reads it back."""
+        self.analyzer.workspace.disk.save()
 
     async def aclose(self) -> None:
         # What was analysed since indexing (the checker's facts of modules) serves the next start.
-        await self._run(self.analyzer.workspace.disk.save)
+        await self.run_analysis(self.save_index)
         if self._pyright is not None:
             await self._pyright.aclose()
             self._pyright = None
@@ -357,6 +453,63 @@ class Engine:
             await self._backend.aclose()
             self._backend = None
         self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+def ranked_candidates(candidates: list[Candidate], closed: CandidateSet | None) -> list[Candidate]:
+    """Each candidate marked verified (checked, non-empty, no problem left), verified ones
+    first, then those the hole's closed set takes (its best choices first), then by fewer
+    problems, empty ones last; the order is otherwise kept."""
+    marked = [dataclasses.replace(c, verified=bool(c.text.strip()) and not c.diagnostics)
+              for c in candidates]
+
+    def key(c: Candidate) -> tuple[bool, bool, int, int]:
+        place = closed.rank(c.text) if closed is not None else 0
+        return (not c.verified, not c.text.strip(), place, len(c.diagnostics))
+
+    return sorted(marked, key=key)
+
+
+def held_back_reason(best: Candidate, trigger: str, rounds: int) -> str:
+    """Why ``best`` should not be shown as ghost text: an automatic trigger and problems left
+    in it; "" when it may be shown."""
+    if trigger != "automatic" or best.verified or not best.text.strip():
+        return ""
+    count = len(best.diagnostics)
+    after = f" after {rounds - 1} repair round{'s' if rounds != 2 else ''}" if rounds > 1 else ""
+    first = best.diagnostics[0]
+    return (f"{count} problem{'s' if count != 1 else ''} left{after}: {first.message} "
+            f"(line {first.line + 1}, {first.source})")
+
+
+def with_closed_set(diagnose: Diagnose, region: Hole, closed: CandidateSet | None) -> Diagnose:
+    """``diagnose``, plus the problem of a filling outside the hole's closed set of Literal
+    values (the checkers do not see those; members and keywords they do)."""
+    if closed is None or closed.kind != "literal":
+        return diagnose
+    tail = len(region.text) - region.end
+
+    async def checked(text: str) -> list[Diagnostic]:
+        problems = await diagnose(text)
+        filling = text[region.start : len(text) - tail]
+        changed = filling != region.text[region.start : region.end]
+        if changed and is_constant(filling) and not closed.fits(filling):
+            problems.append(closed.miss(filling, region.start_line, region.start_column))
+        return problems
+
+    return checked
+
+
+def is_constant(code: str) -> bool:
+    """Whether ``code`` is a literal constant (a string, a number, True, False, None)."""
+    try:
+        return isinstance(ast.parse(code.strip(), mode="eval").body, ast.Constant)
+    except SyntaxError:
+        return False
+
+
+def _summarize(workspace: Workspace, files: list[Path]) -> None:
+    for file in files:
+        workspace.summary_for_path(file)
 
 
 FOCUS_HEAD_LINES = 300  # the imports and module constants of a huge file stay visible
@@ -390,4 +543,4 @@ def _loop_running() -> bool:
     return True
 
 
-__all__ = ["Engine", "HolepilotError"]
+__all__ = ["Engine", "HolepilotError", "held_back_reason", "ranked_candidates"]

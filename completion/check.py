@@ -1,43 +1,156 @@
-"""Checking candidate fillings: which problems a candidate introduced, and a compact report of
-them for the model's next round.
+"""Checking fillings: what the built-in checker and basedpyright say about a buffer, and which of
+those errors a filling introduced.
 
-    before = check_text(analyzer, path, buffer)
-    after = check_text(analyzer, path, splice(buffer, start, end, filling))
-    introduced = new_problems(before, after, start_line, old_line_count, new_line_count)
-    report = render_error_report(introduced, filling, path, start_line=..., start_column=...)
+    checkers = Checkers(builtin, pyright)            # pyright: any Checker, or None
+    before = await checkers.diagnose(path, buffer)   # .diagnostics, .runs (which checkers ran)
+    after = await checkers.diagnose(path, splice(buffer, start, end, filling))
+    charged = introduced(before.diagnostics, after.diagnostics, Edit.of(buffer, start, end, filling))
+    report = render_error_report(charged, filling, path, start_line=..., start_column=...)
+
+The verdict on a filling (:func:`introduced`) charges it only with what it brought: a diagnostic
+of the buffer with the filling that lies on the filled span (or on a range holding it, like the
+call whose arity the filling broke) and that the buffer without the filling did not have at the
+same place once positions are moved through the edit. Errors already present, and errors on code
+the filling did not touch, are not its doing — a type checker reports those on true code too.
+
+Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
+flag correct code too often to reject a filling for them.
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from completion.model import Diagnostic
+from completion.errors import CheckerError, ConfigError
 from context.api import Analyzer
-from context.model import Problem
+from context.model import Diagnostic
+from context.positions import position_at
 
+log = logging.getLogger(__name__)
 MAX_REPORTED = 8
 MAX_SNIPPET = 120
+BUILTIN = "builtin"
+# pyright's rules precise enough to reject a filling for ("" is a syntax error), chosen on the
+# tuning packages of the mutation benchmark (benchmarks/check_mutations.py): on what a filling
+# introduced, none of them flagged more than 1 % of the true fillings; the return and assignment
+# rules catch a value of the wrong type where the built-in checker cannot tell.
+PYRIGHT_RULES = frozenset({
+    "", "reportAttributeAccessIssue", "reportUndefinedVariable", "reportCallIssue",
+    "reportArgumentType", "reportOptionalMemberAccess", "reportIndexIssue",
+    "reportReturnType", "reportAssignmentType",
+})
+
+Position = tuple[int, int]  # (line, code-point column)
 
 
-def to_diagnostic(problem: Problem) -> Diagnostic:
-    return Diagnostic(
-        line=problem.line,
-        column=problem.column,
-        end_line=problem.end_line,
-        end_column=problem.end_column,
-        severity=problem.severity,
-        message=problem.message,
-        source=problem.source,
-        code=problem.code,
-    )
+class Checker(Protocol):
+    """An external checker of whole buffers (basedpyright's language server)."""
+
+    name: str
+
+    async def diagnose(self, path: Path | str, text: str) -> list[Diagnostic]:
+        """Its diagnostics of ``text`` as the content of ``path``; raises ConfigError when it is
+        not installed, CheckerError when it did not answer."""
+        ...
+
+
+@dataclass(frozen=True)
+class CheckerRun:
+    """Whether one checker's diagnostics are in a verdict, and why not."""
+
+    name: str
+    ran: bool
+    reason: str = ""  # why it did not run: not installed, did not answer, switched off
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The diagnostics of one buffer, and which checkers gave them."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    runs: tuple[CheckerRun, ...]
+
+    @property
+    def checkers(self) -> tuple[str, ...]:
+        return tuple(run.name for run in self.runs if run.ran)
 
 
 def check_text(analyzer: Analyzer, path: str | Path, text: str | None = None) -> list[Diagnostic]:
     """The built-in diagnostics of a buffer (the file's text when ``text`` is None)."""
-    return [to_diagnostic(p) for p in analyzer.diagnose(path, text)]
+    return analyzer.diagnose(path, text)
+
+
+def precise(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """pyright's errors of the rules in :data:`PYRIGHT_RULES`."""
+    return [d for d in diagnostics if d.severity == "error" and d.code in PYRIGHT_RULES]
+
+
+def combined(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:
+    """The verdict's diagnostics of one buffer: the built-in checker's and pyright's precise
+    errors (``external`` as pyright gave them), merged."""
+    return merged(builtin, precise(external))
+
+
+def merged(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:
+    """Both checkers' diagnostics, in document order; an external one that starts where a
+    built-in error starts is the same finding said twice, and the built-in one (it names the
+    close match) is kept."""
+    starts = {(d.line, d.column) for d in builtin if d.severity == "error"}
+    kept = [d for d in external if (d.line, d.column) not in starts]
+    return sorted([*builtin, *kept], key=lambda d: (d.line, d.column))
+
+
+class Checkers:
+    """The built-in checker and an optional external one, combined into one verdict per buffer.
+
+    An external checker that is not installed is not asked again (front ends say so once, from
+    :attr:`Checked.runs`; ``required`` makes it a ConfigError instead); one that fails (hung,
+    dead) leaves the built-in verdict alone for that buffer, with a warning logged and the
+    reason in :attr:`Checked.runs`."""
+
+    def __init__(self, builtin: Callable[[Path, str], Awaitable[list[Diagnostic]]],
+                 external: Checker | None, *, required: bool = False) -> None:
+        self.builtin = builtin
+        self.external = external
+        self.required = required  # a missing external checker raises ConfigError
+        self.missing = ""  # why the external checker is not installed, once known
+
+    async def diagnose(self, path: Path, text: str) -> Checked:
+        """Both checkers on ``text`` at once (the built-in one on the analysis thread while
+        pyright answers), combined."""
+        builtin = asyncio.ensure_future(self.builtin(path, text))
+        try:
+            run, extra = await self._external(path, text)
+        finally:
+            found = await builtin
+        runs = (CheckerRun(BUILTIN, True),) + ((run,) if run is not None else ())
+        return Checked(tuple(combined(found, extra) if extra else found), runs)
+
+    async def _external(self, path: Path, text: str) -> tuple[CheckerRun | None, list[Diagnostic]]:
+        if self.external is None:
+            return None, []
+        name = self.external.name
+        if self.missing:
+            return CheckerRun(name, False, self.missing), []
+        try:
+            return CheckerRun(name, True), await self.external.diagnose(path, text)
+        except ConfigError as error:
+            if self.required:
+                raise
+            self.missing = str(error)
+            log.info("%s: %s; checking with the built-in checker only", name, error)
+            return CheckerRun(name, False, self.missing), []
+        except CheckerError as error:
+            log.warning("%s did not answer (%s); this check uses the built-in checker only", name, error)
+            return CheckerRun(name, False, f"did not answer: {error}"), []
 
 
 def splice(text: str, start_offset: int, end_offset: int, filling: str) -> str:
@@ -47,38 +160,98 @@ def splice(text: str, start_offset: int, end_offset: int, filling: str) -> str:
     return text[:start_offset] + filling + text[end_offset:]
 
 
-def _shifted_line(line: int, edit_start_line: int, old_line_count: int, new_line_count: int) -> int | None:
-    """Where a line of the old text is after the edit; None when the edit replaced it."""
-    if line < edit_start_line:
-        return line
-    if line >= edit_start_line + old_line_count:
-        return line + new_line_count - old_line_count
-    return None
+@dataclass(frozen=True)
+class Edit:
+    """A replacement in a buffer: ``[start, old_end)`` of the old text became ``[start, new_end)``
+    of the new one (positions as (line, column))."""
 
+    start: Position
+    old_end: Position
+    new_end: Position
 
-def new_problems(before: list[Diagnostic], after: list[Diagnostic], edit_start_line: int,
-                 old_line_count: int, new_line_count: int) -> list[Diagnostic]:
-    """The problems of ``after`` that ``before`` did not have.
-
-    The edit replaced lines ``[edit_start_line, edit_start_line + old_line_count)`` of the old
-    text by ``new_line_count`` lines. Problems outside the edit match by message and shifted line;
-    problems inside it match by message only (the same problem on a line the edit rewrote).
-    """
-    outside: Counter[tuple[str, int]] = Counter()
-    inside: Counter[str] = Counter()
-    for d in before:
-        shifted = _shifted_line(d.line, edit_start_line, old_line_count, new_line_count)
-        if shifted is None:
-            inside[d.message] += 1
+    @classmethod
+    def of(cls, text: str, start_offset: int, end_offset: int, filling: str) -> Edit:
+        """The edit of :func:`splice` with the same arguments."""
+        start = position_at(text, start_offset)
+        old_end = position_at(text, end_offset)
+        lines = filling.split("\n")
+        if len(lines) == 1:
+            new_end = (start[0], start[1] + len(filling))
         else:
-            outside[(d.message, shifted)] += 1
+            new_end = (start[0] + len(lines) - 1, len(lines[-1]))
+        return cls(start, old_end, new_end)
+
+    @classmethod
+    def between(cls, old: str, new: str, head: int, tail: int) -> Edit:
+        """The edit that turned ``old`` into ``new``, given their common head and tail lengths."""
+        return cls.of(old, head, len(old) - tail, new[head : len(new) - tail])
+
+    def moved(self, position: Position, *, end: bool) -> Position:
+        """Where a position of the old text is in the new one. Inside the replaced range, a
+        range's start goes to the edit's start and its end to the new text's end: a range that
+        held replaced text holds the new text. An end at the edit's start stays (the range ends
+        before the edit); a start at the old end moves with the text after it."""
+        if position < self.start or (end and position == self.start):
+            return position
+        if position < self.old_end:
+            return self.new_end if end else self.start
+        line, column = position
+        if line == self.old_end[0]:
+            return self.new_end[0], self.new_end[1] + column - self.old_end[1]
+        return line + self.new_end[0] - self.old_end[0], column
+
+    def moved_range(self, d: Diagnostic) -> tuple[Position, Position]:
+        end = self.moved(_end(d), end=True)
+        if _start(d) == _end(d):  # a point keeps being a point
+            return end, end
+        return self.moved(_start(d), end=False), end
+
+    def holds(self, d: Diagnostic) -> bool:
+        """Whether ``d`` (of the old text) lies on the replaced range, boundaries included."""
+        return _start(d) >= self.start and _end(d) <= self.old_end
+
+
+def _start(d: Diagnostic) -> Position:
+    return d.line, d.column
+
+
+def _end(d: Diagnostic) -> Position:
+    return d.end_line, d.end_column
+
+
+def on_span(d: Diagnostic, start: Position, end: Position) -> bool:
+    """Whether ``d``'s range meets ``[start, end]`` (touching counts: a zero-width diagnostic at
+    the end of a filling is about it)."""
+    return _start(d) <= end and _end(d) >= start
+
+
+def _identity(d: Diagnostic) -> tuple[str, str, str]:
+    return d.source, d.code, d.message
+
+
+def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
+               anywhere: bool = False) -> list[Diagnostic]:
+    """The diagnostics of ``after`` (the buffer with the edit) that the edit brought: on the new
+    text's span, and not in ``before`` (the buffer without it) at the same place once moved
+    through the edit. One that ``before`` had on the edited range itself is matched by its
+    message alone: the filling's text moved it, it did not make it. With ``anywhere``, new
+    diagnostics off the span count too (what changed at all, not what to charge)."""
+    span = (edit.start, edit.new_end)
+    placed: Counter[tuple[tuple[str, str, str], Position, Position]] = Counter()
+    at_edit: Counter[tuple[str, str, str]] = Counter()
+    for d in before:
+        placed[(_identity(d), *edit.moved_range(d))] += 1
+        if edit.holds(d):
+            at_edit[_identity(d)] += 1
     out: list[Diagnostic] = []
     for d in after:
-        in_edit = edit_start_line <= d.line < edit_start_line + new_line_count
-        if outside[(d.message, d.line)] > 0:
-            outside[(d.message, d.line)] -= 1
-        elif in_edit and inside[d.message] > 0:
-            inside[d.message] -= 1
+        if not anywhere and not on_span(d, *span):
+            continue
+        key = (_identity(d), _start(d), _end(d))
+        if placed[key] > 0:
+            placed[key] -= 1
+        elif at_edit[_identity(d)] > 0:
+            at_edit[_identity(d)] -= 1
         else:
             out.append(d)
     return out
@@ -132,4 +305,7 @@ def render_error_report(problems: list[Diagnostic], filling: str, path: str, *, 
     return "\n".join(out)
 
 
-__all__ = ["check_text", "new_problems", "render_error_report", "splice", "to_diagnostic"]
+__all__ = [
+    "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun", "Checkers", "Edit", "check_text",
+    "combined", "introduced", "merged", "on_span", "precise", "render_error_report", "splice",
+]

@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from itertools import pairwise
 
+from completion.model import EDIT_FORMATS
+
 IM_START = "<|im_start|>"
 IM_END = "<|im_end|>"
 NEXT_START = "<|next_start|>"
@@ -50,7 +52,7 @@ SPECIAL_TOKENS = (
     TARGET,
     SEARCH_AND_REPLACE,
 )
-FORMATS = ("wf", "lc", "sr")
+FORMATS = EDIT_FORMATS
 DEFAULT_SYSTEM = "You are a helpful programming assistant."
 
 Area = int | tuple[int, int] | None

@@ -30,17 +30,25 @@ class MalformedAnswer(ValueError):
 def parse_answer(old_code: str, answer: str, fmt: str) -> str:
     """The new code an answer describes. A malformed answer means "no change": the old
     code comes back and nothing is raised (the reason is logged at DEBUG)."""
-    check_format(fmt)
-    body = answer_body(answer)
     try:
-        if fmt == "wf":
-            return _apply_wf(old_code, body)
-        if fmt == "lc":
-            return _apply_lc(old_code, body)
-        return _apply_sr(old_code, body)
+        return read_answer(old_code, answer, fmt)
     except MalformedAnswer as error:
         logger.debug("malformed %s answer, keeping the code: %s", fmt, error)
         return old_code
+
+
+def read_answer(old_code: str, answer: str, fmt: str) -> str:
+    """The new code an answer describes; :class:`MalformedAnswer` says why there is none
+    (an answer without a single edit block is not an edit either)."""
+    check_format(fmt)
+    body = answer_body(answer)
+    if not fenced_blocks(body.split("\n")):
+        raise MalformedAnswer("no code block")
+    if fmt == "wf":
+        return _apply_wf(old_code, body)
+    if fmt == "lc":
+        return _apply_lc(old_code, body)
+    return _apply_sr(old_code, body)
 
 
 def answer_body(answer: str) -> str:

@@ -2,10 +2,11 @@
 
     report = await run_doctor(engine)            # every check, each with a fix in plain words
     report.ok, report.to_json(), format_report(report)
+    Check(name, ok, detail, fix).to_json()        # the one JSON shape of a check, for every front end
 
 Checks, in order: the settings parse, the backend resolves, the backend is reachable and
 serves the model, the FIM profile fits the model, a sample completion round-trips, pyright
-runs (when enabled), the workspace index is healthy. A check never raises and never waits
+runs, the workspace index is healthy. A check never raises and never waits
 longer than its deadline: a failure is a failed check.
 """
 
@@ -16,10 +17,10 @@ import dataclasses
 import logging
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from completion.backends import DEFAULT_BASE_URLS, PROVIDER_KEY_ENV, make_backend
 from completion.errors import (
@@ -33,7 +34,7 @@ from completion.errors import (
     RateLimited,
 )
 from completion.fim import NONE, PROFILES, profile_for
-from completion.model import HoleRequest
+from completion.model import BackendName, HoleRequest
 from completion.requests import CHAT_ONLY
 
 if TYPE_CHECKING:
@@ -61,8 +62,10 @@ class Check:
     detail: str
     fix: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "detail": self.detail, "fix": self.fix}
+    def to_json(self) -> dict[str, object]:
+        """The check as front ends send it; a passing check carries no fix."""
+        fix = "" if self.ok else self.fix
+        return {"name": self.name, "ok": self.ok, "detail": self.detail, "fix": fix}
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class DoctorReport:
     def ok(self) -> bool:
         return all(check.ok for check in self.checks)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,
             "checks": [check.to_json() for check in self.checks],
@@ -148,7 +151,7 @@ async def _resolve(engine: Engine) -> Check:
     return Check("backend", True, detail)
 
 
-async def check_reachable(engine: Engine, name: str) -> Check:
+async def check_reachable(engine: Engine, name: BackendName) -> Check:
     """The backend answers and serves the model (``Backend.probe``)."""
     title = "backend reachable"
     if name == "static":
@@ -204,7 +207,7 @@ def _timeout_fix() -> str:
     return "check the model server is not overloaded, or raise holepilot.requestTimeoutS"
 
 
-def check_fim_profile(engine: Engine, name: str) -> Check:
+def check_fim_profile(engine: Engine, name: BackendName) -> Check:
     """An explicit fimProfile that contradicts what the model name says is a likely mistake."""
     settings = engine.settings
     title = "FIM profile"
@@ -269,33 +272,34 @@ async def check_sample(engine: Engine) -> Check:
 
 # -- pyright and the workspace index ------------------------------------------------------------
 async def check_pyright(engine: Engine) -> Check:
-    """When enabled, basedpyright starts and reports a planted type error."""
+    """basedpyright, which ``holepilot check`` uses (and the error rounds, with holepilot.pyright):
+    found, its version, and whether it reports a planted type error."""
     title = "pyright"
-    if not engine.settings.pyright:
-        return Check(title, True, "disabled (holepilot.pyright is false)")
-    from completion.pyright import PyrightChecker, find_server
+    from completion.pyright import PyrightChecker, find_server, installed_version
 
     try:
-        find_server()
+        server = find_server()
     except ConfigError as error:
-        return Check(
-            title, False, str(error), "install basedpyright, or set holepilot.pyright false"
-        )
+        return Check(title, False, str(error),
+                     "pip install basedpyright (until then checks use the built-in checker only)")
     checker = PyrightChecker(engine.root, python=engine.settings.python or None)
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="holepilot-doctor-") as folder:
             problems = await checker.diagnose(Path(folder) / SAMPLE_FILE, PYRIGHT_SNIPPET)
     except HolepilotError as error:
-        return Check(title, False, str(error), "see the pyright output in the log")
+        return Check(title, False, f"{server}: {error}", "see the pyright output in the log")
     finally:
         await checker.aclose()
     elapsed = (time.perf_counter() - started) * 1000
+    version = checker.server_info or f"basedpyright {installed_version() or '(version unknown)'}"
     if not any(p.severity == "error" for p in problems):
-        return Check(
-            title, False, "pyright ran but missed a planted type error", "update basedpyright"
-        )
-    return Check(title, True, f"basedpyright checks files ({elapsed:.0f} ms including start-up)")
+        return Check(title, False, f"{version} ran but missed a planted type error", "update basedpyright")
+    users = "holepilot check and the error rounds" if engine.settings.pyright else "holepilot check"
+    return Check(
+        title, True, f"{version} ({server}) answered a probe in {elapsed:.0f} ms including "
+        f"start-up; used by {users}"
+    )
 
 
 async def check_index(engine: Engine) -> Check:
@@ -327,7 +331,7 @@ async def check_index(engine: Engine) -> Check:
 
 
 async def _index(engine: Engine) -> tuple[int, int, list[str]]:
-    """Index on the engine's analysis thread when it offers one (jedi is not thread-safe)."""
+    """Index on the engine's analysis thread (jedi is not thread-safe): files, private, failed."""
     workspace = engine.analyzer.workspace
 
     def summarize() -> tuple[int, int, list[str]]:
@@ -337,11 +341,7 @@ async def _index(engine: Engine) -> tuple[int, int, list[str]]:
         failed = [_shown(p, workspace.root) for p in missing if p not in private]
         return len(paths), len(private), failed
 
-    on_owner_thread: Callable[..., Awaitable[Any]] | None = getattr(engine, "_run", None)
-    if on_owner_thread is not None:
-        result: tuple[int, int, list[str]] = await on_owner_thread(summarize)
-        return result
-    return await asyncio.to_thread(summarize)
+    return await engine.run_analysis(summarize)
 
 
 def _shown(path: Path, root: Path) -> str:

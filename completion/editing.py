@@ -1,6 +1,10 @@
 """Inline chat: an instruction applied to a selection, as a CursorCore conversation, checked
 against diagnostics and repaired in error rounds. With the static backend, the placeholders
-(``...`` used as values, ``__hole__``) inside the selection are filled instead."""
+(``...`` used as values, ``__hole__``) inside the selection are filled instead.
+
+When every answer of the model is outside the edit format, that is an :class:`EditError`;
+when the static backend finds no placeholder to fill, the text comes back unchanged with
+:data:`STATIC_CANNOT_FOLLOW` as the report's note."""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from completion.backends.base import Backend
 from completion.check import render_error_report
 from completion.cursorcore import (
     IM_END,
@@ -18,11 +21,13 @@ from completion.cursorcore import (
     render_conversation,
     to_chat_messages,
 )
-from completion.cursorcore_answers import parse_answer
+from completion.cursorcore_answers import MalformedAnswer, read_answer
+from completion.errors import EditError
 from completion.history import clip_snapshots
-from completion.model import Diagnostic, EditRequest, Round
+from completion.model import EditFormat, EditRequest, HoleRequest, Round
 from completion.requests import edit_request
 from completion.static_filler import static_candidates
+from context.model import Diagnostic
 from context.positions import offset_at
 from context.secrets import mask_secrets
 
@@ -30,6 +35,11 @@ if TYPE_CHECKING:
     from completion.api import Engine
 
 log = logging.getLogger(__name__)
+STATIC_CANNOT_FOLLOW = (
+    "the static backend cannot follow instructions: it only fills placeholders (`...` used as a "
+    "value, `__hole__`) in the selection, and found none to fill; choose a model backend "
+    "(holepilot.backend)"
+)
 WINDOW_LINES = 80
 HISTORY_STEPS = 3
 
@@ -83,11 +93,10 @@ def restore_unchanged_lines(original: str, shown: str, edited: str) -> str:
 
 async def model_edit(
     engine: Engine,
-    backend: Backend,
     path: Path,
     text: str,
     request: EditRequest,
-    fmt: str,
+    fmt: EditFormat,
     diagnose: Callable[[str], Awaitable[list[Diagnostic]]],
     before: list[Diagnostic],
 ) -> tuple[str, list[Round]]:
@@ -108,14 +117,22 @@ async def model_edit(
     instruction = request.instruction
     best: tuple[str, int] | None = None
     rounds: list[Round] = []
+    malformed: MalformedAnswer | None = None
     for index in range(engine.settings.max_rounds + 1):
         messages = to_chat_messages(history, shown, instruction, area, fmt)
         raw = render_conversation(history, shown, instruction, area, fmt)
         model_request = edit_request(
-            messages, raw, backend.modes, engine.settings, (NEXT_END, IM_END)
+            messages, raw, engine.model_modes(), engine.settings, (NEXT_END, IM_END)
         )
-        answer = await engine._generate(backend, model_request)
-        new_code = restore_unchanged_lines(code, shown, parse_answer(shown, answer, fmt))
+        answer = await engine.generate(model_request)
+        try:
+            edited = read_answer(shown, answer, fmt)
+        except MalformedAnswer as error:
+            log.info("round %d: the answer is not a %s edit (%s)", index, fmt, error)
+            malformed = error
+            instruction = f"{request.instruction}\n\n{format_reminder(fmt, error)}"
+            continue
+        new_code = restore_unchanged_lines(code, shown, edited)
         if code.endswith("\n") and not new_code.endswith("\n"):
             new_code += "\n"  # answers rarely carry the file's last newline
         candidate = text[:w_start] + new_code + text[w_end:]
@@ -127,14 +144,22 @@ async def model_edit(
             break
         report = render_error_report(problems, new_code, str(path))
         instruction = f"{request.instruction}\n\nYour previous edit introduced these problems; avoid them:\n{report}"
-    assert best is not None
+    if best is None:
+        raise EditError(f"the model's answer is not a '{fmt}' edit ({malformed}): nothing changed")
     return best[0], rounds
 
 
-async def static_edit(engine: Engine, path: Path, text: str, request: EditRequest) -> str:
-    """Fill every placeholder inside the selection with the best static candidate."""
-    from completion.model import HoleRequest
+def format_reminder(fmt: EditFormat, error: MalformedAnswer) -> str:
+    """What the next round says about an answer outside the edit format."""
+    return (
+        f"Your previous answer could not be applied ({error}). Answer with the edit in the "
+        f"'{fmt}' format, between <|next_start|> and <|next_end|>."
+    )
 
+
+async def static_edit(engine: Engine, path: Path, text: str, request: EditRequest) -> str:
+    """Fill every placeholder inside the selection with the best static candidate (the
+    instruction itself is beyond the static backend)."""
     start, end = _offsets(text, request)
     result = text
     for marker in ("__hole__", "..."):
@@ -159,4 +184,4 @@ async def static_edit(engine: Engine, path: Path, text: str, request: EditReques
     return result
 
 
-__all__ = ["model_edit", "static_edit", "unified"]
+__all__ = ["STATIC_CANNOT_FOLLOW", "model_edit", "static_edit", "unified"]

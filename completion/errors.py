@@ -3,6 +3,10 @@
     HolepilotError
      ├── ConfigError            a setting cannot work (unknown backend, insecure URL, missing key)
      ├── BudgetError            the token budget cannot hold even the local code window
+     ├── EditError              an instruction did not become an edit (the static backend
+     │                          follows none; the model answered outside the edit format)
+     ├── CheckerError           an external checker (basedpyright) did not answer in time,
+     │                          exited, or answered with an error (a missing one is a ConfigError)
      └── BackendError           anything that went wrong talking to a model server
           ├── BackendUnreachable    connection refused, DNS failure, reset before an answer
           ├── BackendTimeout        connect or read timeout
@@ -30,6 +34,14 @@ class ConfigError(HolepilotError):
 
 class BudgetError(HolepilotError):
     """The budget cannot hold the minimum prompt."""
+
+
+class EditError(HolepilotError):
+    """Inline chat made no edit, for a reason the user can act on."""
+
+
+class CheckerError(HolepilotError):
+    """An external checker failed; the built-in checker's verdict stands alone meanwhile."""
 
 
 class BackendError(HolepilotError):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from completion.tokens import count_tokens
 from context.positions import common_head, common_tail
+from context.workspace import read_source
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ class EditHistory:
         """History from snapshot files, oldest first (``a.py.1 a.py.2 ...``): one step per
         consecutive pair, and one from the last snapshot to ``current`` when it is given.
         ``path`` names the file (default: the first snapshot's name without ``.<number>``)."""
-        texts = [_read_text(Path(p)) for p in paths]
+        texts = [read_source(Path(p)) for p in paths]
         if current is not None:
             texts.append(current)
         if path is None:
@@ -219,7 +220,7 @@ class EditHistory:
         if committed is None:
             return history
         file = Path(root) / path
-        working = _read_text(file) if file.exists() else ""
+        working = read_source(file) if file.exists() else ""
         if working != committed:
             history._append_step(EditStep(os.fspath(path), committed, working, 0.0, 0.0))
         return history
@@ -263,10 +264,6 @@ def _older_range(older: list[str], newer: list[str], low: int, high: int) -> tup
             end = i1 + (high - j1) if tag == "equal" else i2
             break
     return min(start, end), end
-
-
-def _read_text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8", errors="replace")
 
 
 def _git_head_text(root: Path, path: Path) -> str | None:

@@ -1,14 +1,14 @@
-"""JSON shapes of results, shared by the CLI (``--json``, batch) and the LSP ``holepilot/*`` methods."""
+"""The JSON shape of a hole's context, shared by both front ends: the CLI's ``context --json``
+and batches, and the language server's ``holepilot/context`` method. Lines and columns are
+1-based, as people and editors' messages count them."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from completion.model import CompletionReport, ContextReport, EditReport
+from completion.model import ContextReport
 from context.model import Binding, CallInfo, Definition
 
 
-def definition_json(d: Definition) -> dict[str, Any]:
+def definition_json(d: Definition) -> dict[str, object]:
     loc = d.location
     return {
         "name": d.name,
@@ -21,7 +21,7 @@ def definition_json(d: Definition) -> dict[str, Any]:
     }
 
 
-def binding_json(b: Binding) -> dict[str, Any]:
+def binding_json(b: Binding) -> dict[str, object]:
     loc = b.location
     return {
         "name": b.name,
@@ -33,7 +33,7 @@ def binding_json(b: Binding) -> dict[str, Any]:
     }
 
 
-def call_json(c: CallInfo | None) -> dict[str, Any] | None:
+def call_json(c: CallInfo | None) -> dict[str, object] | None:
     if c is None:
         return None
     return {
@@ -45,7 +45,7 @@ def call_json(c: CallInfo | None) -> dict[str, Any] | None:
     }
 
 
-def context_json(report: ContextReport) -> dict[str, Any]:
+def context_json(report: ContextReport) -> dict[str, object]:
     h = report.hole
     return {
         "path": h.path,
@@ -60,6 +60,7 @@ def context_json(report: ContextReport) -> dict[str, Any]:
         "receiver": h.receiver,
         "receiver_type": h.receiver_type,
         "receiver_members": [definition_json(d) for d in h.receiver_members],
+        "nearby_members": [definition_json(d) for d in h.nearby_members],
         "call": call_json(h.call),
         "cross_file": [definition_json(d) for d in h.cross_file],
         "prompt": report.prompt,
@@ -69,57 +70,4 @@ def context_json(report: ContextReport) -> dict[str, Any]:
             {"name": s.name, "tokens": s.tokens, "included": s.included} for s in report.sections
         ],
         "elapsed_ms": round(report.elapsed_ms, 2),
-    }
-
-
-def completion_json(report: CompletionReport) -> dict[str, Any]:
-    r = report.range
-    return {
-        "text": report.text,
-        "range": {
-            "start": {"line": r.start_line + 1, "column": r.start_column + 1},
-            "end": {"line": r.end_line + 1, "column": r.end_column + 1},
-        },
-        "candidates": [
-            {
-                "text": c.text,
-                "source": c.source,
-                "label": c.label,
-                "diagnostics": [d.to_json() for d in c.diagnostics],
-            }
-            for c in report.candidates
-        ],
-        "rounds": [
-            {
-                "index": rd.index,
-                "candidate": rd.candidate,
-                "diagnostics": [d.to_json() for d in rd.diagnostics],
-            }
-            for rd in report.rounds
-        ],
-        "diagnostics": [d.to_json() for d in report.diagnostics],
-        "backend": report.backend,
-        "model": report.model,
-        "expected_type": report.context.hole.expected_type,
-        "prompt_tokens": report.context.prompt_tokens,
-        "timings": {k: round(v, 2) for k, v in report.timings.items()},
-    }
-
-
-def edit_json(report: EditReport) -> dict[str, Any]:
-    return {
-        "diff": report.diff,
-        "new_text": report.new_text,
-        "diagnostics": [d.to_json() for d in report.diagnostics],
-        "rounds": [
-            {
-                "index": rd.index,
-                "candidate": rd.candidate,
-                "diagnostics": [d.to_json() for d in rd.diagnostics],
-            }
-            for rd in report.rounds
-        ],
-        "backend": report.backend,
-        "model": report.model,
-        "timings": {k: round(v, 2) for k, v in report.timings.items()},
     }

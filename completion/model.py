@@ -6,9 +6,20 @@ Lines and columns are 0-based code points, as in :mod:`context.model`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal, get_args
 
-from context.model import HoleContext
+from context.model import Diagnostic, HoleContext
+
+# The names the settings, the requests and the front ends share, each spelled out once.
+BackendName = Literal[
+    "auto", "static", "openai", "openai-completions", "ollama", "llamacpp", "anthropic"
+]
+FimProfileName = Literal["auto", "starcoder", "codellama", "deepseek", "qwen", "codestral", "none"]
+EditFormat = Literal["wf", "lc", "sr"]  # whole file, locate and change, search and replace
+Trigger = Literal["automatic", "explicit"]  # typing asked for it / the user asked for it
+BACKENDS: tuple[BackendName, ...] = get_args(BackendName)
+FIM_PROFILES: tuple[FimProfileName, ...] = get_args(FimProfileName)
+EDIT_FORMATS: tuple[EditFormat, ...] = get_args(EditFormat)
 
 
 @dataclass(frozen=True)
@@ -18,6 +29,9 @@ class HoleRequest:
     column: int
     text: str | None = None  # the unsaved buffer; None reads the file
     budget: int | None = None  # tokens; None uses the settings
+    # "automatic" (ghost text while typing): a best filling that is not verified is held back
+    # (see CompletionReport.held_back_reason); "explicit": it is shown with its problems.
+    trigger: Trigger = "explicit"
 
 
 @dataclass(frozen=True)
@@ -38,30 +52,6 @@ class ContextReport:
 
 
 @dataclass(frozen=True)
-class Diagnostic:
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    severity: str  # "error" | "warning" | "information"
-    message: str
-    source: str  # "syntax", "names", "attributes", "arity", "types", "pyright"
-    code: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "line": self.line + 1,
-            "column": self.column + 1,
-            "end_line": self.end_line + 1,
-            "end_column": self.end_column + 1,
-            "severity": self.severity,
-            "message": self.message,
-            "source": self.source,
-            "code": self.code,
-        }
-
-
-@dataclass(frozen=True)
 class Round:
     index: int
     candidate: str
@@ -74,6 +64,7 @@ class Candidate:
     diagnostics: tuple[Diagnostic, ...] = ()
     source: str = "model"  # "model" | "static" | "cache"
     label: str = ""
+    verified: bool = False  # checked, and no problem left in it (after the repair rounds)
 
 
 @dataclass(frozen=True)
@@ -95,6 +86,14 @@ class CompletionReport:
     model: str
     context: ContextReport
     timings: dict[str, float] = field(default_factory=dict)
+    # Non-empty when the request was automatic and the best filling still has problems: it
+    # should not be shown as ghost text; says how many problems are left and the first one.
+    held_back_reason: str = ""
+    shape: str = ""  # the shape the suggestion was cut to, and why (completion.shape)
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.candidates) and self.candidates[0].verified
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class EditRequest:
     end_column: int
     instruction: str
     text: str | None = None
-    format: str | None = None  # "wf" | "lc" | "sr"; None uses the settings
+    format: EditFormat | None = None  # None uses the settings
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,7 @@ class EditReport:
     backend: str
     model: str
     timings: dict[str, float] = field(default_factory=dict)
+    note: str = ""  # why the text is unchanged, when it is for a reason the user can act on
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Cleaning a model's answer into a filling that fits the hole.
 
-Steps: strip leaked special tokens, code fences and prose; cut at stop strings; trim what
-repeats the prefix or the suffix; decide single- or multi-line from the code around the hole
-and stop at the end of the block; re-indent to the hole's block; balance brackets.
+Steps: cut at stop strings; strip leaked special tokens, code fences and prose; trim what
+repeats the line being written; cut to the shape of the hole (:mod:`completion.shape`: the line
+end, where the brackets balance, where the block ends); place a block's lines at the hole's
+indentation; trim what repeats the suffix; balance brackets. :func:`answer_complete` tells a
+streamed answer that already holds its suggestion.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 
 from completion.prompt import HOLE_MARK
+from completion.settings import Settings
+from completion.shape import Shape, shape_for
 from context.model import HoleContext
 
 COMMON_SPECIAL = (
@@ -36,17 +40,23 @@ PROSE_START = re.compile(
 OPENERS, CLOSERS = "([{", ")]}"
 
 
-def strip_markup(answer: str, special: tuple[str, ...] = ()) -> str:
+def answer_code(answer: str, stops: tuple[str, ...] = (), special: tuple[str, ...] = ()) -> tuple[str, bool]:
+    """The code of a model's answer (cut at a stop string; special tokens, a code fence and
+    leading prose removed), and whether the answer has ended: a stop string or the closing
+    fence came. Works on an answer still arriving."""
+    text = cut_at_stops(answer, stops)
+    ended = len(text) < len(answer)
     for token in (*special, *COMMON_SPECIAL):
         if token:
-            answer = answer.replace(token, "")
-    fenced = FENCE.search(answer)
+            text = text.replace(token, "")
+    fenced = FENCE.search(text)
     if fenced:
-        answer = fenced.group(1)
-    lines = answer.split("\n")
+        ended = ended or fenced.group(0).endswith("```")
+        text = fenced.group(1)
+    lines = text.split("\n")
     while lines and PROSE_START.match(lines[0].strip()):
         lines.pop(0)
-    return "\n".join(lines)
+    return "\n".join(lines), ended
 
 
 def cut_at_stops(answer: str, stops: tuple[str, ...]) -> str:
@@ -61,22 +71,6 @@ def trim_prefix_overlap(answer: str, prefix: str) -> str:
     if stripped and answer.lstrip().startswith(stripped):
         rest = answer.lstrip()[len(stripped) :]
         return rest.lstrip(" \t") if line != line.rstrip() else rest
-    return answer
-
-
-NEW_DEFINITION = re.compile(r"^(async\s+def|def|class|@)\b|^if __name__\b")
-
-
-def cut_at_new_definition(answer: str) -> str:
-    """A model that goes on past the body starts a new top-level definition after a blank
-    line, at (or left of) the answer's first indentation: the filling ends before it."""
-    lines = answer.split("\n")
-    base = len(lines[0]) - len(lines[0].lstrip())
-    for i in range(1, len(lines)):
-        line = lines[i]
-        if (not lines[i - 1].strip() and line.strip() and len(line) - len(line.lstrip()) <= base
-                and NEW_DEFINITION.match(line.strip())):
-            return "\n".join(lines[:i]).rstrip()
     return answer
 
 
@@ -127,31 +121,10 @@ def balance(answer: str, prefix_line: str, suffix: str) -> str:
     return answer
 
 
-def until_balanced(line: str, answer: str) -> str:
-    """The lines of ``answer`` up to the one that closes the brackets the hole's line opened."""
-    lines = answer.split("\n")
-    for i in range(len(lines)):
-        if not any(c in OPENERS for c in _depth(line + "\n".join(lines[: i + 1]))):
-            return "\n".join(lines[: i + 1])
-    return answer
-
-
 def is_multiline_hole(hole: HoleContext) -> bool:
-    """Multi-line when the parse puts a whole statement at the hole (the context layer's hole
-    kind, from tree-sitter's choice of repair and the syntax tree) with nothing before it on its
-    line: a body or block being written. An expression, argument or attribute is one line."""
-    line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
-    return not line.strip() and hole.hole_kind == "statement"
-
-
-def stop_at_block_end(answer: str, indent: int) -> str:
-    lines = answer.split("\n")
-    kept = [lines[0]]
-    for line in lines[1:]:
-        if line.strip() and len(line) - len(line.lstrip()) < indent:
-            break
-        kept.append(line)
-    return "\n".join(kept).rstrip()
+    """Multi-line when the hole is an empty line after a block opener (see
+    :func:`completion.shape.shape_for`): a body or block being written."""
+    return shape_for(hole, Settings()).kind == "block"
 
 
 def reindent(answer: str, indent: str) -> str:
@@ -172,25 +145,46 @@ def reindent(answer: str, indent: str) -> str:
     return "\n".join(shifted)
 
 
+def answer_complete(
+    answer: str, hole: HoleContext, shape: Shape, *, stops: tuple[str, ...] = (),
+    special: tuple[str, ...] = (),
+) -> bool:
+    """Whether the answer so far holds all of its suggestion: what more arrives would be cut
+    by :func:`clean_filling` anyway."""
+    code, ended = answer_code(answer, stops, special)
+    return ended or shape.end(trim_prefix_overlap(code, hole.prefix)) is not None
+
+
 def clean_filling(
-    answer: str, hole: HoleContext, *, stops: tuple[str, ...] = (), special: tuple[str, ...] = ()
+    answer: str, hole: HoleContext, *, stops: tuple[str, ...] = (), special: tuple[str, ...] = (),
+    shape: Shape | None = None,
 ) -> str:
-    """The model's answer made into the text to insert at the hole."""
-    text = cut_at_stops(answer, stops)
-    text = strip_markup(text, special)
-    text = trim_prefix_overlap(text, hole.prefix)
+    """The model's answer made into the text to insert at the hole, cut to ``shape`` (by
+    default the hole's own, for a snippet answer)."""
+    shape = shape or shape_for(hole, Settings(), continuation=False)
+    code = trim_prefix_overlap(answer_code(answer, stops, special)[0], hole.prefix)
+    end = shape.end(code)
+    text = code if end is None else code[:end]
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
     indent = line[: len(line) - len(line.lstrip())]
-    if is_multiline_hole(hole):
-        text = cut_at_new_definition(text.strip("\n"))
-        text = reindent(text, indent)
-        text = stop_at_block_end(indent + text, len(indent))[len(indent) :] if text else text
+    if shape.kind in ("block", "statement"):
+        text = _block_text(text, shape, indent)
     else:
-        open_after = _depth(line + text.split("\n", 1)[0])
-        text = text.lstrip("\n")
-        if not any(c in OPENERS for c in open_after) or "\n" not in text:
-            text = text.split("\n", 1)[0]
-        else:
-            text = until_balanced(line, text)
+        text = LEADING_BLANK_LINES.sub("", text)
     text = trim_suffix_overlap(text.rstrip(), hole.suffix)
     return balance(text, line, hole.suffix).rstrip()
+
+
+LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
+
+
+def _block_text(text: str, shape: Shape, indent: str) -> str:
+    """A block's lines placed at the hole: a completion model's later lines keep their
+    indentation (it continued the buffer); a snippet is re-indented to the hole's block."""
+    text = LEADING_BLANK_LINES.sub("", text).rstrip()
+    if not shape.continuation:
+        return reindent(text, indent)
+    first, _, rest = text.partition("\n")
+    # The hole is already at the block's indentation: the first line starts there.
+    first = first.lstrip(" \t") if indent else first
+    return f"{first}\n{rest}" if rest else first

@@ -101,8 +101,8 @@ def hole_facts(hole: HoleContext) -> str:
         lines.append(
             f"Completing an attribute of `{hole.receiver}`: {hole.receiver_type or 'unknown type'}"
         )
-        if members:
-            lines.append(f"Its members: {members}")
+        if members and not any(d.kind == "receiver" for d in hole.nearby_members):
+            lines.append(f"Its members: {members}")  # else listed with their signatures
     return "\n".join(lines)
 
 
@@ -118,7 +118,8 @@ def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> li
     for i, d in enumerate(hole.cross_file):
         priority = 1.2 + i * 0.35 + _outside(d, root)
         blocks.append(Block("nearby", _def_text(d, root), priority, key=d.name))
-    if hole.receiver_members:
+    blocks.extend(_member_blocks(hole, root))
+    if hole.receiver_members and not any(d.kind == "receiver" for d in hole.nearby_members):
         text = "\n".join(m.text for m in hole.receiver_members[:40])
         blocks.append(
             Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5)
@@ -135,6 +136,33 @@ def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> li
     return blocks
 
 
+def _member_blocks(hole: HoleContext, root: str) -> list[Block]:
+    """The members of the receiver's class first; those of the classes used nearby after the
+    definitions used nearby. A class's members and its skeleton share a key: shown once."""
+    out: list[Block] = []
+    rank = more = 0
+    previous = ""
+    for d in hole.nearby_members:
+        if d.kind == "receiver" or (d.kind == "more" and previous == "receiver"):
+            # the receiver's members, in blocks of decreasing rank: first of all
+            out.append(Block("types", d.text, RECEIVER_PRIORITY + RECEIVER_STEP * (d.kind == "more"), key=d.name))
+            previous = "receiver"
+            continue
+        previous = d.kind
+        if d.kind == "more":  # a class's further members: after every class's first block
+            out.append(Block("types", d.text, MORE_PRIORITY + more * MEMBERS_STEP + _outside(d, root), key=d.name))
+            more += 1
+        else:
+            out.append(Block("types", d.text, MEMBERS_PRIORITY + rank * MEMBERS_STEP + _outside(d, root), key=d.name))
+            rank += 1
+    return out
+
+
+RECEIVER_PRIORITY = 0.5
+RECEIVER_STEP = 0.6
+MEMBERS_PRIORITY = 1.15
+MORE_PRIORITY = 2.8
+MEMBERS_STEP = 0.35
 LINES_PER_COUNT = 8
 
 

@@ -1,326 +1,423 @@
-"""A real type checker kept warm: basedpyright's language server, spoken to over stdio.
+"""A real type checker kept warm: basedpyright's language server, spoken to through pygls'
+``LanguageClient`` with lsprotocol types.
 
     checker = PyrightChecker(root)
-    problems = await checker.diagnose(path, text)   # starts the server on first use
+    diagnostics = await checker.diagnose(path, text)   # starts the server on first use
     await checker.aclose()
 
-The server is started once (``basedpyright-langserver --stdio``) and each buffer is opened once,
-then changed in place: a check sends the new text with a new version, then pulls the document's
-diagnostics (``textDocument/diagnostic``) when the server offers that, else waits for the
-``textDocument/publishDiagnostics`` of that version. The JSON-RPC framing (``Content-Length``
-headers) is done here, on asyncio streams.
+This is the engine's only LSP-speaking module, and it speaks as a *client* of basedpyright (the
+editor-facing server is lsp_server's): the import contract lets it, and only it, import pygls.
+
+The server starts once (``basedpyright-langserver --stdio``, in a process group of its own so a
+kill reaches node too); each buffer is opened once, then changed in place. A check sends the new
+text with a new version and pulls the document's diagnostics (``textDocument/diagnostic``), or,
+from a server that does not answer pulls, waits for the ``textDocument/publishDiagnostics`` of
+that version. Answers are cached by (path, content).
+
+Every check has a time cap (``start_timeout`` while the server starts and answers its first
+check, ``timeout`` once warm). A server that misses the cap, exits or answers with an error is
+killed and the check raises :class:`CheckerError` (callers fall back to the built-in checker);
+the next check starts a new one, until ``MAX_FAILURES`` failures in a row switch pyright off for
+``RETRY_AFTER_S`` seconds, so a broken install never costs more than a few caps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import hashlib
+import importlib.metadata
 import logging
 import os
 import shutil
+import signal
 import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from completion.errors import ConfigError, HolepilotError
-from completion.model import Diagnostic
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound
+from pygls.lsp.client import LanguageClient
+
+from completion.errors import CheckerError, ConfigError
+from context.model import Diagnostic
 from context.positions import split_lines, utf16_to_code_points
 
 log = logging.getLogger(__name__)
 
 SERVER = "basedpyright-langserver"
-SEVERITIES = {1: "error", 2: "warning", 3: "information"}
+INSTALL_HINT = "install it with `pip install basedpyright` in the environment running holepilot"
+SEVERITIES = {
+    types.DiagnosticSeverity.Error: "error",
+    types.DiagnosticSeverity.Warning: "warning",
+    types.DiagnosticSeverity.Information: "information",
+}
 ANALYSIS_SETTINGS = {"typeCheckingMode": "standard", "diagnosticMode": "openFilesOnly",
                      "autoImportCompletions": False}
-
-
-class PyrightError(HolepilotError):
-    """The pyright server failed: it exited, answered with an error, or did not answer in time."""
+TIMEOUT_S = 5.0  # cap of one check by a warm server
+START_TIMEOUT_S = 30.0  # cap of starting the server and its first check
+CACHE_SIZE = 256  # answers kept by (path, content)
+MAX_OPEN = 4  # buffers kept open in the server: it re-checks every open one after each change
+MAX_FAILURES = 3  # failures in a row before pyright is switched off for a while
+RETRY_AFTER_S = 60.0
+CLOSE_TIMEOUT_S = 3.0
 
 
 def find_server() -> str:
-    """The ``basedpyright-langserver`` next to this interpreter, else on PATH."""
+    """The ``basedpyright-langserver`` on PATH (so one can be put first), else the one installed
+    next to this interpreter (a virtual environment run without activating it)."""
+    found = shutil.which(SERVER)
+    if found is not None:
+        return found
     local = Path(sys.executable).parent / SERVER
     if local.exists():
         return str(local)
-    found = shutil.which(SERVER)
-    if found is None:
-        raise ConfigError(f"{SERVER} not found: install it with `pip install basedpyright` "
-                          "(or `pip install 'holepilot[pyright]'`) in the environment running holepilot")
-    return found
+    raise ConfigError(f"{SERVER} not found: {INSTALL_HINT}")
 
 
-def encode_message(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
-    return f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body
+def installed_version() -> str | None:
+    """The version of the installed basedpyright distribution, if any."""
+    try:
+        return importlib.metadata.version("basedpyright")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
-async def read_message(reader: asyncio.StreamReader) -> dict[str, Any] | None:
-    """One JSON-RPC message; None at the end of the stream."""
-    length = None
-    while True:
-        try:
-            line = await reader.readuntil(b"\r\n")
-        except asyncio.IncompleteReadError:
-            return None
-        if line == b"\r\n":
-            break
-        name, _, value = line.decode("ascii").partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value.strip())
-    if length is None:
-        raise PyrightError("a message from pyright had no Content-Length header")
-    body = await reader.readexactly(length)
-    decoded = json.loads(body)
-    if not isinstance(decoded, dict):
-        raise PyrightError("pyright sent a message that is not a JSON object")
-    return decoded
-
-
-def to_diagnostics(items: list[dict[str, Any]], text: str) -> list[Diagnostic]:
+def to_diagnostics(items: Sequence[types.Diagnostic], text: str) -> list[Diagnostic]:
     """LSP diagnostics (UTF-16 columns) as holepilot diagnostics (code points); hints dropped."""
     lines = split_lines(text)
     out: list[Diagnostic] = []
     for item in items:
-        severity = SEVERITIES.get(int(item.get("severity", 1)))
+        severity = SEVERITIES.get(item.severity or types.DiagnosticSeverity.Error)
         if severity is None:
             continue
-        start, end = item["range"]["start"], item["range"]["end"]
+        start, end = item.range.start, item.range.end
         out.append(Diagnostic(
-            line=start["line"], column=_column(lines, start), end_line=end["line"], end_column=_column(lines, end),
-            severity=severity, message=str(item.get("message", "")), source="pyright",
-            code=str(item.get("code", "")),
+            line=start.line, column=_column(lines, start), end_line=end.line, end_column=_column(lines, end),
+            severity=severity, message=item.message, source="pyright",
+            code="" if item.code is None else str(item.code),
         ))
     return out
 
 
-def _column(lines: list[str], position: dict[str, int]) -> int:
-    line = position["line"]
-    return int(utf16_to_code_points(lines[line], position["character"])) if 0 <= line < len(lines) else 0
+def _column(lines: list[str], position: types.Position) -> int:
+    line = position.line
+    return int(utf16_to_code_points(lines[line], position.character)) if 0 <= line < len(lines) else 0
+
+
+class _Client(LanguageClient):
+    """The client side of one basedpyright process: answers its configuration requests, keeps
+    the diagnostics it pushes, and notices when it exits."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__("holepilot", "0")
+        self.settings = settings
+        self.exit_reason: str | None = None
+        self.published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
+        self._waiters: list[tuple[str, int, asyncio.Future[list[types.Diagnostic]]]] = []
+        handlers: dict[str, Callable[[Any], Any]] = {
+            types.WORKSPACE_CONFIGURATION: self._configuration,
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: self._published,
+            types.WINDOW_LOG_MESSAGE: self._logged,
+            types.CLIENT_REGISTER_CAPABILITY: self._nothing,
+            types.WINDOW_WORK_DONE_PROGRESS_CREATE: self._nothing,
+            # basedpyright's own progress notifications, for clients that show them
+            "pyright/beginProgress": self._nothing,
+            "pyright/reportProgress": self._nothing,
+            "pyright/endProgress": self._nothing,
+        }
+        for method, handler in handlers.items():
+            self.feature(method)(_plain(handler))
+
+    def _configuration(self, params: types.ConfigurationParams) -> list[Any]:
+        return [self.settings.get(item.section or "") for item in params.items]
+
+    def _published(self, params: types.PublishDiagnosticsParams) -> None:
+        self.published[params.uri] = (params.version, list(params.diagnostics))
+        waiting = []
+        for uri, version, future in self._waiters:
+            if future.done():  # given up (the time cap)
+                continue
+            if uri == params.uri and (params.version is None or params.version >= version):
+                future.set_result(list(params.diagnostics))
+            else:
+                waiting.append((uri, version, future))
+        self._waiters = waiting
+
+    def _logged(self, params: types.LogMessageParams) -> None:
+        log.debug("pyright: %s", params.message)
+
+    def _nothing(self, params: Any) -> None:
+        return None  # registrations and progress tokens need no answer
+
+    def pushed(self, uri: str, version: int) -> asyncio.Future[list[types.Diagnostic]]:
+        """The diagnostics pushed for ``version`` (or a later one) of ``uri``."""
+        future: asyncio.Future[list[types.Diagnostic]] = asyncio.get_running_loop().create_future()
+        got, items = self.published.get(uri, (0, []))
+        if self.exit_reason is not None:
+            future.set_exception(CheckerError(self.exit_reason))
+        elif got is not None and got >= version:
+            future.set_result(items)
+        else:
+            self._waiters.append((uri, version, future))
+        return future
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message pygls could not read or handle: fail what waits for an answer now rather
+        than at the time cap (the check falls back and the server is restarted)."""
+        if isinstance(error, JsonRpcMethodNotFound):
+            return  # a request of the server's that this client does not serve
+        reason = f"basedpyright sent what holepilot cannot read ({type(error).__name__})"
+        for future in list(self.protocol._request_futures.values()):
+            if not future.done():
+                future.set_exception(CheckerError(reason))
+        for _, _, waiting in self._waiters:
+            if not waiting.done():
+                waiting.set_exception(CheckerError(reason))
+
+    async def server_exit(self, server: asyncio.subprocess.Process) -> None:
+        self.exit_reason = f"basedpyright exited (code {server.returncode})"
+        for _, _, future in self._waiters:
+            if not future.done():
+                future.set_exception(CheckerError(self.exit_reason))
+        self._waiters.clear()
+
+
+def _plain(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bound method as a plain function (pygls marks its handlers with attributes)."""
+
+    def handler(params: Any) -> Any:
+        return method(params)
+
+    return handler
+
+
+class _Session:
+    """One running basedpyright: its process, its client and the buffers opened in it."""
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+        self.versions: OrderedDict[str, int] = OrderedDict()  # open buffers, least recent first
+        self.pull = True
+        self.answered = False  # a warm server gets the short cap
+        self.stderr_task: asyncio.Task[None] | None = None
+
+    @property
+    def process(self) -> asyncio.subprocess.Process | None:
+        return self.client._server
+
+    async def check(self, uri: str, text: str) -> list[types.Diagnostic]:
+        client = self.client
+        version = self.versions.get(uri, 0) + 1
+        if uri in self.versions:
+            client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+            self.versions.move_to_end(uri)
+        else:
+            while len(self.versions) >= MAX_OPEN:
+                oldest, _ = self.versions.popitem(last=False)
+                client.published.pop(oldest, None)
+                client.text_document_did_close(types.DidCloseTextDocumentParams(
+                    text_document=types.TextDocumentIdentifier(uri=oldest)))
+            client.text_document_did_open(types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)))
+        self.versions[uri] = version
+        if self.pull:
+            try:
+                return await self._pulled(uri)
+            except JsonRpcException as error:
+                log.info("pyright does not answer diagnostic pulls (%s); waiting for pushed ones", error)
+                self.pull = False
+        return await client.pushed(uri, version)
+
+    async def _pulled(self, uri: str) -> list[types.Diagnostic]:
+        report = await self.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+        items = getattr(report, "items", None)
+        if items is None:
+            raise CheckerError(f"basedpyright answered a diagnostic pull with {str(report)[:80]}")
+        return list(items)
+
+    async def close(self, *, polite: bool = True) -> None:
+        """Shut down (politely within a short cap, unless it failed), then kill the process group."""
+        process, client = self.process, self.client
+        if polite and process is not None and process.returncode is None and client.exit_reason is None:
+            with contextlib.suppress(Exception):  # a dying server may fail in any way here
+                await asyncio.wait_for(client.shutdown_async(None), CLOSE_TIMEOUT_S)
+                client.exit(None)
+                await asyncio.wait_for(process.wait(), CLOSE_TIMEOUT_S)
+        if process is not None:
+            _kill(process)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), CLOSE_TIMEOUT_S)
+        if self.stderr_task is not None:
+            self.stderr_task.cancel()
+        try:
+            await asyncio.wait_for(client.stop(), CLOSE_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        except (TimeoutError, RuntimeError) as error:
+            log.debug("pyright client did not stop cleanly: %r", error)
+
+
+def _kill(process: asyncio.subprocess.Process) -> None:
+    """Kill the server and what it started (the Python launcher runs node as its child)."""
+    if process.returncode is not None:
+        return
+    killpg = getattr(os, "killpg", None)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if killpg is not None:
+            killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
 
 
 class PyrightChecker:
     """One basedpyright language server for one workspace root. Use from one event loop."""
 
-    def __init__(self, root: Path | str, *, python: str | None = None, timeout: float = 30.0,
-                 start_timeout: float = 60.0, command: list[str] | None = None) -> None:
+    name = "pyright"
+
+    def __init__(self, root: Path | str, *, python: str | None = None, timeout: float | None = None,
+                 start_timeout: float | None = None, command: list[str] | None = None) -> None:
         self.root = Path(root).resolve()
         self.python = python
-        self.timeout = timeout
-        self.start_timeout = start_timeout
+        self.timeout = TIMEOUT_S if timeout is None else timeout
+        self.start_timeout = START_TIMEOUT_S if start_timeout is None else start_timeout
         self.command = command
-        self._process: asyncio.subprocess.Process | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._pending: dict[int, asyncio.Future[Any]] = {}
-        self._next_id = 0
-        self._versions: dict[str, int] = {}
-        self._published: dict[str, tuple[int | None, int, list[dict[str, Any]]]] = {}
-        self._publications = 0
-        self._changed = asyncio.Condition()
+        self.server_info = ""  # "basedpyright 1.2.3" once a server answered
+        self._session: _Session | None = None
         self._lock = asyncio.Lock()
-        self._failure: str | None = None
-        self._pull = True
+        self._cache: OrderedDict[tuple[str, str], tuple[Diagnostic, ...]] = OrderedDict()
+        self._failures = 0
+        self._off_until = 0.0
+        self._last_failure = ""
 
-    # -- the public surface ---------------------------------------------------------------------------
+    # -- the public surface ---------------------------------------------------------------------
     async def diagnose(self, path: Path | str, text: str) -> list[Diagnostic]:
-        """Pyright's diagnostics of ``text`` as the content of ``path``."""
+        """Pyright's diagnostics of ``text`` as the content of ``path``, within the time cap.
+
+        Raises :class:`ConfigError` when basedpyright is not installed and :class:`CheckerError`
+        when it did not answer in time, exited, or is switched off after repeated failures."""
+        uri = Path(path).resolve().as_uri()
+        key = (uri, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return list(cached)
         async with self._lock:
-            await self._ensure_started()
-            uri = Path(path).resolve().as_uri()
-            version = self._versions.get(uri, 0) + 1
-            sent_at = self._publications
-            if uri in self._versions:
-                await self._notify("textDocument/didChange", {
-                    "textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
-            else:
-                await self._notify("textDocument/didOpen", {
-                    "textDocument": {"uri": uri, "languageId": "python", "version": version, "text": text}})
-            self._versions[uri] = version
-            try:
-                items = await asyncio.wait_for(self._diagnostics(uri, version, sent_at), self.timeout)
-            except TimeoutError as error:
-                raise PyrightError(f"pyright gave no diagnostics for {path} within {self.timeout:.0f} s") from error
-            return to_diagnostics(items, text)
+            found = await self._checked(uri, text)
+        self._cache[key] = tuple(found)
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return found
 
-    async def aclose(self) -> None:
+    def forget(self) -> None:
+        """Drop cached answers (another file changed: an answer may depend on it)."""
+        self._cache.clear()
+
+    async def aclose(self, *, polite: bool = True) -> None:
         """Shut the server down (politely, then by force)."""
-        process = self._process
-        if process is None:
-            return
-        if process.returncode is None and self._failure is None:
-            with contextlib.suppress(PyrightError, TimeoutError, ConnectionError):
-                await asyncio.wait_for(self._request("shutdown", None), 5)
-                await self._notify("exit", None)
-        if process.stdin is not None:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                process.stdin.close()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close(polite=polite)
+
+    # -- checks, caps and restarts -------------------------------------------------------------
+    async def _checked(self, uri: str, text: str) -> list[Diagnostic]:
+        if self._failures >= MAX_FAILURES and time.monotonic() < self._off_until:
+            left = self._off_until - time.monotonic()
+            raise CheckerError(f"pyright is off for {left:.0f} s after {self._failures} failures "
+                               f"(last: {self._last_failure})")
+        cap = self.timeout if self._session is not None and self._session.answered else self.start_timeout
         try:
-            await asyncio.wait_for(process.wait(), 5)
+            items = await asyncio.wait_for(self._start_and_check(uri, text), cap)
         except TimeoutError:
-            process.kill()
-            await process.wait()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
-        self._process = None
-        self._failure = None
-        self._versions.clear()
-        self._published.clear()
+            await self._failed(f"basedpyright did not answer within {cap:g} s")
+        except (CheckerError, JsonRpcException, RuntimeError, OSError) as error:
+            if isinstance(error, FileNotFoundError | PermissionError):
+                await self.aclose(polite=False)
+                raise ConfigError(f"cannot start {self._command()[0]}: {error.strerror or error}; "
+                                  f"{INSTALL_HINT}") from error
+            reason = self._session.client.exit_reason if self._session is not None else None
+            await self._failed(reason or f"basedpyright failed: {error}")
+        assert self._session is not None
+        self._session.answered = True
+        self._failures = 0
+        return to_diagnostics(items, text)
 
-    # -- start -------------------------------------------------------------------------------------------
-    async def _ensure_started(self) -> None:
-        if self._failure is not None:
-            raise PyrightError(self._failure)
-        if self._process is not None:
-            return
-        command = self.command or [find_server(), "--stdio"]
+    async def _failed(self, reason: str) -> NoReturn:
+        """Kill the server, count the failure, and raise it."""
+        await self.aclose(polite=False)
+        self._failures += 1
+        self._last_failure = reason
+        if self._failures >= MAX_FAILURES:
+            self._off_until = time.monotonic() + RETRY_AFTER_S
+        log.info("pyright: %s (failure %d in a row)", reason, self._failures)
+        raise CheckerError(reason)
+
+    async def _start_and_check(self, uri: str, text: str) -> list[types.Diagnostic]:
+        if self._session is None or self._session.client.exit_reason is not None:
+            if self._session is not None:
+                log.info("pyright: %s; starting a new server", self._session.client.exit_reason)
+                await self.aclose(polite=False)
+            self._session = await self._start()
+        return await self._session.check(uri, text)
+
+    def _command(self) -> list[str]:
+        return self.command or [find_server(), "--stdio"]
+
+    async def _start(self) -> _Session:
+        command = self._command()
         log.info("starting %s for %s", command[0], self.root)
-        try:
-            self._process = await asyncio.create_subprocess_exec(
-                *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE, cwd=str(self.root))
-        except OSError as error:
-            raise ConfigError(f"cannot start {command[0]}: {error.strerror or error}; install it with "
-                              "`pip install basedpyright`") from error
-        self._tasks = [asyncio.create_task(self._read_loop()), asyncio.create_task(self._drain_stderr())]
-        try:
-            result = await asyncio.wait_for(self._request("initialize", self._initialize_params()), self.start_timeout)
-        except TimeoutError as error:
-            raise PyrightError(f"pyright did not initialize within {self.start_timeout:.0f} s") from error
-        log.debug("pyright capabilities: %s", sorted((result or {}).get("capabilities", {})))
-        await self._notify("initialized", {})
+        client = _Client(self._settings())
+        session = _Session(client)
+        self._session = session  # closed by the caller on failure, even half started
+        await client.start_io(command[0], *command[1:], cwd=str(self.root),  # type: ignore[no-untyped-call]
+                              start_new_session=True)
+        process = client._server
+        if process is not None and process.stderr is not None:
+            session.stderr_task = asyncio.create_task(_drain(process.stderr))
+        result = await client.initialize_async(self._initialize_params())
+        info = result.server_info
+        self.server_info = f"{info.name} {info.version or ''}".strip() if info is not None else SERVER
+        client.initialized(types.InitializedParams())
+        return session
 
-    def _initialize_params(self) -> dict[str, Any]:
+    def _initialize_params(self) -> types.InitializeParams:
         uri = self.root.as_uri()
-        return {
-            "processId": os.getpid(),
-            "clientInfo": {"name": "holepilot"},
-            "rootUri": uri,
-            "workspaceFolders": [{"uri": uri, "name": self.root.name}],
-            "capabilities": {
-                "textDocument": {
-                    "synchronization": {"dynamicRegistration": False, "didSave": False},
-                    "publishDiagnostics": {"versionSupport": True},
-                    "diagnostic": {"dynamicRegistration": False, "relatedDocumentSupport": False},
-                },
-                "workspace": {"configuration": True, "workspaceFolders": True},
-            },
-            "initializationOptions": {},
-        }
+        return types.InitializeParams(
+            process_id=os.getpid(),
+            client_info=types.ClientInfo(name="holepilot"),
+            root_uri=uri,
+            workspace_folders=[types.WorkspaceFolder(uri=uri, name=self.root.name)],
+            capabilities=types.ClientCapabilities(
+                text_document=types.TextDocumentClientCapabilities(
+                    synchronization=types.TextDocumentSyncClientCapabilities(dynamic_registration=False),
+                    publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+                    diagnostic=types.DiagnosticClientCapabilities(dynamic_registration=False,
+                                                                  related_document_support=False),
+                ),
+                workspace=types.WorkspaceClientCapabilities(configuration=True, workspace_folders=True),
+            ),
+            initialization_options={},
+        )
 
-    def _settings(self, section: str | None) -> Any:
+    def _settings(self) -> dict[str, Any]:
+        """The answers to ``workspace/configuration``, by section."""
         python = self.python or _workspace_python(self.root)
-        tree: dict[str, Any] = {
+        return {
             "python": {"pythonPath": python},
             "python.analysis": dict(ANALYSIS_SETTINGS),
             "basedpyright": {"disableOrganizeImports": True, "analysis": dict(ANALYSIS_SETTINGS)},
             "basedpyright.analysis": dict(ANALYSIS_SETTINGS),
         }
-        return tree.get(section or "")
 
-    # -- the wire ----------------------------------------------------------------------------------------
-    async def _write(self, message: dict[str, Any]) -> None:
-        process = self._process
-        if process is None or process.stdin is None:
-            raise PyrightError("pyright is not running")
-        process.stdin.write(encode_message(message))
-        await process.stdin.drain()
 
-    async def _notify(self, method: str, params: Any) -> None:
-        await self._write({"jsonrpc": "2.0", "method": method, "params": params})
-
-    async def _request(self, method: str, params: Any) -> Any:
-        self._next_id += 1
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[self._next_id] = future
-        await self._write({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params})
-        return await future
-
-    async def _read_loop(self) -> None:
-        process = self._process
-        assert process is not None and process.stdout is not None
-        try:
-            while True:
-                message = await read_message(process.stdout)
-                if message is None:
-                    break
-                await self._dispatch(message)
-        except (PyrightError, ValueError, EOFError, ConnectionError) as error:
-            log.warning("pyright: %s", error)
-        self._failure = "pyright exited"
-        for future in self._pending.values():
-            if not future.done():
-                future.set_exception(PyrightError(self._failure))
-        self._pending.clear()
-        async with self._changed:
-            self._changed.notify_all()
-
-    async def _dispatch(self, message: dict[str, Any]) -> None:
-        method = message.get("method")
-        if method is None:
-            future = self._pending.pop(int(message.get("id", -1)), None)
-            if future is not None and not future.done():
-                if "error" in message:
-                    future.set_exception(PyrightError(f"pyright error: {message['error'].get('message')}"))
-                else:
-                    future.set_result(message.get("result"))
-        elif "id" in message:
-            await self._write({"jsonrpc": "2.0", "id": message["id"], "result": self._answer(method, message)})
-        elif method == "textDocument/publishDiagnostics":
-            params = message["params"]
-            self._publications += 1
-            self._published[params["uri"]] = (params.get("version"), self._publications, params["diagnostics"])
-            async with self._changed:
-                self._changed.notify_all()
-        elif method == "window/logMessage":
-            log.debug("pyright: %s", message["params"].get("message", ""))
-
-    def _answer(self, method: str, message: dict[str, Any]) -> Any:
-        if method == "workspace/configuration":
-            return [self._settings(item.get("section")) for item in message["params"].get("items", [])]
-        return None  # registrations, progress tokens and the like need no answer
-
-    async def _diagnostics(self, uri: str, version: int, sent_at: int) -> list[dict[str, Any]]:
-        """Pulled diagnostics are computed at once; pushed ones wait for a pause in typing (~250 ms).
-        Servers that do not answer pulls get the push path from then on."""
-        if self._pull:
-            try:
-                return await self._pulled(uri)
-            except PyrightError as error:
-                if self._failure is not None:
-                    raise
-                log.info("pyright does not pull diagnostics (%s); waiting for pushed ones", error)
-                self._pull = False
-        return await self._published_for(uri, version, sent_at)
-
-    async def _pulled(self, uri: str) -> list[dict[str, Any]]:
-        report = await self._request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
-        items = report.get("items") if isinstance(report, dict) else None
-        if not isinstance(items, list):
-            raise PyrightError(f"pyright answered a diagnostic request with {str(report)[:80]}")
-        return items
-
-    async def _published_for(self, uri: str, version: int, sent_at: int) -> list[dict[str, Any]]:
-        async with self._changed:
-            while True:
-                if self._failure is not None:
-                    raise PyrightError(self._failure)
-                found = self._published.get(uri)
-                if found is not None:
-                    got, seq, items = found
-                    if (got is not None and got >= version) or (got is None and seq > sent_at):
-                        return items
-                await self._changed.wait()
-
-    async def _drain_stderr(self) -> None:
-        process = self._process
-        assert process is not None and process.stderr is not None
-        while line := await process.stderr.readline():
-            log.debug("pyright stderr: %s", line.decode("utf-8", "replace").rstrip())
+async def _drain(stream: asyncio.StreamReader) -> None:
+    """Read the server's stderr so a chatty server never blocks on a full pipe."""
+    while line := await stream.readline():
+        log.debug("pyright stderr: %s", line.decode("utf-8", "replace").rstrip())
 
 
 def _workspace_python(root: Path) -> str:
@@ -331,4 +428,4 @@ def _workspace_python(root: Path) -> str:
     return sys.executable
 
 
-__all__ = ["PyrightChecker", "PyrightError", "encode_message", "find_server", "read_message", "to_diagnostics"]
+__all__ = ["PyrightChecker", "find_server", "installed_version", "to_diagnostics"]

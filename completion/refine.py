@@ -1,5 +1,6 @@
-"""Error rounds: splice a candidate into the buffer, keep the problems it introduced, re-prompt
-with a report of them, and return the best candidate seen (fewest new problems)."""
+"""Error rounds: splice a candidate into the buffer, keep the problems it introduced (the
+verdict of :func:`completion.check.introduced`: new, and on the filled span), re-prompt with a
+report of them, and return the best candidate seen (fewest introduced problems)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from completion.check import new_problems, render_error_report, splice
-from completion.model import Candidate, Diagnostic, Round
+from completion.check import Edit, introduced, render_error_report, splice
+from completion.model import Candidate, Round
+from context.model import Diagnostic
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +41,17 @@ class Hole:
     def start_column(self) -> int:
         return self.start - (self.text.rfind("\n", 0, self.start) + 1)
 
-    @property
-    def old_line_count(self) -> int:
-        return self.text.count("\n", self.start, self.end) + 1
+    def edit(self, filling: str) -> Edit:
+        return Edit.of(self.text, self.start, self.end, filling)
 
 
 async def problems_of(
     hole: Hole, filling: str, before: list[Diagnostic], diagnose: Diagnose
 ) -> list[Diagnostic]:
+    """The problems ``filling`` introduced: ``before`` is the diagnostics of the buffer without
+    it (as the user has it: empty hole or placeholder)."""
     after = await diagnose(splice(hole.text, hole.start, hole.end, filling))
-    return new_problems(
-        before, after, hole.start_line, hole.old_line_count, filling.count("\n") + 1
-    )
+    return introduced(before, after, hole.edit(filling))
 
 
 async def fill_with_rounds(

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Literal
 
-from completion.backends.base import ChatMessage, ModelRequest
+from completion.backends.base import ChatMessage, Constraint, ModelRequest
 from completion.fim import NONE, FimProfile, profile_for
-from completion.prompt import SYSTEM_PROMPT, PromptPlan, render_chat_text, render_chat_user
+from completion.prompt import (
+    SYSTEM_PROMPT,
+    PromptPlan,
+    Renderer,
+    render_chat_text,
+    render_chat_user,
+)
 from completion.settings import Settings
+from completion.shape import Shape
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +29,7 @@ CHAT_ONLY = {"openai", "anthropic", "static"}
 
 @dataclass(frozen=True)
 class Style:
-    kind: str  # "fim" | "chat"
+    kind: Literal["fim", "chat"]
     profile: FimProfile
     reason: str
 
@@ -41,7 +49,7 @@ def choose_style(settings: Settings, backend: str) -> Style:
     return Style("fim", profile, reason)
 
 
-def renderer_for(style: Style, repo_name: str) -> object:
+def renderer_for(style: Style, repo_name: str) -> Renderer:
     if style.kind == "chat":
         return render_chat_text
 
@@ -59,8 +67,15 @@ def fill_request(
     settings: Settings,
     repo_name: str,
     repair: tuple[tuple[str, str], ...] = (),
+    *,
+    shape: Shape | None = None,
+    constraint: Constraint | None = None,
 ) -> ModelRequest:
-    """The request for one filling; ``repair`` holds (previous answer, error report) rounds."""
+    """The request for one filling; ``repair`` holds (previous answer, error report) rounds.
+    ``shape`` sets the token limit and adds its stop sequences (the newline of a one-line
+    hole first: servers that take few stops keep it); ``constraint`` is the hole's closed set
+    of answers, for backends that enforce one."""
+    max_tokens = shape.max_tokens if shape is not None else settings.max_tokens
     if style.kind == "chat":
         messages = [ChatMessage("user", render_chat_user(plan))]
         for answer, report in repair:
@@ -69,8 +84,9 @@ def fill_request(
             mode="chat",
             system=SYSTEM_PROMPT,
             messages=tuple(messages),
-            max_tokens=settings.max_tokens,
+            max_tokens=max_tokens,
             temperature=settings.temperature,
+            constraint=constraint,
         )
     blocks = list(plan.context_blocks())
     for answer, report in repair:
@@ -79,6 +95,7 @@ def fill_request(
         plan.prefix, plan.suffix, blocks, path=plan.path, repo_name=repo_name
     )
     chunks = tuple((title, text) for title, text in blocks)
+    stops = tuple(dict.fromkeys((*(shape.stops if shape is not None else ()), *style.profile.stop)))
     return ModelRequest(
         mode="fim",
         prompt=prompt,
@@ -86,9 +103,10 @@ def fill_request(
         suffix=plan.suffix,
         context_chunks=chunks,
         use_server_fim=style.profile.server_side,
-        stop=style.profile.stop,
-        max_tokens=settings.max_tokens,
+        stop=stops,
+        max_tokens=max_tokens,
         temperature=settings.temperature,
+        constraint=constraint,
     )
 
 

@@ -15,9 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-BACKENDS = ("auto", "static", "openai", "openai-completions", "ollama", "llamacpp", "anthropic")
-FIM_PROFILES = ("auto", "starcoder", "codellama", "deepseek", "qwen", "codestral", "none")
-EDIT_FORMATS = ("wf", "lc", "sr")
+from completion.model import (
+    BACKENDS,
+    EDIT_FORMATS,
+    FIM_PROFILES,
+    BackendName,
+    EditFormat,
+    FimProfileName,
+)
 
 
 def _meta(description: str, **extra: Any) -> dict[str, Any]:
@@ -29,7 +34,7 @@ class Settings:
     """Every setting, with its default. ``field.metadata`` carries the schema description."""
 
     enable: bool = field(default=True, metadata=_meta("Enable holepilot completions."))
-    backend: str = field(
+    backend: BackendName = field(
         default="auto",
         metadata=_meta(
             "Model backend. 'auto' uses a reachable local Ollama on 127.0.0.1:11434, else 'static'.",
@@ -47,7 +52,7 @@ class Settings:
             "ANTHROPIC_API_KEY by backend). The key itself is never stored in settings."
         ),
     )
-    fim_profile: str = field(
+    fim_profile: FimProfileName = field(
         default="auto",
         metadata=_meta("Fill-in-the-middle prompt format; 'auto' guesses from the model name.", enum=FIM_PROFILES),
     )
@@ -55,7 +60,40 @@ class Settings:
         default=2048, metadata=_meta("Token budget of the prompt.", minimum=128, maximum=131072)
     )
     max_tokens: int = field(
-        default=256, metadata=_meta("Most tokens the model may generate.", minimum=1, maximum=8192)
+        default=256,
+        metadata=_meta(
+            "Most tokens the model may generate for one request; caps the limits of each hole shape.",
+            minimum=1, maximum=8192,
+        ),
+    )
+    line_max_tokens: int = field(
+        default=48,
+        metadata=_meta(
+            "Most tokens for a hole inside a line (an argument, a right-hand side, a condition): "
+            "the suggestion ends at the line end.",
+            minimum=1, maximum=1024,
+        ),
+    )
+    brackets_max_tokens: int = field(
+        default=128,
+        metadata=_meta(
+            "Most tokens for a hole after brackets its line leaves open (a call written over "
+            "several lines): the suggestion ends where the brackets balance.",
+            minimum=1, maximum=4096,
+        ),
+    )
+    block_max_tokens: int = field(
+        default=256,
+        metadata=_meta(
+            "Most tokens for a block (an empty line after a block opener, an empty body: the "
+            "suggestion ends where the code dedents below the block) or a statement on an empty "
+            "line (it ends with its line, or with the block that line opens).",
+            minimum=1, maximum=8192,
+        ),
+    )
+    block_max_lines: int = field(
+        default=24,
+        metadata=_meta("Most lines of a block or statement suggestion.", minimum=1, maximum=500),
     )
     temperature: float = field(
         default=0.2, metadata=_meta("Sampling temperature.", minimum=0.0, maximum=2.0)
@@ -78,7 +116,7 @@ class Settings:
     max_concurrent_requests: int = field(
         default=2, metadata=_meta("Most model requests in flight at once.", minimum=1, maximum=32)
     )
-    edit_format: str = field(
+    edit_format: EditFormat = field(
         default="sr", metadata=_meta("Answer format of inline-chat edits.", enum=EDIT_FORMATS)
     )
     python: str = field(
@@ -98,6 +136,14 @@ class Settings:
     )
     exclude_globs: tuple[str, ...] = field(
         default=(), metadata=_meta("Extra globs of files never read into a prompt.")
+    )
+    guided_decoding: bool = field(
+        default=False,
+        metadata=_meta(
+            "The OpenAI-compatible server takes vLLM-style guided_choice/guided_regex: holes with "
+            "a closed set of answers (a member after a dot, a keyword name, a Literal value) are "
+            "constrained to it. Leave off for servers that refuse unknown fields (OpenAI's own API)."
+        ),
     )
     allow_insecure_http: bool = field(
         default=False,
@@ -145,23 +191,33 @@ def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:
     return value
 
 
-def parse_settings(
-    raw: dict[str, Any] | None, base: Settings | None = None
-) -> tuple[Settings, list[str]]:
-    """Settings from a loose mapping (camelCase or snake_case keys, optionally nested under
-    ``holepilot``). Unknown keys and bad values become warnings; nothing raises."""
+def checked_setting(name: str, value: object) -> object:
+    """``value`` as setting ``name`` (snake_case) would hold it; ValueError saying why it cannot.
+    Front ends that take one setting at a time (CLI flags) reject bad values with this."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    if name not in fields:
+        raise ValueError(f"unknown setting '{name}'")
+    try:
+        return _coerce(fields[name], value)
+    except TypeError as error:
+        raise ValueError(str(error)) from error
+
+
+def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Settings from a loose mapping as JSON gives it (camelCase or snake_case keys, optionally
+    nested under ``holepilot``). Unknown keys and bad values become warnings; nothing raises."""
     base = base or Settings()
     warnings: list[str] = []
     if raw is None:
         return base, warnings
     if not isinstance(raw, dict):
         return base, [f"holepilot settings must be an object, got {type(raw).__name__}; using defaults"]
-    if isinstance(raw.get("holepilot"), dict):
-        raw = raw["holepilot"]
+    nested = raw.get("holepilot")
+    values = nested if isinstance(nested, dict) else raw
     fields = {f.name: f for f in dataclasses.fields(Settings)}
     changes: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = snake(key)
+    for key, value in values.items():
+        name = snake(str(key))
         if name not in fields:
             warnings.append(f"unknown holepilot setting '{key}' ignored")
             continue

@@ -24,9 +24,18 @@ from context.gather import cross_file_definitions, names_used, receiver_members,
 from context.headers import relevant_headers
 from context.hole import HoleSite, enclosing_chain, locate_hole
 from context.infer import Scope
-from context.model import Binding, CallInfo, HoleContext, Location, Problem
+from context.members import (
+    FIRST_LIMITS,
+    LIMITS,
+    RECEIVER_LIMITS,
+    MemberContext,
+    receiver_class_of,
+    receivers_near,
+    shown_class,
+)
+from context.model import Binding, CallInfo, Definition, Diagnostic, HoleContext, Location
 from context.positions import offset_at
-from context.resolve import Resolver
+from context.resolve import Resolver, Symbol
 from context.summary import ModuleSummary
 from context.types import TypeExpr, display, without_none
 from context.workspace import Workspace, read_source
@@ -38,8 +47,15 @@ WINDOW_BEFORE = 30
 WINDOW_AFTER = 8
 
 
+MEMBERS_BEFORE = 20  # lines above the hole whose receivers' classes have their members shown
+MEMBERS_AFTER = 5
 MAX_PENDING_IMPORTS = 15
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _lines_around(text: str, line: int, before: int, after: int) -> str:
+    lines = text.split("\n")
+    return "\n".join(lines[max(0, line - before) : line + after + 1])
 
 
 def unused_imports(module: ModuleSummary, text: str) -> list[str]:
@@ -86,7 +102,7 @@ class Analyzer:
         """A file the editor works on: if it is new to the workspace, it joins the index."""
         self.workspace.note_file(Path(path))
 
-    def diagnose(self, path: Path | str, text: str | None = None) -> list[Problem]:
+    def diagnose(self, path: Path | str, text: str | None = None) -> list[Diagnostic]:
         """Problems in a module: syntax errors, unresolved names, unknown attributes, call arity
         and keywords, values that cannot match their declared type."""
         from context.diagnose import diagnose
@@ -130,20 +146,24 @@ class Analyzer:
         ).at(site.node)
         expected = expectation.type
         receiver_text, receiver_type, members = None, None, []
+        receiver_class: tuple[Symbol, TypeExpr] | None = None
         if isinstance(node, ast.Attribute):
             receiver_text = ast.unparse(node.value)
             inferred = scope.expr(node.value)
+            members = receiver_members(scope, inferred)
+            receiver_class = receiver_class_of(scope, inferred)
             receiver_type = display(inferred.type) or (
                 inferred.symbol.qualname if inferred.symbol else None
-            )
-            members = receiver_members(scope, inferred)
+            ) or (display(receiver_class[1]) if receiver_class is not None else None)
         bindings, binding_types = self._bindings(scope)
+        members_nearby = self._members_nearby(scope, site, receiver_class, binding_types)
         seeds = [expected] if expected is not None else []
         if isinstance(node, ast.Attribute) and receiver_type:
             inferred_type = scope.expr(node.value).type
             if inferred_type is not None:
                 seeds.append(inferred_type)
-        types = relevant_types(self.resolver, scope, seeds, binding_types)
+        shown = frozenset(d.name for d in members_nearby)
+        types = relevant_types(self.resolver, scope, seeds, binding_types, shown)
         searched = expected is not None and without_none(expected).name not in ("Any", "object")
         headers = (
             relevant_headers(scope, expected, self.workspace.all_summaries(skip=path))
@@ -177,10 +197,30 @@ class Analyzer:
             receiver=receiver_text,
             receiver_type=receiver_type,
             receiver_members=tuple(members),
+            nearby_members=tuple(members_nearby),
             call=call,
             cross_file=tuple(cross),
             notes=notes,
         )
+
+    def _members_nearby(self, scope: Scope, site: HoleSite, receiver: tuple[Symbol, TypeExpr] | None,
+                        binding_types: list[TypeExpr]) -> list[Definition]:
+        """The receiver's class (of an attribute hole), then the classes used around the hole."""
+        out: list[Definition] = []
+        skip: set[str] = set()
+        context = MemberContext(scope, site.text, _lines_around(site.text, site.line, MEMBERS_BEFORE, MEMBERS_AFTER))
+        roots: list[tuple[Symbol, TypeExpr, str]] = []
+        if receiver is not None and shown_class(receiver[0]):
+            reached = ast.unparse(site.node.value) if isinstance(site.node, ast.Attribute) else ""
+            out.extend(context.blocks(receiver[0], receiver[1], reached, limits=RECEIVER_LIMITS, kind="receiver"))
+            skip.add(receiver[0].qualname)
+            roots.append((receiver[0], receiver[1], reached))
+        receivers = receivers_near(site.tree, site.line, MEMBERS_BEFORE, MEMBERS_AFTER)
+        classes = context.classes_of(receivers, binding_types, skip, roots)
+        for i, (symbol, t, reached) in enumerate(classes):
+            limits = FIRST_LIMITS if i == 0 else LIMITS
+            out.extend(context.blocks(symbol, t, reached, limits=limits, score=1.0 / (2 + i)))
+        return out
 
     def _call(self, scope: Scope, site: HoleSite) -> tuple[CallInfo | None, TypeExpr | None]:
         node: ast.AST = site.node

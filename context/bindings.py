@@ -21,6 +21,9 @@ class LocalBinding:
     iter_of: ast.expr | None = None
     index: int | None = None  # position in a tuple target
     fixed: TypeExpr | None = None
+    enter_of: ast.expr | None = None  # the context manager of ``with ... as name``
+    is_async: bool = False  # ``async with``
+    imported: tuple[int, str, str | None] | None = None  # (level, module, name) of a local import
 
 
 def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
@@ -51,13 +54,15 @@ class LocalBindings:
 
     def _collect(self, chain: list[ast.AST]) -> None:
         class_names = self.class_names
+        previous: ast.AST | None = None
         for node in chain:
             if isinstance(node, ast.ClassDef):
                 class_names.append(node.name)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                # An enclosing function's names stay visible (closures); a method's first
+                # parameter is its instance only right inside the class.
                 self.function = node
-                self.locals.clear()
-                self._add_params(node, class_names)
+                self._add_params(node, class_names if isinstance(previous, ast.ClassDef) else [])
                 self._collect_body(node.body)
             elif isinstance(node, ast.Lambda):
                 for a in node.args.args:
@@ -72,6 +77,7 @@ class LocalBindings:
                             iter_of=gen.iter,
                             index=index,
                         )
+            previous = node
 
     def _add_params(
         self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]
@@ -150,17 +156,28 @@ class LocalBindings:
                 self.locals[name] = LocalBinding(name, "loop", line, iter_of=node.iter, index=index)
         elif isinstance(node, ast.With | ast.AsyncWith):
             for item in node.items:
-                if item.optional_vars is not None:
+                if isinstance(item.optional_vars, ast.Name):
+                    name = item.optional_vars.id
+                    self.locals[name] = LocalBinding(name, "local", line, enter_of=item.context_expr,
+                                                     is_async=isinstance(node, ast.AsyncWith))
+                elif item.optional_vars is not None:
                     for name, _ in _targets(item.optional_vars):
                         self.locals[name] = LocalBinding(name, "local", line)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             self.locals[node.name] = LocalBinding(
                 node.name, "local", line, annotation=ast.unparse(node.type) if node.type else None
             )
-        elif isinstance(node, ast.Import | ast.ImportFrom):
+        elif isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
-                self.locals[local] = LocalBinding(local, "import", line)
+                dotted = alias.name if alias.asname else local
+                self.locals[local] = LocalBinding(local, "import", line, imported=(0, dotted, None))
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                self.locals[local] = LocalBinding(
+                    local, "import", line, imported=(node.level, node.module or "", alias.name)
+                )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             self.locals[node.name] = LocalBinding(
                 node.name, "function" if not isinstance(node, ast.ClassDef) else "class", line

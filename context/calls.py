@@ -56,12 +56,12 @@ def call_info(
     active = _active_param(call, hole, params)
     param = params[active] if active is not None else None
     expected = (
-        scope.resolver.resolve_type(param.annotation, symbol.module)
+        scope.as_bound(scope.resolver.resolve_type(param.annotation, symbol.module), callee)
         if param and param.annotation
         else None
     )
-    if param is not None and param.kind == "varargs" and expected is not None:
-        pass  # each extra positional argument has the annotated type itself
+    if expected is None and symbol.module.module == "builtins":
+        return _container_method_call(scope, call, hole)
     info = CallInfo(
         ast.unparse(call.func),
         signature,

@@ -18,6 +18,12 @@ from context.types import (
     names_in,
     without_none,
 )
+from context.workspace import TYPESHED_STDLIB
+
+
+def is_stdlib(module: ModuleSummary) -> bool:
+    """A module of the standard library (its typeshed stub)."""
+    return module.module == "builtins" or module.path.startswith(str(TYPESHED_STDLIB))
 
 MAX_TYPES = 12
 
@@ -28,22 +34,32 @@ def relevant_types(
     scope: Scope,
     seeds: Iterable[TypeExpr],
     other_seeds: Iterable[TypeExpr] = (),
+    shown: frozenset[str] = frozenset(),
 ) -> list[Definition]:
     """Definitions of the types named in ``seeds`` (the expected type: score 1 at depth 0) and in
-    ``other_seeds`` (types of the bindings: score 0.4), followed through aliases, fields and bases."""
+    ``other_seeds`` (types of the bindings: score 0.4), followed through aliases, fields and bases.
+    Classes of the standard library are left out but for the expected type itself (a model knows
+    them), and the bindings' classes in ``shown`` (their members are listed otherwise) are
+    followed without being repeated."""
     out: list[Definition] = []
     seen: set[str] = set()
     queue: list[tuple[str, int, float]] = []
     for weight, group in ((1.0, seeds), (0.4, other_seeds)):
         for t in group:
             queue.extend((name, 0, weight) for name in names_in(t))
+    followed: set[str] = set()  # classes shown otherwise, whose referenced types were queued
     while queue and len(out) < MAX_TYPES:
         name, depth, weight = queue.pop(0)
-        if name in seen:
+        if name in seen or (name in followed and weight < 1.0):
+            continue
+        symbol = resolver.class_symbol(name) or resolver.alias_symbol(name, scope.module)
+        if symbol is not None and symbol.qualname in shown and weight < 1.0 and symbol.cls is not None:
+            followed.add(name)  # a weightier mention (of the expected type) still shows it
+            if depth < 2:
+                queue.extend((n, depth + 1, weight) for n in _referenced_types(resolver, symbol))
             continue
         seen.add(name)
-        symbol = resolver.class_symbol(name) or resolver.alias_symbol(name, scope.module)
-        if symbol is None:
+        if symbol is None or ((depth > 0 or weight < 1.0) and is_stdlib(symbol.module)):
             continue
         if symbol.kind == "variable" and symbol.variable is not None:
             text = f"{symbol.name} = {symbol.variable.value}"
@@ -118,11 +134,12 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
     )
     if symbol is None and receiver.type is not None:
         symbol = resolver.class_symbol(without_none(receiver.type).name)
-    if symbol is None:
-        return []
+    mro = resolver.mro(symbol) if symbol is not None else []
+    if receiver.super_of is not None:  # ``super().``: the classes after the current one
+        mro = resolver.mro(receiver.super_of)[1:]
     out: list[Definition] = []
     seen: set[str] = set()
-    for cls, module in resolver.mro(symbol):
+    for cls, module in mro:
         out.extend(_class_members(cls, module, seen))
     return out
 
@@ -159,8 +176,8 @@ def cross_file_definitions(
         symbol = scope.expr(node).symbol
         if symbol is None or symbol.path == current_path or symbol.qualname in seen:
             continue
-        if symbol.kind not in ("class", "function"):
-            continue
+        if symbol.kind not in ("class", "function") or is_stdlib(symbol.module):
+            continue  # a model knows the standard library
         seen.add(symbol.qualname)
         if symbol.cls is not None:
             text = class_header(symbol.cls)

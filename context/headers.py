@@ -126,13 +126,24 @@ def _module_producers(
             continue
         symbol = Symbol("class", cls.name, module, cls=cls)
         yield _Producer(prefix + cls.name, symbol, TypeExpr(symbol.qualname), proximity)
-        for m in cls.methods:
-            if (m.is_classmethod or m.is_static) and not m.name.startswith("_"):
-                owner = Symbol("function", m.name, module, function=m, owner=cls)
-                returns = resolver.resolve_type(m.returns, module)
-                if returns is not None and returns.short == "Self":
-                    returns = TypeExpr(symbol.qualname)
-                yield _Producer(f"{prefix}{cls.name}.{m.name}", owner, returns, proximity)
+        yield from _constructors(resolver, symbol, f"{prefix}{cls.name}", proximity)
+
+
+def _constructors(resolver: Resolver, symbol: Symbol, label: str, proximity: float) -> Iterator[_Producer]:
+    """The public class and static methods of a class (``Color.parse``), with what they return:
+    annotated, or inferred from what they return (``return cls(rows)``)."""
+    assert symbol.cls is not None
+    for m in symbol.cls.methods:
+        if (m.is_classmethod or m.is_static) and not m.name.startswith("_"):
+            owner = Symbol("function", m.name, symbol.module, function=m, owner=symbol.cls)
+            returns = (
+                resolver.resolve_type(m.returns, symbol.module)
+                if m.returns or not m.returned
+                else Scope(resolver, symbol.module, [], 0, 0).call_result(owner, TypeExpr(symbol.qualname))
+            )
+            if returns is not None and returns.short == "Self":
+                returns = TypeExpr(symbol.qualname)
+            yield _Producer(f"{label}.{m.name}", owner, returns, proximity)
 
 
 def _producers_in_scope(scope: Scope) -> Iterator[_Producer]:
@@ -150,6 +161,7 @@ def _producers_in_scope(scope: Scope) -> Iterator[_Producer]:
             )
         elif symbol.kind == "class" and symbol.cls is not None and symbol.cls.kind != "protocol":
             yield _Producer(name, symbol, TypeExpr(symbol.qualname), 1.0)
+            yield from _constructors(resolver, symbol, name, 1.0)
     for binding_name, binding in list(scope.locals.items()):
         t = scope.binding_type(binding)
         if t is None or binding.kind not in ("parameter", "local"):

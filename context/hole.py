@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from context.infer import parents_of
+from context.model import HoleKind
 from context.parsing import error_lines, segmented_ast, ts_parse
 
 HOLE = "__hole__"
@@ -33,7 +34,7 @@ class HoleSite:
     column: int
     replace_start: int  # code-point offsets into the original buffer of what a filling replaces
     replace_end: int
-    kind: str  # "expression", "attribute", "argument", "statement", "placeholder"
+    kind: HoleKind
 
 
 def _open_brackets(text: str) -> list[str]:
@@ -165,7 +166,7 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     node, parents = _find_placeholder(parsed.tree, line)
     if span and span != (column, column):
         replace = (line_start + span[0], line_start + span[1])
-        kind = "placeholder"
+        kind: HoleKind = "placeholder"
     else:
         replace = (offset, offset)
         kind = _kind(node, parents)
@@ -226,7 +227,7 @@ def _placeholder_in(root: ast.AST, line: int) -> ast.expr | None:
     return None
 
 
-def _kind(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> str:
+def _kind(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> HoleKind:
     if isinstance(node, ast.Attribute):
         return "attribute"
     parent = parents.get(node)

@@ -10,9 +10,15 @@ import ast
 from dataclasses import dataclass
 
 from context.bindings import LocalBinding, LocalBindings
+from context.generics import class_arguments, class_key, has_type_variable, substitute
+from context.infer_calls import RESULT_TYPES as BUILTIN_CALL_TYPES
+from context.infer_calls import builtin_call, called_instance, entered
+from context.infer_values import parse_expression, sources_type
 from context.resolve import Resolver, Symbol
-from context.summary import ModuleSummary
+from context.summarize import absolute_module
+from context.summary import ClassSummary, FieldSummary, ModuleSummary, ValueSource
 from context.types import (
+    BUILTIN_TYPES,
     TypeExpr,
     element_type,
     item_type,
@@ -29,32 +35,20 @@ LITERAL_TYPES = {
     str: "str",
     bytes: "bytes",
 }
-BUILTIN_CALL_TYPES = {
-    "int": "int",
-    "str": "str",
-    "float": "float",
-    "bool": "bool",
-    "list": "list",
-    "dict": "dict",
-    "set": "set",
-    "tuple": "tuple",
-    "bytes": "bytes",
-    "len": "int",
-    "repr": "str",
-    "sorted": "list",
-    "abs": "float",
-    "round": "int",
-    "frozenset": "frozenset",
-}
+
+
+CAST_FUNCTIONS = ("typing.cast", "typing_extensions.cast")
 
 
 @dataclass(frozen=True)
 class Inferred:
-    """An instance of ``type``, or the object ``symbol`` itself (a class, function or module)."""
+    """An instance of ``type``, or the object ``symbol`` itself (a class, function or module);
+    ``super_of`` for ``super()`` in a method of that class."""
 
     type: TypeExpr | None = None
     symbol: Symbol | None = None
     bound_to: TypeExpr | None = None  # the receiver of a bound method
+    super_of: Symbol | None = None
 
 
 def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -67,7 +61,11 @@ def parents_of(tree: ast.AST) -> dict[ast.AST, ast.AST]:
 
 class Scope:
     """What names and expressions denote at (line, column) inside ``chain`` (outermost first)
-    of ``module``."""
+    of ``module``. Values assigned or returned elsewhere (see :mod:`context.value_sources`) are
+    inferred in scopes of their own (:meth:`value_scope`); of several, the known ones make a
+    union (``PARTIAL``) — a cautious subclass asks for all."""
+
+    PARTIAL = True
 
     def __init__(
         self,
@@ -91,6 +89,10 @@ class Scope:
         self._cache: dict[str, Inferred] = {}
         self._busy: set[str] = set()
 
+    def forget(self) -> None:
+        """Forget what names were inferred to be (after bindings changed)."""
+        self._cache.clear()
+
     def resolve(self, annotation: str | None) -> TypeExpr | None:
         return self.resolver.resolve_type(annotation, self.module)
 
@@ -111,12 +113,27 @@ class Scope:
     def _name(self, name: str) -> Inferred:
         binding = self.locals.get(name)
         if binding is not None and binding.kind not in ("import", "function", "class"):
-            return Inferred(type=self.binding_type(binding))
+            return self.instance_or_class(self.binding_type(binding))
+        if binding is not None and binding.imported is not None:
+            return self._imported(*binding.imported)
         symbol = self.resolver.lookup(self.module, name)
         if symbol is None:
             if name in BUILTIN_CALL_TYPES:
                 return Inferred(symbol=None, type=None)
             return Inferred()
+        return self.symbol_value(symbol)
+
+    def _imported(self, level: int, target: str, name: str | None) -> Inferred:
+        """What an import inside a function binds."""
+        is_package = self.module.path.endswith(("__init__.py", "__init__.pyi"))
+        dotted = absolute_module(self.module.module, level, target or None, is_package)
+        module = self.resolver.workspace.module(dotted)
+        if name is None:
+            return Inferred(symbol=Symbol("module", dotted, module)) if module is not None else Inferred()
+        symbol = self.resolver.lookup(module, name) if module is not None else None
+        if symbol is None:
+            submodule = self.resolver.workspace.module(f"{dotted}.{name}")
+            return Inferred(symbol=Symbol("module", name, submodule)) if submodule is not None else Inferred()
         return self.symbol_value(symbol)
 
     def symbol_value(self, symbol: Symbol) -> Inferred:
@@ -150,11 +167,21 @@ class Scope:
         finally:
             busy.discard(key)
 
+    def instance_or_class(self, t: TypeExpr | None) -> Inferred:
+        """A value of type ``t``; the class object itself for ``type[C]`` (``cls``)."""
+        if t is not None and t.short in ("type", "Type") and len(t.args) == 1:
+            symbol = self.resolver.class_symbol(t.args[0].name)
+            if symbol is not None:
+                return Inferred(symbol=symbol)
+        return Inferred(type=t)
+
     def binding_type(self, binding: LocalBinding) -> TypeExpr | None:
         if binding.fixed is not None:
             return binding.fixed
         if binding.annotation:
             return self.resolve(binding.annotation)
+        if binding.enter_of is not None:
+            return self.entered(binding.enter_of, binding.is_async)
         if binding.iter_of is not None:
             iterable = self.expr(binding.iter_of).type
             elem = element_type(without_none(iterable)) if iterable is not None else None
@@ -257,9 +284,15 @@ class Scope:
         return None if sent.short in ("None", "Any") else sent
 
     def attribute(self, base: Inferred, attr: str) -> Inferred:
+        if base.super_of is not None:
+            owner = base.super_of
+            return self.field_of(owner, attr, TypeExpr(owner.qualname), self.resolver.mro(owner)[1:])
         if base.symbol is not None and base.symbol.kind in ("module", "class"):
             member = self.resolver.member(base.symbol, attr)
             if member is not None:
+                if base.symbol.kind == "class" and member.function is not None \
+                        and member.function.is_classmethod:
+                    return Inferred(symbol=member, bound_to=TypeExpr(base.symbol.qualname))
                 return self.symbol_value(member)
             if base.symbol.kind == "class" and base.symbol.cls is not None:
                 return self.field_of(base.symbol, attr, None)
@@ -267,16 +300,39 @@ class Scope:
         if base.type is None:
             return Inferred()
         receiver = without_none(base.type)
+        if receiver.name == "|":
+            return self._union_attribute(receiver, attr)
         symbol = self.resolver.class_symbol(receiver.name)
         if symbol is None:
             return Inferred()
         return self.field_of(symbol, attr, receiver)
 
-    def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
-        for cls, module in self.resolver.mro(symbol):
+    def _union_attribute(self, union: TypeExpr, attr: str) -> Inferred:
+        """``attr`` of a union: of the first member that has it (all must agree unless ``PARTIAL``)."""
+        found: list[Inferred] = []
+        for member in union.args:
+            result = self.attribute(Inferred(type=member), attr)
+            if result.type is None and result.symbol is None and not self.PARTIAL:
+                return Inferred()
+            if result.type is not None or result.symbol is not None:
+                found.append(result)
+        if not found or (not self.PARTIAL and any(f.type != found[0].type or f.type is None for f in found)):
+            return Inferred()
+        return found[0]
+
+    def field_of(
+        self,
+        symbol: Symbol,
+        attr: str,
+        receiver: TypeExpr | None,
+        mro: list[tuple[ClassSummary, ModuleSummary]] | None = None,
+    ) -> Inferred:
+        """``attr`` of an instance ``receiver`` of ``symbol`` (of the class object when None),
+        looked up along ``mro`` (the class's by default)."""
+        for cls, module in mro if mro is not None else self.resolver.mro(symbol):
             field = cls.field(attr)
             if field is not None:
-                return Inferred(type=self.resolver.resolve_type(field.annotation, module))
+                return Inferred(type=self._field_type(symbol, field, cls, module, receiver))
             method = cls.method(attr)
             if method is not None:
                 owner = Symbol("function", attr, module, function=method, owner=cls)
@@ -285,42 +341,118 @@ class Scope:
                 return Inferred(symbol=owner, bound_to=receiver)
         return Inferred()
 
+    def _field_type(self, symbol: Symbol, field: FieldSummary, cls: ClassSummary,
+                    module: ModuleSummary, receiver: TypeExpr | None) -> TypeExpr | None:
+        if field.annotation:
+            declared = self.resolver.resolve_type(field.annotation, module)
+            if declared is None or receiver is None or not free_names(declared):
+                return declared
+            mapping = class_arguments(self.resolver, symbol, receiver).get(class_key(cls, module), {})
+            return substitute(declared, mapping)
+        owner = receiver or TypeExpr(f"{module.module}.{cls.name}" if module.module else cls.name)
+        found = sources_type(self, field.values, module, owner)
+        if found is not None and field.class_var and receiver is not None:
+            return self._descriptor_value(found)
+        return found
+
+    def _descriptor_value(self, t: TypeExpr) -> TypeExpr | None:
+        """What an instance sees of a class attribute of type ``t``: ``__get__``'s result when the
+        class is a descriptor (unknown when that is not plainly annotated)."""
+        symbol = self.resolver.class_symbol(without_none(t).name)
+        if symbol is None or symbol.module.module == "builtins":
+            return t
+        for cls, module in self.resolver.mro(symbol):
+            get = cls.method("__get__")
+            if get is not None:
+                overloaded = sum(1 for m in cls.methods if m.name == "__get__") > 1
+                returns = self.resolver.resolve_type(get.returns, module) if not overloaded else None
+                if returns is None or has_type_variable(self.resolver, returns, module):
+                    return None
+                return returns
+        return t
+
+    def sources_type(self, sources: tuple[ValueSource, ...], module: ModuleSummary,
+                     receiver: TypeExpr | None) -> TypeExpr | None:
+        """The union of the types of values written in ``module`` (see :mod:`context.infer_values`)."""
+        return sources_type(self, sources, module, receiver)
+
+    def value_scope(self, module: ModuleSummary) -> Scope:
+        """A scope of ``module``'s top level, to infer a value written in it."""
+        return Scope(self.resolver, module, [], 0, 0)
+
     def _returns(self, fn: Symbol, receiver: TypeExpr | None) -> TypeExpr | None:
         assert fn.function is not None
-        returns = self.resolver.resolve_type(fn.function.returns, fn.module)
+        function = fn.function
+        if function.returns:
+            returns = self.resolver.resolve_type(function.returns, fn.module)
+        else:
+            owner = receiver
+            if owner is None and fn.owner is not None:
+                owner = TypeExpr(f"{fn.module.module}.{fn.owner.name}")
+            if owner is not None and function.is_classmethod:
+                owner = TypeExpr("type", (owner,))  # what ``cls`` is
+            returns = sources_type(self, function.returned, fn.module, owner)
         if returns is not None and returns.short == "Self" and receiver is not None:
             return receiver
-        if returns is not None and fn.function.is_async:
+        if returns is not None and receiver is not None and fn.owner is not None and free_names(returns):
+            symbol = self.resolver.class_symbol(receiver.name)
+            if symbol is not None:
+                arguments = class_arguments(self.resolver, symbol, receiver)
+                returns = substitute(returns, arguments.get(class_key(fn.owner, fn.module), {}))
+        if returns is not None and function.is_async:
             return TypeExpr("Coroutine", (TypeExpr("Any"), TypeExpr("Any"), returns))
         return returns
 
+    def as_bound(self, t: TypeExpr | None, method: Inferred) -> TypeExpr | None:
+        """A type written in a method's signature, as seen through its receiver: type variables of
+        a generic receiver replaced (``list[Vec].append(object: _T)`` takes a ``Vec``); None while
+        a type variable is left."""
+        fn, receiver = method.symbol, method.bound_to
+        if t is None or fn is None or not free_names(t):
+            return t
+        symbol = self.resolver.class_symbol(receiver.name) if receiver is not None else None
+        if fn.owner is not None and symbol is not None:
+            arguments = class_arguments(self.resolver, symbol, receiver)
+            t = substitute(t, arguments.get(class_key(fn.owner, fn.module), {}))
+        return None if has_type_variable(self.resolver, t, fn.module) else t
+
+    def call_result(self, fn: Symbol, receiver: TypeExpr | None) -> TypeExpr | None:
+        """What calling ``fn`` (bound to ``receiver``, the class for a class method) returns."""
+        return self._returns(fn, receiver)
+
+    def entered(self, manager: ast.expr, is_async: bool) -> TypeExpr | None:
+        """What ``with manager as x`` binds to ``x`` (see :func:`context.infer_calls.entered`)."""
+        return entered(self, manager, is_async)
+
     def call(self, node: ast.Call) -> Inferred:
-        if (
-            isinstance(node.func, ast.Name)
-            and node.func.id in BUILTIN_CALL_TYPES
-            and self.resolver.lookup(self.module, node.func.id) is None
-            and node.func.id not in self.locals
-        ):
-            return Inferred(type=TypeExpr(BUILTIN_CALL_TYPES[node.func.id]))
-        callee = self.expr(node.func)
+        func = node.func
+        if isinstance(func, ast.Name) and func.id not in self.locals \
+                and self.resolver.lookup(self.module, func.id) is None:
+            builtin = builtin_call(self, func.id, node)
+            if builtin is not None:
+                return builtin
+        callee = self.expr(func)
         symbol = callee.symbol
+        if symbol is None and callee.type is not None:
+            return Inferred(type=called_instance(self, callee.type))
         if symbol is None:
             return Inferred()
         if symbol.kind == "class":
             return Inferred(type=TypeExpr(symbol.qualname))
         if symbol.kind == "function" and symbol.function is not None:
+            if symbol.qualname in CAST_FUNCTIONS and node.args:
+                return Inferred(type=self.resolve(ast.unparse(node.args[0])))
             receiver = callee.bound_to
             if receiver is None and symbol.function.is_classmethod and symbol.owner is not None:
                 receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
-            return Inferred(type=self._returns(symbol, receiver))
+            return self.instance_or_class(self._returns(symbol, receiver))
         return Inferred()
 
-
-def parse_expression(text: str) -> ast.expr | None:
-    try:
-        return ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        return None
+def free_names(t: TypeExpr) -> bool:
+    """Whether ``t`` names something unqualified that is no builtin: a type variable, maybe."""
+    if not t.args:
+        return "." not in t.name and t.name not in BUILTIN_TYPES and t.name[:1] not in "'\"0123456789-"
+    return any(free_names(a) for a in t.args)
 
 
 __all__ = ["Inferred", "Scope", "parents_of", "parse_expression"]

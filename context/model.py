@@ -7,6 +7,11 @@ not bytes). Conversions to other units live in :mod:`context.positions`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Where a hole sits: an expression, after ``obj.``, an argument of a call, a statement of its
+# own, or a placeholder (``...``, ``__hole__``) that the filling replaces.
+HoleKind = Literal["expression", "attribute", "argument", "statement", "placeholder"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,8 @@ class Definition:
     """A rendered definition: a class skeleton, a function header or a signature."""
 
     name: str
-    kind: str  # "class", "function", "method", "constructor", "field", "alias", "variable", "module"
+    kind: str  # "class", "function", "method", "constructor", "field", "alias", "variable", "module",
+    # "members" (a class's members), "receiver" (those of an attribute hole's receiver)
     text: str
     location: Location | None = None
     score: float = 0.0
@@ -59,7 +65,7 @@ class HoleContext:
     path: str
     line: int
     column: int
-    hole_kind: str  # "expression", "attribute", "argument", "statement", "placeholder"
+    hole_kind: HoleKind
     prefix: str  # document text before the hole
     suffix: str  # document text after the hole (a placeholder itself is removed)
     expected_type: str | None = None
@@ -71,20 +77,38 @@ class HoleContext:
     receiver: str | None = None
     receiver_type: str | None = None
     receiver_members: tuple[Definition, ...] = ()
+    # The members of the classes of the receivers and bindings used around the hole, one class
+    # per definition (kind "members"; "receiver" for the class of an attribute hole's receiver),
+    # nearest first; inherited members under the class that defines them.
+    nearby_members: tuple[Definition, ...] = ()
     call: CallInfo | None = None
     cross_file: tuple[Definition, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A diagnostic found by the analysis (0-based lines, code-point columns)."""
+class Diagnostic:
+    """A problem in a buffer, found by the analysis or by an external checker (pyright):
+    0-based lines, code-point columns, the end exclusive."""
 
     line: int
     column: int
     end_line: int
     end_column: int
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "information"
     message: str
-    source: str  # "syntax", "names", "attributes", "arity", "types"
-    code: str = ""
+    source: str  # "syntax", "names", "attributes", "arity", "types", "pyright"
+    code: str = ""  # the rule: "undefined-name", pyright's "reportAttributeAccessIssue", ...
+
+    def to_json(self) -> dict[str, Any]:
+        """1-based lines and columns, as compiler messages and the CLI show them."""
+        return {
+            "line": self.line + 1,
+            "column": self.column + 1,
+            "end_line": self.end_line + 1,
+            "end_column": self.end_column + 1,
+            "severity": self.severity,
+            "message": self.message,
+            "source": self.source,
+            "code": self.code,
+        }

@@ -218,7 +218,7 @@ def _parse_segment(lines: list[str], start: int, end: int) -> list[ast.stmt] | N
     found = _large_class(lines, start, end)
     if found is not None:
         return found
-    return _cached_parse(("segment", start, text), "\n" * start + text)
+    return _cached_parse(("segment", start, text), text, start)
 
 
 LARGE_CLASS_LINES = 150
@@ -261,8 +261,8 @@ def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | Non
     if header_end is None or end - start < LARGE_CLASS_LINES:
         return None
     indent = next((x[: len(x) - len(x.lstrip())] for x in lines[header_end + 1 : end] if x.strip()), "    ")
-    header = _cached_parse(("class-header", start, "\n".join(lines[start : header_end + 1])),
-                           "\n" * start + "\n".join(lines[start : header_end + 1]) + f"\n{indent}pass")
+    header_text = "\n".join(lines[start : header_end + 1])
+    header = _cached_parse(("class-header", start, header_text), f"{header_text}\n{indent}pass", start)
     if not header or not isinstance(header[0], ast.ClassDef):
         return None
     members: list[ast.stmt] = []
@@ -270,7 +270,7 @@ def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | Non
     for m_start, m_end in _member_ranges(lines, header_end + 1, end):
         first = m_start if pending is None else pending
         text = "\n".join(lines[first:m_end])
-        parsed = _cached_parse(("member", first, text), "\n" * (first - 1) + "class _:\n" + text)
+        parsed = _cached_parse(("member", first, text), "class _:\n" + text, first - 1)
         if not parsed or not isinstance(parsed[0], ast.ClassDef):
             pending = first  # a string or bracket spans the split: join with what follows
             continue
@@ -284,13 +284,16 @@ def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | Non
     return [cls]
 
 
-def _cached_parse(key: tuple[object, ...], source: str | None) -> list[ast.stmt] | None:
+def _cached_parse(key: tuple[object, ...], source: str, first_line: int) -> list[ast.stmt] | None:
+    """The statements of ``source`` placed as if it began at 0-based line ``first_line``: the line
+    numbers are shifted after parsing (padding the text with newlines made large files quadratic)."""
     found = _PIECES.get(key)
-    if found is None and source is not None:
+    if found is None:
         try:
-            found = _parse(source).body
+            module = _parse(source)
         except SyntaxError:
             return None
+        found = ast.increment_lineno(module, first_line).body if first_line else module.body
         _PIECES[key] = found
     return found
 

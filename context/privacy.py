@@ -22,9 +22,9 @@ from context.secrets import has_credential
 
 log = logging.getLogger(__name__)
 
-PRIVATE_NAME_GLOBS = (
-    ".env*",
-    "*.env",
+# What each kind of private file is called when a front end says why it leaves a file alone.
+ENV_GLOBS = (".env*", "*.env")
+KEY_GLOBS = (
     "*.pem",
     "*.key",
     "*.p12",
@@ -39,6 +39,8 @@ PRIVATE_NAME_GLOBS = (
     "id_dsa*",
     "id_ecdsa*",
     "id_ed25519*",
+)
+CREDENTIAL_FILE_GLOBS = (
     ".netrc",
     ".pgpass",
     ".pypirc",
@@ -46,6 +48,13 @@ PRIVATE_NAME_GLOBS = (
     "credentials",
     "credentials.json",
 )
+PRIVATE_NAME_GLOBS = ENV_GLOBS + KEY_GLOBS + CREDENTIAL_FILE_GLOBS
+NAME_KINDS = (
+    (ENV_GLOBS, "an environment file"),
+    (KEY_GLOBS, "a key or certificate file"),
+    (CREDENTIAL_FILE_GLOBS, "a credentials file"),
+)
+
 HEAD_BYTES = 65536
 GIT_TIMEOUT_S = 10.0
 
@@ -116,10 +125,28 @@ class PrivacyFilter:
         self._name_pattern = re.compile("|".join(fnmatch.translate(g) for g in globs))
 
     def is_private(self, path: Path, *, read_content: bool = True) -> bool:
+        return self.reason(path, read_content=read_content) is not None
+
+    def reason(self, path: Path, *, read_content: bool = True) -> str | None:
+        """Why ``path`` is private, in words for people; None when it is not."""
         path = path.resolve() if not path.is_absolute() else path
-        if self.by_name(path) or self.ignored_among([path]):
-            return True
-        return read_content and self.content_is_secret(path)
+        if self.by_name(path):
+            return self._name_reason(path)
+        if self.ignored_among([path]):
+            return "the workspace's ignore rules (.gitignore) exclude it"
+        if read_content and self.content_is_secret(path):
+            return "it holds something that looks like a credential"
+        return None
+
+    def _name_reason(self, path: Path) -> str:
+        rel = self._rel(path) or path.as_posix()
+        for glob in self.extra_globs:
+            if fnmatch.fnmatchcase(path.name, glob) or fnmatch.fnmatchcase(rel, glob):
+                return f"it matches the excludeGlobs setting ({glob!r})"
+        for globs, kind in NAME_KINDS:
+            if any(fnmatch.fnmatchcase(path.name, g) or fnmatch.fnmatchcase(rel, g) for g in globs):
+                return f"it is {kind}"
+        return "its name marks it as private"
 
     def private_among(self, paths: Iterable[Path]) -> set[Path]:
         """The private ones among ``paths`` by name or ignore rules (one git call for all)."""

@@ -15,6 +15,8 @@ from context.types import TypeExpr, parse_type
 from context.workspace import Workspace
 
 MAX_DEPTH = 12
+BUILTIN_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset",
+                   "Tuple": "tuple", "Type": "type", "Text": "str"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Resolver:
         self._mros: dict[str, list[tuple[ClassSummary, ModuleSummary]]] = {}
         self.memo: dict[object, object] = {}
         self.lasting: dict[object, object] = {}  # across requests; entries validate themselves
-        self.evaluating: set[tuple[str, str]] = set()  # module variables being inferred now
+        self.evaluating: set[object] = set()  # module variables and values being inferred now
 
     def begin_request(self) -> None:
         self._classes.clear()
@@ -158,6 +160,8 @@ class Resolver:
                 if parsed is None:
                     continue
                 resolved = self.lookup_dotted(current.module, parsed.name)
+                if resolved is None and "." not in parsed.name and parsed.name not in current.module.imports:
+                    resolved = self.class_symbol(parsed.name)  # a builtin base (``Exception``)
                 if resolved is not None and resolved.kind == "class":
                     stack.append(resolved)
         return out
@@ -198,6 +202,10 @@ class Resolver:
 
     def _class_symbol(self, qualname: str) -> Symbol | None:
         module_name, _, rest = qualname.rpartition(".")
+        if not module_name:  # a builtin type (``str``, ``list``, ``List``), known by its name
+            builtins = self.workspace.module("builtins")
+            found = builtins.classes.get(BUILTIN_ALIASES.get(rest, rest)) if builtins is not None else None
+            return Symbol("class", found.name, builtins, cls=found) if found and builtins else None
         while module_name:
             module = self.workspace.module(module_name)
             if module is not None:

@@ -244,6 +244,7 @@ def with_masked_definitions(hole: HoleContext) -> HoleContext:
         relevant_types=mask_definitions(hole.relevant_types),
         relevant_headers=mask_definitions(hole.relevant_headers),
         receiver_members=mask_definitions(hole.receiver_members),
+        nearby_members=mask_definitions(hole.nearby_members),
         cross_file=mask_definitions(hole.cross_file),
     )
 

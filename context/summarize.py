@@ -17,8 +17,10 @@ from context.summary import (
     ImportSummary,
     ModuleSummary,
     Param,
+    ValueSource,
     VariableSummary,
 )
+from context.value_sources import FunctionValues, merge_fields, value_source
 
 DATACLASS_DECORATORS = {
     "dataclass",
@@ -88,7 +90,13 @@ def _params(args: ast.arguments) -> tuple[Param, ...]:
     return tuple(out)
 
 
-def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSummary:
+def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef, *, is_method: bool = False,
+                       values: FunctionValues | None = None) -> FunctionSummary:
+    """The signature; for a function without a return annotation, what it returns (see
+    :mod:`context.value_sources`)."""
+    returned: tuple[ValueSource, ...] = ()
+    if fn.returns is None:
+        returned = (values or FunctionValues(fn, is_method)).returned()
     return FunctionSummary(
         name=fn.name,
         params=_params(fn.args),
@@ -97,6 +105,7 @@ def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSu
         is_async=isinstance(fn, ast.AsyncFunctionDef),
         decorators=tuple(_decorator_name(d) for d in fn.decorator_list),
         doc=_doc_line(fn),
+        returned=returned,
     )
 
 
@@ -116,43 +125,22 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
 _METHODS: TextCache[tuple[FunctionSummary, list[FieldSummary]]] = TextCache()
 
 
+def _summarize_method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[FunctionSummary, list[FieldSummary]]:
+    is_method = not any(_decorator_name(d) == "staticmethod" for d in fn.decorator_list)
+    values = FunctionValues(fn, is_method)
+    return summarize_function(fn, is_method=is_method, values=values), values.receiver_fields()
+
+
 def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
             ) -> tuple[FunctionSummary, list[FieldSummary]]:
-    """A method's summary and the ``self`` fields it assigns, once per distinct text and place."""
+    """A method's summary and the receiver's fields it assigns, once per distinct text and place."""
     if lines is None:
-        return summarize_function(fn), _self_fields([fn])
+        return _summarize_method(fn)
     key = (fn.lineno, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
     found = _METHODS.get(key)
     if found is None:
-        found = (summarize_function(fn), _self_fields([fn]))
+        found = _summarize_method(fn)
         _METHODS[key] = found
-    return found
-
-
-def _self_fields(methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> list[FieldSummary]:
-    """``self.x: T = ...`` anywhere, and ``self.x = param`` in ``__init__`` typed by the parameter."""
-    found: list[FieldSummary] = []
-    for fn in methods:
-        annotations = {
-            a.arg: a.annotation for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
-        }
-        for node in ast.walk(fn):
-            target: ast.expr | None = None
-            annotation: ast.expr | None = None
-            if isinstance(node, ast.AnnAssign):
-                target, annotation = node.target, node.annotation
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(node.value, ast.Name) and fn.name == "__init__":
-                    annotation = annotations.get(node.value.id)
-            if (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id == "self"
-            ):
-                found.append(
-                    FieldSummary(target.attr, _text(annotation, 120), None, target.lineno - 1)
-                )
     return found
 
 
@@ -180,9 +168,11 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassS
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     ann = cls.name if kind == "enum" else None
+                    source = (value_source(node.value),) if ann is None else ()
                     fields.append(
                         FieldSummary(
-                            t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True
+                            t.id, ann, _text(node.value, 40), node.lineno - 1, class_var=True,
+                            values=source,
                         )
                     )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -191,11 +181,7 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassS
             assigned.extend(self_fields)
         elif isinstance(node, ast.ClassDef):
             nested.append(summarize_class(node, lines))
-    known = {f.name for f in fields}
-    for f in assigned:
-        if f.name not in known:
-            known.add(f.name)
-            fields.append(f)
+    fields = merge_fields(fields, assigned)
     return ClassSummary(
         name=cls.name,
         bases=bases,

@@ -26,6 +26,19 @@ class Param:
 
 
 @dataclass(frozen=True)
+class ValueSource:
+    """An expression assigned or returned somewhere (``self.x = <text>``, ``return <text>``) with
+    the names it reads that its function binds: each ``(name, annotation, value)``, a parameter
+    with its annotation, a local with its annotation or with its value's text — once per binding
+    (a parameter assigned again: its annotation, then each value), ``(name, None, None)`` when
+    unknown. ``receiver`` is the function's first parameter (``self``, ``cls``) of a method."""
+
+    text: str
+    names: tuple[tuple[str, str | None, str | None], ...] = ()
+    receiver: str | None = None
+
+
+@dataclass(frozen=True)
 class FunctionSummary:
     name: str
     params: tuple[Param, ...]
@@ -34,6 +47,7 @@ class FunctionSummary:
     is_async: bool = False
     decorators: tuple[str, ...] = ()
     doc: str = ""
+    returned: tuple[ValueSource, ...] = ()  # what an unannotated function returns (not a generator)
 
     @property
     def is_property(self) -> bool:
@@ -89,6 +103,7 @@ class FieldSummary:
     default: str | None
     line: int
     class_var: bool = False
+    values: tuple[ValueSource, ...] = ()  # what is assigned to it when it is not annotated
 
 
 @dataclass(frozen=True)

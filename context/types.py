@@ -35,6 +35,7 @@ ITERABLE_NAMES = {
     "Reversible",
     "KeysView",
     "ValuesView",
+    "dict_keys",
 }
 MAPPING_NAMES = {
     "dict",
@@ -156,6 +157,10 @@ def without_none(t: TypeExpr) -> TypeExpr:
 def element_type(t: TypeExpr) -> TypeExpr | None:
     """What iterating over a value of type ``t`` yields, when the annotation says."""
     short = t.short
+    if short in ("dict_items", "ItemsView") and len(t.args) == 2:
+        return TypeExpr("tuple", t.args)
+    if short == "dict_values" and len(t.args) == 2:
+        return t.args[1]
     if short in ITERABLE_NAMES and t.args:
         return t.args[0]
     if short in MAPPING_NAMES and t.args:

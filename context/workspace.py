@@ -86,7 +86,10 @@ def project_root(path: Path) -> Path | None:
 
 
 def read_source(path: Path, max_bytes: int | None = None) -> str:
-    """The text of a source file; clear errors for missing, binary and non-UTF-8 files."""
+    """The text of a source file (or any text file a front end is given), the one way every
+    layer reads one: UTF-8 with its byte-order mark dropped, and a :class:`SourceError` of one
+    line for missing, binary (NUL bytes) and non-UTF-8 files. With ``max_bytes``, a larger file
+    is read up to the last whole character within that size."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
@@ -95,10 +98,10 @@ def read_source(path: Path, max_bytes: int | None = None) -> str:
         raise SourceError(f"{path}: is a directory, not a file") from error
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror})") from error
-    if b"\x00" in data[:8192]:
-        raise BinaryFileError(f"{path}: binary file (contains NUL bytes), not Python source")
+    if b"\x00" in data:
+        raise BinaryFileError(f"{path}: binary file (contains NUL bytes), not text")
     if max_bytes is not None and len(data) > max_bytes:
-        data = data[:max_bytes]
+        data = _whole_characters(data, max_bytes)
         log.info("%s is larger than %d bytes; analysing its head only", path, max_bytes)
     try:
         return data.decode("utf-8-sig")
@@ -106,6 +109,14 @@ def read_source(path: Path, max_bytes: int | None = None) -> str:
         raise NotUtf8Error(
             f"{path}: not UTF-8 (invalid byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from error
+
+
+def _whole_characters(data: bytes, size: int) -> bytes:
+    """The first ``size`` bytes of ``data``, less the start of a character cut by that size."""
+    end = size
+    while end > 0 and data[end] & 0xC0 == 0x80:  # a continuation byte: its character began before
+        end -= 1
+    return data[:end]
 
 
 def environment_paths(root: Path, python: str | None) -> list[Path]:
@@ -230,8 +241,10 @@ class Workspace:
                     d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
                 )
                 for name in sorted(filenames):
-                    if name.endswith((".py", ".pyi")):
-                        found.append(Path(dirpath) / name)
+                    path = Path(dirpath) / name
+                    # a symlink leading out of the workspace is not its code, nor to be read
+                    if name.endswith((".py", ".pyi")) and path.resolve().is_relative_to(self.root):
+                        found.append(path)
                 if len(found) >= self.max_files:
                     log.warning(
                         "workspace has more than %d Python files; indexing the first ones",

@@ -1,5 +1,6 @@
 """Session caches: contexts per document version, fillings by the text around the hole,
-and the completion last shown, so that typing exactly what it predicted costs no request."""
+and the completion last shown, so that typing exactly what it predicted costs no request
+(:class:`SessionCaches` holds the three)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from completion.model import ContextReport
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +111,41 @@ def _remaining(shown: ShownCompletion, prefix: str, suffix: str) -> tuple[str, .
         t[len(typed) :] for t in shown.texts if t.startswith(typed) and len(t) > len(typed)
     )
     return rests or None
+
+
+ContextKey = tuple[str, int, int, int]  # uri, version (or the hash of a file's text), position
+# text around the hole -> (fillings, their span relative to the cursor, how many were asked)
+Fillings = tuple[tuple[str, ...], tuple[int, int], int]
+HIT_RATE_LOG_EVERY = 50  # fillings looked up
+
+
+class SessionCaches:
+    """The caches of one server, whose hit rates are logged now and then and at shutdown."""
+
+    def __init__(self) -> None:
+        # few: a report holds the document's text around the hole
+        self.contexts: LruCache[ContextKey, ContextReport] = LruCache("context", 16)
+        self.fillings: LruCache[tuple[str, str, str], Fillings] = LruCache("filling", 256)
+        self.type_ahead = TypeAheadCache()
+        self.filling_lookups = 0
+
+    def changed(self, uri: str) -> None:
+        """The document changed: its contexts are stale (the type-ahead follows the typing)."""
+        self.contexts.drop_where(lambda key: key[0] == uri)
+
+    def closed(self, uri: str) -> None:
+        self.changed(uri)
+        self.type_ahead.forget(uri)
+
+    def count_filling_lookup(self) -> None:
+        self.filling_lookups += 1
+        if self.filling_lookups % HIT_RATE_LOG_EVERY == 0:
+            self.log_hit_rates()
+
+    def log_hit_rates(self) -> None:
+        logger.info(
+            "cache hit rates: context %.2f, filling %.2f, type-ahead %.2f",
+            self.contexts.hit_rate(),
+            self.fillings.hit_rate(),
+            self.type_ahead.hit_rate(),
+        )

@@ -12,8 +12,8 @@ from typing import Any
 from lsprotocol import types
 from pygls import uris
 
-from completion.model import Diagnostic, TextRange
-from context.model import Definition, Location
+from completion.model import TextRange
+from context.model import Definition, Diagnostic, Location
 from context.positions import (
     common_head,
     common_tail,

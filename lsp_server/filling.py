@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from completion.model import CompletionReport, TextRange
+from completion.model import Candidate, CompletionReport, TextRange, Trigger
 from context.positions import offset_at, position_at
 from lsp_server.caches import hole_key
 from lsp_server.session import Session, Snapshot
 
 logger = logging.getLogger(__name__)
-
-HIT_RATE_LOG_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -21,6 +19,12 @@ class Filling:
     span: TextRange  # internal coordinates of what each text replaces
     source: str  # "model" | "cache" | "type-ahead"
     report: CompletionReport | None = None
+    # per text, the first problem the checker still finds in it; "" when it is verified (the
+    # caches hold verified texts only)
+    problems: tuple[str, ...] = ()
+
+    def problem(self, index: int) -> str:
+        return self.problems[index] if index < len(self.problems) else ""
 
 
 def _distinct(texts: list[str], n: int) -> tuple[str, ...]:
@@ -50,11 +54,11 @@ def cached_filling(
     or the fillings cached for the same text around the hole."""
     cursor = offset_at(snap.text, line, column, strict=False)
     prefix, suffix = snap.text[:cursor], snap.text[cursor:]
-    _maybe_log_hit_rates(session)
-    rest = session.type_ahead.rest(snap.uri, prefix, suffix)
+    session.caches.count_filling_lookup()
+    rest = session.caches.type_ahead.rest(snap.uri, prefix, suffix)
     if rest:
         return Filling(rest[:n], TextRange(line, column, line, column), "type-ahead")
-    cached = session.fillings.get(hole_key(snap.path, prefix, suffix))
+    cached = session.caches.fillings.get(hole_key(snap.path, prefix, suffix))
     if cached is not None and cached[2] >= n:
         texts, delta, _ = cached
         return Filling(texts[:n], _absolute_span(snap.text, cursor, delta), "cache")
@@ -62,22 +66,64 @@ def cached_filling(
 
 
 async def model_filling(
-    session: Session, snap: Snapshot, line: int, column: int, n: int
+    session: Session,
+    snap: Snapshot,
+    line: int,
+    column: int,
+    n: int,
+    trigger: Trigger = "explicit",
 ) -> Filling | None:
-    """The engine's ``n`` best fillings, remembered for the caches."""
-    report = await session.complete(snap, line, column, n)
-    if report is None:
+    """The engine's ``n`` best fillings, verified ones first; the verified ones are remembered
+    for the caches. None when there is none, or when an automatic trigger held it back."""
+    report = await session.complete(snap, line, column, n, trigger)
+    if report is None or report.held_back_reason:
         return None
-    texts = _distinct([report.text, *(c.text for c in report.candidates)], n)
-    if not texts:
+    ranked = _distinct_candidates(report, n)
+    if not ranked:
         return None
+    texts = tuple(c.text for c in ranked)
+    verified = tuple(c.text for c in ranked if c.verified)
+    if verified:
+        _remember(
+            session, snap, line, column, report, verified, n if verified == texts else len(verified)
+        )
+    return Filling(texts, report.range, "model", report, tuple(_first_problem(c) for c in ranked))
+
+
+def _distinct_candidates(report: CompletionReport, n: int) -> list[Candidate]:
+    """The report's candidates in their order (verified first), one per distinct text."""
+    texts = _distinct([c.text for c in report.candidates], n)
+    if not texts and report.text:  # a report without candidates: its filling, unchecked
+        return [Candidate(report.text, report.diagnostics, report.backend)]
+    return [next(c for c in report.candidates if c.text == text) for text in texts]
+
+
+def _first_problem(candidate: Candidate) -> str:
+    if candidate.verified:
+        return ""
+    if candidate.diagnostics:
+        return candidate.diagnostics[0].message
+    return "not checked"
+
+
+def _remember(
+    session: Session,
+    snap: Snapshot,
+    line: int,
+    column: int,
+    report: CompletionReport,
+    texts: tuple[str, ...],
+    asked: int,
+) -> None:
+    """Verified fillings only: a cached one may be shown on an automatic trigger."""
     cursor = offset_at(snap.text, line, column, strict=False)
     prefix, suffix = snap.text[:cursor], snap.text[cursor:]
     key = hole_key(snap.path, prefix, suffix)
-    session.fillings.put(key, (texts, _relative_span(snap.text, cursor, report.range), n))
+    session.caches.fillings.put(
+        key, (texts, _relative_span(snap.text, cursor, report.range), asked)
+    )
     if report.range == TextRange(line, column, line, column):
-        session.type_ahead.remember(snap.uri, prefix, suffix, texts)
-    return Filling(texts, report.range, "model", report)
+        session.caches.type_ahead.remember(snap.uri, prefix, suffix, texts)
 
 
 async def fill_hole(
@@ -86,9 +132,3 @@ async def fill_hole(
     """The best ``n`` fillings at (line, column) of ``snap``; None when there is none."""
     found = cached_filling(session, snap, line, column, n)
     return found if found is not None else await model_filling(session, snap, line, column, n)
-
-
-def _maybe_log_hit_rates(session: Session) -> None:
-    session.fill_requests += 1
-    if session.fill_requests % HIT_RATE_LOG_EVERY == 0:
-        session.log_hit_rates()

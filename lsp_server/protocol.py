@@ -26,6 +26,8 @@ from pygls.exceptions import (
 )
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
+from lsp_server.tcp import AUTH_OPTION
+
 logger = logging.getLogger(__name__)
 
 HOLE_METHODS = (
@@ -141,6 +143,10 @@ class HolepilotProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, types.InitializeResult]:
         if self.initialized:
             raise JsonRpcInvalidRequest("initialize may be sent only once")
+        options = params.initialization_options
+        if isinstance(options, dict) and AUTH_OPTION in options:
+            # a TCP client's token (see lsp_server.tcp) is no setting, and pygls logs params
+            params.initialization_options = {k: v for k, v in options.items() if k != AUTH_OPTION}
         general = params.capabilities.general
         if general is not None:
             general.position_encodings = None  # keep UTF-16 positions

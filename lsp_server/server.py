@@ -10,15 +10,25 @@ import functools
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from pygls import uris
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams, JsonRpcRequestCancelled
 from pygls.lsp.server import LanguageServer
 
 from completion.errors import ConfigError
 from context.errors import ContextError, PositionError, SourceError
+from lsp_server.access import (
+    AccessRefused,
+    HolepilotOff,
+    document_path,
+    off_reason,
+    real_path,
+    workspace_file,
+)
 from lsp_server.protocol import HolepilotProtocol
-from lsp_server.session import Session, Snapshot, read_disk_text, uri_path
+from lsp_server.session import Session, Snapshot, read_disk_text
 from lsp_server.status import StatusReporter
 
 if TYPE_CHECKING:
@@ -32,7 +42,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-EXPECTED_REQUEST_ERRORS = (JsonRpcInvalidParams, JsonRpcContentModified, JsonRpcRequestCancelled)
+EXPECTED_REQUEST_ERRORS = (
+    JsonRpcInvalidParams,
+    JsonRpcContentModified,
+    JsonRpcRequestCancelled,
+    AccessRefused,
+)
 
 
 class HolepilotServer(LanguageServer):
@@ -48,16 +63,37 @@ class HolepilotServer(LanguageServer):
         self.loop_thread = threading.get_ident()
 
     def snapshot(self, uri: str) -> Snapshot:
-        """The open buffer of ``uri``, or the file on disk (strict UTF-8)."""
-        path = uri_path(uri)
-        if uri in self.session.texts:
+        """The document ``uri`` as :mod:`lsp_server.access` allows it: the open buffer, else
+        the file inside a workspace folder (strict UTF-8). Raises ``InvalidParams`` for a bad
+        URI, :class:`AccessRefused` for a file not served, :class:`HolepilotOff` for a private
+        one (the status says so)."""
+        path = document_path(uri)
+        if uri in self.session.documents:
+            self._check_privacy(uri, real_path(path), is_open=True)
             document = self.workspace.get_text_document(uri)
             return Snapshot(uri, path, document.source, document.version)
-        return Snapshot(uri, path, read_disk_text(path), None)
+        real = workspace_file(path, self.workspace_folders())
+        self._check_privacy(uri, real, is_open=False)
+        return Snapshot(uri, path, read_disk_text(str(real)), None)
+
+    def _check_privacy(self, uri: str, real: Path, *, is_open: bool) -> None:
+        reason = off_reason(self.session.projects.privacy_for(real), real, is_open=is_open)
+        if reason is None:
+            self.session.status.file_on()
+            return
+        off = HolepilotOff(uri, reason)
+        self.session.status.file_off(uri, off.message)
+        raise off
+
+    def workspace_folders(self) -> list[Path]:
+        """The root and the workspace folders, symlinks resolved."""
+        workspace = self.workspace
+        folders = [uris.to_fs_path(folder.uri) for folder in workspace.folders.values()]
+        return [Path(path).resolve() for path in (workspace.root_path, *folders) if path]
 
     def moved_on(self, snap: Snapshot) -> bool:
         """True when the document changed since ``snap`` was taken."""
-        if snap.uri not in self.session.texts:
+        if snap.uri not in self.session.documents:
             return False
         return self.workspace.get_text_document(snap.uri).version != snap.version
 
@@ -67,7 +103,7 @@ class HolepilotServer(LanguageServer):
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` in the background, keeping a reference until it ends."""
-        self.session.in_background(work)
+        self.session.background.spawn(work)
 
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         if isinstance(error, EXPECTED_REQUEST_ERRORS):
@@ -95,9 +131,8 @@ def lsp_errors(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
 
 
 def create_server() -> HolepilotServer:
-    from lsp_server.features import chat, commands, completions, documents, feedback
+    from lsp_server.features import register_features
 
     server = HolepilotServer()
-    for module in (documents, completions, chat, commands, feedback):
-        module.register(server)
+    register_features(server)
     return server

@@ -1,4 +1,7 @@
-"""Session state of one server: settings, the engine, document snapshots, caches, debounce.
+"""Session state of one server, one part per concern: the settings in force, the projects and
+their engines (:mod:`lsp_server.projects`), the open documents, the caches
+(:class:`lsp_server.caches.SessionCaches`) and the work in the background or waiting for its
+turn (:mod:`lsp_server.background`); and the two engine calls every feature makes.
 
 State changes happen on the event loop; requests work on immutable :class:`Snapshot` s and
 await the engine, which owns the analysis thread and the model requests.
@@ -6,28 +9,25 @@ await the engine, which owns the analysis thread and the model requests.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
-from pygls import uris
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from completion.api import Engine
 from completion.errors import HolepilotError
-from completion.model import BackendStatus, CompletionReport, ContextReport, HoleRequest
+from completion.model import CompletionReport, ContextReport, HoleRequest, Trigger
 from completion.settings import Settings
-from lsp_server.caches import LruCache, TypeAheadCache
+from context.errors import SourceError
+from context.workspace import read_source
+from lsp_server.access import document_path
+from lsp_server.background import Background, LatestWins
+from lsp_server.caches import SessionCaches
+from lsp_server.projects import Projects
 from lsp_server.status import StatusReporter
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
-MAX_OTHER_PROJECTS = 4  # engines kept for projects outside the workspace root
 
 
 @dataclass(frozen=True)
@@ -40,245 +40,126 @@ class Snapshot:
     version: int | None
 
 
-class Superseded(Exception):
-    """A newer automatic request for the same document replaced this one."""
-
-
 def read_disk_text(path: str) -> str:
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise JsonRpcInvalidParams(f"cannot read {path}: {error.strerror}") from error
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise JsonRpcInvalidParams(f"{path} is not UTF-8 text ({error.reason})") from error
+        return read_source(Path(path))
+    except SourceError as error:
+        raise JsonRpcInvalidParams(str(error)) from error
 
 
-def uri_path(uri: str) -> str:
-    path = uris.to_fs_path(uri)
-    if not path:
-        raise JsonRpcInvalidParams(f"unsupported document URI {uri!r}")
-    return path
+@dataclass
+class SettingsInForce:
+    current: Settings = field(default_factory=Settings)
+    initial: Settings = field(
+        default_factory=Settings
+    )  # initializationOptions: the base of changes
+    warnings: list[str] = field(default_factory=list)  # about the current ones
+
+
+class OpenDocuments:
+    """The texts of the documents the client opened, and their edits for the edit history."""
+
+    def __init__(self, projects: Projects) -> None:
+        self.texts: dict[str, str] = {}
+        self._projects = projects
+
+    def __contains__(self, uri: object) -> bool:
+        return uri in self.texts
+
+    def open(self, uri: str, text: str) -> None:
+        self.texts[uri] = text
+
+    def change(self, uri: str, new_text: str) -> None:
+        """The document's new text; the edit goes to its project's edit history."""
+        old_text = self.texts.get(uri, "")
+        self.texts[uri] = new_text
+        if self._projects.engine is None or old_text == new_text:
+            return
+        try:
+            path = document_path(uri)
+        except JsonRpcException as error:  # not a document holepilot serves: no history
+            logger.debug("no edit history for %s: %s", uri[:120], error)
+            return
+        try:
+            self._projects.engine_for(path).record_change(path, old_text, new_text)
+        except Exception:
+            logger.exception("record_change failed for %s", uri)
+
+    def close(self, uri: str) -> None:
+        self.texts.pop(uri, None)
 
 
 class Session:
     """Everything the server remembers between messages."""
 
     def __init__(self, status: StatusReporter) -> None:
-        self.settings = Settings()
-        self.initial_settings = Settings()  # from initializationOptions: the base of changes
-        self.settings_warnings: list[str] = []  # of the settings in force
-        self.engine: Engine | None = None
-        self.engine_error: str | None = None
-        # Other workspace folders, files opened from other repositories: an engine each, made on
-        # first use and indexed in the background; the least recently used is closed.
-        self.other_engines: OrderedDict[Path, Engine] = OrderedDict()
-        self._background: set[asyncio.Task[Any]] = set()
-        # how another project is indexed (the front end's, with progress in the editor)
-        self.indexer: Callable[[Engine], Coroutine[Any, Any, Any]] = lambda engine: engine.index_workspace_async()
         self.status = status
-        self.texts: dict[str, str] = {}
-        # few: a report holds the document's text around the hole
-        self.contexts: LruCache[tuple[str, int, int, int], ContextReport] = LruCache("context", 16)
-        # text around the hole -> (fillings, their span relative to the cursor, how many asked)
-        self.fillings: LruCache[
-            tuple[str, str, str], tuple[tuple[str, ...], tuple[int, int], int]
-        ] = LruCache("filling", 256)
-        self.type_ahead = TypeAheadCache()
-        self._latest: dict[str, asyncio.Task[Any]] = {}
-        self.requests_sent = 0
-        self.fill_requests = 0
+        self.settings = SettingsInForce()
+        self.background = Background()
+        self.projects = Projects(self.background)
+        self.documents = OpenDocuments(self.projects)
+        self.caches = SessionCaches()
+        self.automatic = LatestWins(lambda: self.settings.current.debounce_ms / 1000)
 
-    def start_engine(self, root: str | None) -> None:
-        try:
-            self.engine = Engine(root, self.settings)
-            self.engine_error = None
-        except Exception as error:  # the engine is optional until it can start
-            self.engine_error = f"the holepilot engine could not start: {error!r}"
-            logger.exception("engine start failed")
-
-    def require_engine(self) -> Engine:
-        if self.engine is None:
-            raise JsonRpcInternalError(self.engine_error or "the engine is not started")
-        return self.engine
-
-    def engine_for(self, path: str) -> Engine:
-        """The engine of the project holding ``path``: the workspace's, else another project's
-        (a workspace folder, or the nearest project root above the file)."""
-        engine = self.require_engine()
-        file = Path(path).resolve()
-        if file.is_relative_to(engine.root):
-            return engine
-        known = [root for root in self.other_engines if file.is_relative_to(root)]
-        root = max(known, key=lambda r: len(r.parts)) if known else engine.other_project(path)
-        return (self.project(root) if root is not None else None) or engine
-
-    def project(self, root: Path) -> Engine | None:
-        """The engine of another project (made and indexed in the background on first use);
-        None when it cannot start (the workspace's engine serves then)."""
-        other = self.other_engines.pop(root, None)
-        if other is None:
-            logger.info("another project: %s (its own index and analysis)", root)
-            try:
-                other = Engine(root, self.settings)
-            except Exception:
-                logger.exception("cannot analyse %s as a project of its own", root)
-                return None
-            self.in_background(self.indexer(other))
-        self.other_engines[root] = other
-        while len(self.other_engines) > MAX_OTHER_PROJECTS:
-            _, oldest = self.other_engines.popitem(last=False)
-            self.in_background(oldest.aclose())
-        return other
-
-    def add_folders(self, paths: list[str]) -> None:
-        """Workspace folders besides the root: each its own project, indexed from the start."""
-        engine = self.engine
-        for path in paths:
-            root = Path(path).resolve()
-            if engine is not None and not root.is_relative_to(engine.root) and root.is_dir():
-                self.project(root)
-
-    def remove_folders(self, paths: list[str]) -> None:
-        for path in paths:
-            other = self.other_engines.pop(Path(path).resolve(), None)
-            if other is not None:
-                self.in_background(other.aclose())
-
-    def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Run ``work`` on the loop; its failure is logged, never lost."""
-        task = asyncio.ensure_future(work)
-        self._background.add(task)
-
-        def done(finished: asyncio.Task[Any]) -> None:
-            self._background.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                logger.error("background work failed", exc_info=finished.exception())
-
-        task.add_done_callback(done)
-
-    def all_engines(self) -> list[Engine]:
-        return [*([self.engine] if self.engine is not None else []), *self.other_engines.values()]
-
-    async def close_engines(self) -> None:
-        for engine in self.all_engines():
-            await engine.aclose()
-        self.other_engines.clear()
-
-    def backend_status(self) -> BackendStatus | None:
-        try:
-            return self.engine.status() if self.engine else None
-        except Exception:
-            logger.debug("engine.status failed", exc_info=True)
-            return None
+    def start(self, root: str | None, settings: Settings, warnings: list[str]) -> None:
+        """At ``initialize``: the settings of the initialization options, the engine."""
+        self.settings = SettingsInForce(settings, settings, warnings)
+        self.projects.start(root, settings)
 
     def update_settings(self, settings: Settings, warnings: list[str]) -> None:
-        self.settings = settings
-        self.settings_warnings = warnings
-        self.fillings.clear()
-        for engine in self.all_engines():
-            engine.update_settings(settings)
+        self.settings.current = settings
+        self.settings.warnings = warnings
+        self.caches.fillings.clear()
+        self.projects.update_settings(settings)
 
-    # documents ------------------------------------------------------------------------------
+    def changed(self, uri: str, new_text: str) -> None:
+        self.documents.change(uri, new_text)
+        self.caches.changed(uri)
 
-    def record_change(self, uri: str, new_text: str) -> None:
-        old_text = self.texts.get(uri, "")
-        self.texts[uri] = new_text
-        self.contexts.drop_where(lambda key: key[0] == uri)
-        if self.engine is None or old_text == new_text:
-            return
-        try:
-            path = uri_path(uri)
-            self.engine_for(path).record_change(path, old_text, new_text)
-        except Exception:
-            logger.exception("record_change failed for %s", uri)
-
-    def forget(self, uri: str) -> None:
-        self.texts.pop(uri, None)
-        self.type_ahead.forget(uri)
-        self.contexts.drop_where(lambda key: key[0] == uri)
-
-    # requests -------------------------------------------------------------------------------
-
-    async def latest_wins(self, uri: str, work: Coroutine[Any, Any, T]) -> T:
-        """Run ``work`` after the debounce delay, cancelling the previous one for ``uri``.
-
-        Raises :class:`Superseded` when a newer call replaced this one. A cancellation of
-        the calling task itself (``$/cancelRequest``) propagates and cancels ``work``.
-        """
-        self.cancel_latest(uri)
-        task = asyncio.ensure_future(self._after_debounce(work))
-        self._latest[uri] = task
-        try:
-            return await task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise
-            raise Superseded(uri) from None
-        finally:
-            if self._latest.get(uri) is task:
-                del self._latest[uri]
-
-    def cancel_latest(self, uri: str) -> None:
-        """Cancel the automatic request of ``uri`` still debouncing or waiting for the model."""
-        previous = self._latest.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-
-    async def _after_debounce(self, work: Coroutine[Any, Any, T]) -> T:
-        try:
-            await asyncio.sleep(self.settings.debounce_ms / 1000)
-        except asyncio.CancelledError:
-            work.close()
-            raise
-        return await work
+    def closed(self, uri: str) -> None:
+        self.documents.close(uri)
+        self.caches.closed(uri)
 
     async def context(self, snap: Snapshot, line: int, column: int) -> ContextReport:
         # an open document's version; a file read from disk has none, its text decides
         version = snap.version if snap.version is not None else hash(snap.text)
         key = (snap.uri, version, line, column)
-        cached = self.contexts.get(key)
+        cached = self.caches.contexts.get(key)
         if cached is not None:
             return cached
         request = HoleRequest(snap.path, line, column, text=snap.text)
-        report = await self.engine_for(snap.path).context_async(request)
-        self.contexts.put(key, report)
+        report = await self.projects.engine_for(snap.path).context_async(request)
+        self.caches.contexts.put(key, report)
         return report
 
     async def complete(
-        self, snap: Snapshot, line: int, column: int, n: int
+        self, snap: Snapshot, line: int, column: int, n: int, trigger: Trigger = "explicit"
     ) -> CompletionReport | None:
-        """The engine's filling, with status reporting; None when the backend failed."""
-        engine = self.engine_for(snap.path)
-        self.status.working(self.backend_status())
+        """The engine's filling, with status reporting; None when the backend failed. On an
+        automatic trigger the report may be held back (``held_back_reason``): the status says so."""
+        engine = self.projects.engine_for(snap.path)
+        self.status.working(self.projects.backend_status())
         started = time.perf_counter()
         try:
-            self.requests_sent += 1
-            report = await engine.complete(
-                HoleRequest(snap.path, line, column, text=snap.text), n=n
-            )
+            request = HoleRequest(snap.path, line, column, text=snap.text, trigger=trigger)
+            report = await engine.complete(request, n=n)
         except HolepilotError as error:
-            self.status.error(self.backend_status(), str(error))
+            self.status.error(self.projects.backend_status(), str(error))
             return None
-        logger.info(
-            "completion in %.0f ms from %s", (time.perf_counter() - started) * 1000, report.backend
-        )
-        self._report_backend()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("completion in %.0f ms from %s", elapsed_ms, report.backend)
+        if report.held_back_reason:
+            problems = "; ".join(f"{d.message} (line {d.line + 1})" for d in report.diagnostics)
+            logger.info("suggestion held back at %s:%d:%d: %s", snap.path, line + 1, column + 1,
+                        problems or report.held_back_reason)
+            self.status.held_back(self.projects.backend_status(), report.held_back_reason)
+        else:
+            self._report_backend()
         return report
 
     def _report_backend(self) -> None:
-        status = self.backend_status()
+        status = self.projects.backend_status()
         if status is not None and status.last_error:
             self.status.error(status, status.last_error)
         else:
             self.status.ok(status)
-
-    def log_hit_rates(self) -> None:
-        logger.info(
-            "cache hit rates: context %.2f, filling %.2f, type-ahead %.2f",
-            self.contexts.hit_rate(),
-            self.fillings.hit_rate(),
-            self.type_ahead.hit_rate(),
-        )

@@ -38,8 +38,10 @@ class StatusReporter:
         self._notify = notify
         self._show_message = show_message
         self._last_sent: dict[str, Any] | None = None
+        self._last_state: dict[str, Any] | None = None  # the last state not about one file
         self._shown_error: str | None = None
         self.last_error: str | None = None
+        self.off_for: str | None = None  # the document holepilot is off for, while it says so
 
     def working(self, status: BackendStatus | None) -> None:
         self._send(status_json("working", status, self.last_error))
@@ -56,6 +58,15 @@ class StatusReporter:
         payload["reason"] = reason
         self._send(payload)
 
+    def held_back(self, status: BackendStatus | None, reason: str) -> None:
+        """A suggestion was held back on an automatic trigger: the backend works (any error is
+        over), but the best filling still had problems, ``reason`` says which."""
+        self.last_error = None
+        self._shown_error = None
+        payload = status_json("heldBack", status, None)
+        payload["reason"] = f"suggestion held back: {reason}"
+        self._send(payload)
+
     def error(self, status: BackendStatus | None, message: str) -> None:
         self.last_error = message
         if message != self._shown_error:
@@ -68,7 +79,22 @@ class StatusReporter:
             )
         self._send(status_json("error", status, message))
 
-    def _send(self, payload: dict[str, Any]) -> None:
+    def file_off(self, uri: str, message: str) -> None:
+        """holepilot is off for the document ``uri`` (a private file), ``message`` says why."""
+        base = self._last_state or status_json("ok", None, None)
+        self.off_for = uri
+        self._send({**base, "state": "disabled", "reason": message, "uri": uri}, about_file=True)
+
+    def file_on(self) -> None:
+        """A request for a document holepilot serves: the state before :meth:`file_off` again."""
+        if self.off_for is not None:
+            self.off_for = None
+            self._send(self._last_state or status_json("ok", None, None))
+
+    def _send(self, payload: dict[str, Any], *, about_file: bool = False) -> None:
+        if not about_file:
+            self._last_state = payload
+            self.off_for = None
         if payload == self._last_sent:
             return
         self._last_sent = payload

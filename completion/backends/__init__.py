@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from completion.backends.base import Backend, ChatMessage, HttpConfig, ModelRequest
 from completion.errors import BackendError, ConfigError
+from completion.model import BackendName
 from completion.settings import Settings
 
 __all__ = [
@@ -93,6 +94,7 @@ def make_backend(settings: Settings, *, env: Mapping[str, str] = os.environ) -> 
         # Waiting longer than a request may take is pointless for an editor.
         retry_after_cap_s=min(RETRY_AFTER_CAP_S, settings.request_timeout_s),
         trust_env=not is_loopback_url(base_url),
+        guided_decoding=settings.guided_decoding,
     )
     return backend_class(name)(config)
 
@@ -103,7 +105,9 @@ def backend_class(name: str) -> type[HttpBackend]:
     return found
 
 
-async def resolve_auto(settings: Settings, *, probe_url: str | None = None) -> tuple[str, str]:
+async def resolve_auto(
+    settings: Settings, *, probe_url: str | None = None
+) -> tuple[BackendName, str]:
     """The backend to use and a human reason: an explicit setting wins, then a local Ollama
     answering within a short timeout, else ``static``."""
     if settings.backend != "auto":

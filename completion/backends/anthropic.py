@@ -38,6 +38,7 @@ def decode_event(event: Event) -> Piece:
 class AnthropicBackend(HttpBackend):
     name = "anthropic"
     modes = frozenset({"chat"})
+    constraint_kinds = frozenset()  # the Messages API takes no constraint on the text
 
     def _headers(self, api_key: str | None) -> dict[str, str]:
         headers = {"anthropic-version": API_VERSION}

@@ -1,12 +1,91 @@
-"""What every model backend takes and gives: a :class:`ModelRequest` in, text chunks out."""
+"""What every model backend takes and gives: a :class:`ModelRequest` in, text chunks out.
+
+A request may carry a :class:`Constraint` (the closed set of answers a hole allows); a backend
+sends it in the forms its ``constraint_kinds`` declare and in no other (a server that does not
+know a field may refuse the request). :meth:`Backend.read` stops reading as soon as the caller's
+``until`` says the answer is complete, which closes the connection so the server stops
+generating.
+"""
 
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+import contextlib
+import json
+import re
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 MODES = frozenset({"fim", "chat", "text"})
+# The forms in which a server takes a constraint: llama.cpp's GBNF ``grammar``, vLLM's
+# ``guided_choice`` / ``guided_regex``, a JSON schema (Ollama's ``format``).
+ConstraintKind = Literal["grammar", "guided_choice", "guided_regex", "json_schema"]
+# A server that ignores the token limit is cut off after this many chunks beyond it (a chunk is
+# about one token on every wire format; a few servers send several tokens per chunk).
+CHUNK_SLACK = 16
+NAME_TAIL = r"(?:[^A-Za-z0-9_][\s\S]*)?"  # anything that does not go on with the name
+GBNF_ANY = "[^\\x00]"  # any character (older llama.cpp servers lack ".")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """The answers a hole allows: exactly one of ``choices``, or one of ``heads`` followed by
+    anything that does not continue its name (``corner.x``, ``width=2)``)."""
+
+    choices: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
+
+    def regex(self) -> str:
+        alternatives = [f"(?:{_alternatives(self.choices)})"] if self.choices else []
+        names, others = self._split_heads()
+        if names:
+            alternatives.append(f"(?:{_alternatives(names)}){NAME_TAIL}")
+        if others:
+            alternatives.append(f"(?:{_alternatives(others)})[\\s\\S]*")
+        return "|".join(alternatives)
+
+    def grammar(self) -> str:
+        """The constraint in llama.cpp's GBNF."""
+        alternatives = [" | ".join(_gbnf_literal(c) for c in self.choices)] if self.choices else []
+        names, others = self._split_heads()
+        if names:
+            heads = " | ".join(_gbnf_literal(h) for h in names)
+            alternatives.append(f"({heads}) ([^a-zA-Z0-9_] {GBNF_ANY}*)?")
+        if others:
+            heads = " | ".join(_gbnf_literal(h) for h in others)
+            alternatives.append(f"({heads}) {GBNF_ANY}*")
+        return f"root ::= {' | '.join(alternatives)}\n"
+
+    def json_schema(self) -> dict[str, Any]:
+        """The constraint on a JSON string answer (the server then answers ``"choice"``)."""
+        if not self.heads:
+            return {"type": "string", "enum": list(self.choices)}
+        # Plain groups: the schema converters of the servers know no other.
+        alternatives = [f"({_alternatives(self.choices)})"] if self.choices else []
+        names, others = self._split_heads()
+        if names:
+            alternatives.append(f"({_alternatives(names)})([^A-Za-z0-9_].*)?")
+        if others:
+            alternatives.append(f"({_alternatives(others)}).*")
+        return {"type": "string", "pattern": "^(" + "|".join(alternatives) + ")$"}
+
+    def _split_heads(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Heads ending in a name (what follows must not go on with it), and the others."""
+        names = tuple(h for h in self.heads if h[-1:].isalnum() or h[-1:] == "_")
+        return names, tuple(h for h in self.heads if h not in names)
+
+    def allows(self, text: str) -> bool:
+        return re.fullmatch(self.regex(), text) is not None
+
+
+def _alternatives(texts: tuple[str, ...]) -> str:
+    return "|".join(re.escape(text) for text in texts)
+
+
+def _gbnf_literal(text: str) -> str:
+    # A GBNF string literal takes the escapes of a JSON string.
+    return json.dumps(text, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -36,6 +115,7 @@ class ModelRequest:
     stop: tuple[str, ...] = ()
     max_tokens: int = 256
     temperature: float = 0.2
+    constraint: Constraint | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -64,7 +144,17 @@ class HttpConfig:
     backoff_base_s: float = 0.25
     retry_after_cap_s: float = 10.0
     trust_env: bool = False  # honour proxy variables (never for loopback servers)
+    guided_decoding: bool = False  # an OpenAI-compatible server takes guided_choice/guided_regex
 
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What :meth:`Backend.read` read of an answer."""
+
+    text: str
+    chunks: int  # the chunks read
+    stopped: str = ""  # why reading stopped before the server's end marker; "" when it did not
 
 
 class Backend(abc.ABC):
@@ -74,15 +164,35 @@ class Backend(abc.ABC):
     model: str
     base_url: str
     modes: frozenset[str]
+    # The forms of a Constraint the server takes; a request's constraint is sent in these only.
+    constraint_kinds: frozenset[ConstraintKind] = frozenset()
 
     @abc.abstractmethod
-    def stream(self, request: ModelRequest) -> AsyncIterator[str]:
-        """The answer as text chunks, as they arrive."""
+    def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
+        """The answer as text chunks, as they arrive; closing the generator early closes the
+        connection."""
 
     async def generate(self, request: ModelRequest) -> str:
-        """The whole answer."""
-        pieces = [piece async for piece in self.stream(request)]
-        return "".join(pieces)
+        """The whole answer (to the token limit)."""
+        return (await self.read(request)).text
+
+    async def read(self, request: ModelRequest, until: Callable[[str], bool] | None = None) -> Answer:
+        """The answer up to the chunk after which ``until(text so far)`` holds, or to the end;
+        a server that ignores the token limit is cut off a little after it. Leaving early
+        closes the connection, so the server stops generating."""
+        pieces: list[str] = []
+        cap = request.max_tokens + max(CHUNK_SLACK, request.max_tokens // 4)
+        stopped = ""
+        async with contextlib.aclosing(self.stream(request)) as stream:
+            async for piece in stream:
+                pieces.append(piece)
+                if until is not None and until("".join(pieces)):
+                    stopped = "the answer is complete"
+                    break
+                if len(pieces) >= cap:
+                    stopped = f"{cap} chunks for a limit of {request.max_tokens} tokens"
+                    break
+        return Answer("".join(pieces), len(pieces), stopped)
 
     @abc.abstractmethod
     async def probe(self) -> None:

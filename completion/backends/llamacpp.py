@@ -1,6 +1,7 @@
 """llama.cpp server wire format: ``/infill`` (the server builds fill-in-the-middle from
 prefix, suffix and ``input_extra`` files) and ``/completion`` for raw prompts; both stream
-server-sent events whose last one carries ``"stop": true``."""
+server-sent events whose last one carries ``"stop": true``. A constraint goes as a GBNF
+``grammar``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def _sampling(request: ModelRequest) -> dict[str, Any]:
     }
     if request.stop:
         body["stop"] = list(request.stop)
+    if request.constraint is not None:
+        body["grammar"] = request.constraint.grammar()
     return body
 
 
@@ -42,6 +45,7 @@ def decode_event(event: Event) -> Piece:
 class LlamaCppBackend(HttpBackend):
     name = "llamacpp"
     modes = frozenset({"fim", "text"})
+    constraint_kinds = frozenset({"grammar"})
 
     def wire_call(self, request: ModelRequest) -> WireCall:
         body = _sampling(request)

@@ -1,5 +1,7 @@
 """Ollama wire format: ``/api/generate`` (raw prompt, or ``suffix`` for server-side
-fill-in-the-middle) and ``/api/chat``; both stream NDJSON ending with ``"done": true``."""
+fill-in-the-middle) and ``/api/chat``; both stream NDJSON ending with ``"done": true``. A
+constraint goes as a JSON schema in ``format``: the answer is then a JSON string, decoded as it
+streams."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from completion.backends.base import ModelRequest
 from completion.backends.streams import (
     Event,
+    JsonStringText,
     Piece,
     WireError,
     error_message,
@@ -53,18 +56,23 @@ def _same_model(wanted: str, served: str) -> bool:
 class OllamaBackend(HttpBackend):
     name = "ollama"
     modes = frozenset({"fim", "chat", "text"})
+    constraint_kinds = frozenset({"json_schema"})
 
     def wire_call(self, request: ModelRequest) -> WireCall:
-        common = {"model": self.model, "stream": True, "options": _options(request)}
+        common: dict[str, Any] = {"model": self.model, "stream": True, "options": _options(request)}
+        if request.constraint is not None:
+            common["format"] = request.constraint.json_schema()
+        text_filter = JsonStringText if request.constraint is not None else None
         if request.mode == "chat":
             messages = [{"role": "system", "content": request.system}] if request.system else []
             messages += [{"role": m.role, "content": m.content} for m in request.messages]
-            return WireCall("/api/chat", {**common, "messages": messages}, "ndjson", decode_chat_line)
+            body = {**common, "messages": messages}
+            return WireCall("/api/chat", body, "ndjson", decode_chat_line, text_filter)
         if request.mode == "fim" and request.use_server_fim:
             body = {**common, "prompt": request.prefix, "suffix": request.suffix}
         else:
             body = {**common, "prompt": request.prompt, "raw": True}
-        return WireCall("/api/generate", body, "ndjson", decode_generate_line)
+        return WireCall("/api/generate", body, "ndjson", decode_generate_line, text_filter)
 
     async def probe(self) -> None:
         tags = await self.get_json("/api/tags")

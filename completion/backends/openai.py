@@ -1,12 +1,16 @@
 """OpenAI wire format: ``openai`` speaks ``/v1/chat/completions``; ``openai-completions``
 speaks ``/v1/completions`` with ``suffix`` for server-side fill-in-the-middle. Both stream
-server-sent events ending with ``data: [DONE]``."""
+server-sent events ending with ``data: [DONE]``.
+
+OpenAI's own API refuses fields it does not define; a compatible server that takes vLLM-style
+``guided_choice`` / ``guided_regex`` gets a constraint in them when the settings say so
+(``guidedDecoding``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from completion.backends.base import ModelRequest
+from completion.backends.base import ConstraintKind, HttpConfig, ModelRequest
 from completion.backends.streams import (
     Event,
     Piece,
@@ -20,6 +24,7 @@ from completion.errors import NotFound
 
 MAX_STOP_SEQUENCES = 4  # the API refuses more
 END_MARKER = "[DONE]"
+GUIDED: frozenset[ConstraintKind] = frozenset({"guided_choice", "guided_regex"})
 
 
 def _sampling(request: ModelRequest) -> dict[str, Any]:
@@ -68,6 +73,20 @@ def decode_text_event(event: Event) -> Piece:
 
 
 class _OpenAIBackend(HttpBackend):
+    def __init__(self, config: HttpConfig) -> None:
+        super().__init__(config)
+        # Only a server said to take them (vLLM and the like) gets the guided fields.
+        self.constraint_kinds = GUIDED if config.guided_decoding else frozenset()
+
+    def _sampling(self, request: ModelRequest) -> dict[str, Any]:
+        body = _sampling(request)
+        constraint = request.constraint
+        if constraint is not None and not constraint.heads and "guided_choice" in self.constraint_kinds:
+            body["guided_choice"] = list(constraint.choices)
+        elif constraint is not None and "guided_regex" in self.constraint_kinds:
+            body["guided_regex"] = constraint.regex()
+        return body
+
     async def probe(self) -> None:
         url = self.url("/v1/models")
         listing = await self.get_json("/v1/models")
@@ -84,7 +103,7 @@ class OpenAIChatBackend(_OpenAIBackend):
     def wire_call(self, request: ModelRequest) -> WireCall:
         messages = [{"role": "system", "content": request.system}] if request.system else []
         messages += [{"role": m.role, "content": m.content} for m in request.messages]
-        body = {"model": self.model, "messages": messages, **_sampling(request)}
+        body = {"model": self.model, "messages": messages, **self._sampling(request)}
         return WireCall("/v1/chat/completions", body, "sse", decode_chat_event)
 
 
@@ -93,7 +112,7 @@ class OpenAICompletionsBackend(_OpenAIBackend):
     modes = frozenset({"fim", "text"})
 
     def wire_call(self, request: ModelRequest) -> WireCall:
-        body: dict[str, Any] = {"model": self.model, **_sampling(request)}
+        body: dict[str, Any] = {"model": self.model, **self._sampling(request)}
         if request.mode == "fim" and request.use_server_fim:
             body.update(prompt=request.prefix, suffix=request.suffix)
         else:

@@ -75,6 +75,71 @@ class NdjsonParser:
         return []
 
 
+class TextFilter(Protocol):
+    def feed(self, text: str) -> str: ...
+
+
+JSON_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\", "/": "/"}
+
+
+class JsonStringText:
+    """The text of an answer framed as one JSON string (a server under a JSON-schema
+    constraint answers ``"RED"``), decoded as it streams. An answer that does not open with a
+    quote passes through unchanged: the server ignored the constraint."""
+
+    def __init__(self) -> None:
+        self._state = "start"  # "start" | "string" | "escape" | "unicode" | "end" | "raw"
+        self._hex = ""
+        self._high: int | None = None  # a UTF-16 high surrogate waiting for its pair
+
+    def feed(self, text: str) -> str:
+        out: list[str] = []
+        for index, ch in enumerate(text):
+            if self._state == "raw":
+                out.append(text[index:])
+                break
+            self._step(ch, out)
+        return "".join(out)
+
+    def _step(self, ch: str, out: list[str]) -> None:
+        state = self._state
+        if state == "start":
+            if ch == '"':
+                self._state = "string"
+            elif not ch.isspace():
+                self._state = "raw"
+                out.append(ch)
+        elif state == "string":
+            if ch == "\\":
+                self._state = "escape"
+            elif ch == '"':
+                self._state = "end"
+            else:
+                out.append(ch)
+        elif state == "escape":
+            self._state = "unicode" if ch == "u" else "string"
+            if ch != "u":
+                out.append(JSON_ESCAPES.get(ch, ch))
+        elif state == "unicode":
+            self._hex += ch
+            if len(self._hex) == 4:
+                self._code_unit(int(self._hex, 16) if _is_hex(self._hex) else 0xFFFD, out)
+                self._hex, self._state = "", "string"
+
+    def _code_unit(self, unit: int, out: list[str]) -> None:
+        if 0xD800 <= unit < 0xDC00:
+            self._high = unit
+            return
+        if 0xDC00 <= unit < 0xE000 and self._high is not None:
+            unit = 0x10000 + ((self._high - 0xD800) << 10) + (unit - 0xDC00)
+        self._high = None
+        out.append(chr(unit))
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in text)
+
+
 def make_parser(framing: str) -> LineParser:
     return SseParser() if framing == "sse" else NdjsonParser()
 

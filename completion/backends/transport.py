@@ -11,7 +11,7 @@ import email.utils
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import httpx
@@ -20,6 +20,7 @@ from completion.backends.base import Backend, HttpConfig, ModelRequest
 from completion.backends.streams import (
     Event,
     Piece,
+    TextFilter,
     WireError,
     error_message,
     load_object,
@@ -40,6 +41,7 @@ from completion.errors import (
 logger = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 200
+MIN_KEY_CHARS = 8  # a shorter key is no secret worth masking, and would mask common words
 DRAIN_TIMEOUT_S = 0.2
 
 
@@ -51,6 +53,9 @@ class WireCall:
     body: dict[str, Any]
     framing: str  # "sse" | "ndjson"
     decode: Callable[[Event], Piece]
+    # The answer's text as the request asked it framed (a JSON string under a schema
+    # constraint), made plain again chunk by chunk; a new filter per request.
+    text_filter: Callable[[], TextFilter] | None = field(default=None)
 
 
 class HttpBackend(Backend):
@@ -86,7 +91,7 @@ class HttpBackend(Backend):
             path = path.removeprefix("/v1")
         return self.base_url + path
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
         if request.mode not in self.modes:
             raise ConfigError(f"the {self.name} backend cannot answer '{request.mode}' requests")
         call = self.wire_call(request)
@@ -94,6 +99,7 @@ class HttpBackend(Backend):
         started = time.monotonic()
         logger.info("%s request to %s: prompt %d chars", self.name, url, request.size_chars)
         produced = 0
+        text_filter = call.text_filter() if call.text_filter is not None else None
         async with self._slots:
             response, deadline = await self._open(call, url)
             try:
@@ -102,9 +108,18 @@ class HttpBackend(Backend):
                     contextlib.aclosing(self._pieces(call, url, lines, deadline)) as pieces,
                 ):
                     async for piece in pieces:
-                        produced += len(piece)
-                        yield piece
+                        text = text_filter.feed(piece) if text_filter is not None else piece
+                        if text:
+                            produced += len(text)
+                            yield text
+            except GeneratorExit:
+                elapsed_ms = (time.monotonic() - started) * 1000
+                logger.info("%s: left the answer from %s after %.0f ms (%d chars), closing the "
+                            "connection", self.name, url, elapsed_ms, produced)
+                raise
             finally:
+                # Closing a response that is still streaming closes its connection: the server
+                # notices and stops generating.
                 await response.aclose()
         elapsed_ms = (time.monotonic() - started) * 1000
         logger.info("%s answered from %s in %.0f ms: %d chars", self.name, url, elapsed_ms, produced)
@@ -132,15 +147,8 @@ class HttpBackend(Backend):
 
     async def _next_line(self, lines: AsyncIterator[str], url: str, deadline: float) -> str | None:
         """The next line, or None at the end of the body."""
-        try:
-            async with asyncio.timeout_at(deadline):
-                return await anext(lines)
-        except StopAsyncIteration:
-            return None
-        except TimeoutError as error:
-            raise self._timeout(url) from error
-        except httpx.HTTPError as error:
-            raise self._transport_error(error, url, answered=True) from error
+        async with self._mapped(url, deadline, answered=True):
+            return await anext(lines, None)
 
     def _decode(self, call: WireCall, event: Event, url: str) -> Piece:
         try:
@@ -168,13 +176,8 @@ class HttpBackend(Backend):
             await asyncio.sleep(delay)
 
     async def _send(self, request: httpx.Request, url: str, deadline: float) -> httpx.Response:
-        try:
-            async with asyncio.timeout_at(deadline):
-                return await self._client.send(request, stream=True)
-        except TimeoutError as error:
-            raise self._timeout(url) from error
-        except httpx.HTTPError as error:
-            raise self._transport_error(error, url, answered=False) from error
+        async with self._mapped(url, deadline, answered=False):
+            return await self._client.send(request, stream=True)
 
     def _backoff(self, attempt: int, error: BackendError) -> float:
         cap = self._config.retry_after_cap_s
@@ -201,15 +204,22 @@ class HttpBackend(Backend):
             raise self.error(BadResponse, url, str(error)) from error
 
     async def _read_body(self, response: httpx.Response, url: str, deadline: float) -> bytes:
+        async with self._mapped(url, deadline, answered=True):
+            return await response.aread()
+
+    # -- mapping failures
+
+    @contextlib.asynccontextmanager
+    async def _mapped(self, url: str, deadline: float, *, answered: bool) -> AsyncIterator[None]:
+        """One step of a request within ``deadline``, every failure of it mapped to a
+        :class:`BackendError` (``answered``: the server had begun its answer)."""
         try:
             async with asyncio.timeout_at(deadline):
-                return await response.aread()
+                yield
         except TimeoutError as error:
             raise self._timeout(url) from error
         except httpx.HTTPError as error:
-            raise self._transport_error(error, url, answered=True) from error
-
-    # -- mapping failures
+            raise self._transport_error(error, url, answered=answered) from error
 
     def error(self, kind: type[BackendError], url: str, detail: str) -> BackendError:
         """``kind`` with a one-line detail from which the API key is removed."""
@@ -217,7 +227,7 @@ class HttpBackend(Backend):
 
     def _clean(self, text: str) -> str:
         key = self._config.api_key
-        if key:
+        if key and len(key) >= MIN_KEY_CHARS:
             text = text.replace(key, "***")
         text = " ".join(text.split())
         return text if len(text) <= DETAIL_LIMIT else text[: DETAIL_LIMIT - 1] + "…"

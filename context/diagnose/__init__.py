@@ -29,10 +29,9 @@ from context.diagnose.memo import MemoResolver, MemoWorkspace
 from context.diagnose.scopes import module_facts
 from context.diagnose.syntax import syntax_problems
 from context.diagnose.text import Lines
-from context.model import Problem
+from context.model import Diagnostic
 from context.parsing import SYNTAX_TREES, tolerant_ast
 from context.resolve import Resolver
-from context.summarize import summarize_module
 from context.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ log = logging.getLogger(__name__)
 IGNORE_COMMENT = re.compile(r"#\s*(type|pyright):\s*ignore")
 
 
-def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) -> list[Problem]:
+def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) -> list[Diagnostic]:
     """Problems in ``text`` (the buffer of ``path``), in document order."""
     started = time.perf_counter()
     parsed = tolerant_ast(text)
@@ -49,7 +48,8 @@ def diagnose(workspace: Workspace, resolver: Resolver, path: Path, text: str) ->
     problems = syntax_problems(text, parsed.replaced_lines, lambda t: SYNTAX_TREES.tree(str(path), t))
     module_name = workspace.module_name(path)
     is_package = path.name in ("__init__.py", "__init__.pyi")
-    summary = summarize_module(parsed.tree, str(path), module_name, is_package)
+    # Candidate fillings change one statement: the others' summaries come from the fragment cache.
+    summary = workspace.summary_for_text(path, text, parsed.tree)
     facts = module_facts(parsed.tree, module_name, is_package, record=True)
     workspace.set_overlay(summary)
     memo = MemoWorkspace(workspace)

@@ -8,7 +8,7 @@ from context.diagnose.inference import InferenceScopes
 from context.diagnose.names import MODULE_DUNDERS
 from context.diagnose.text import chain_texts, did_you_mean, union_parts
 from context.infer import Inferred
-from context.model import Problem
+from context.model import Diagnostic
 from context.resolve import Symbol
 from context.types import TypeExpr, display
 
@@ -18,8 +18,8 @@ COMPLETE_STUBS = frozenset({"builtins", "abc", "typing", "typing_extensions"})  
 class AttributeChecks(InferenceScopes):
     """Attributes read that the module, the class or the instance cannot have."""
 
-    def attribute_problems(self) -> list[Problem]:
-        out: list[Problem] = []
+    def attribute_problems(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
         for node, scope in self.facts.attributes:
             attr = node.attr
             if (attr.startswith("__") and attr.endswith("__")) or node.lineno - 1 in self.replaced:
@@ -32,8 +32,8 @@ class AttributeChecks(InferenceScopes):
             if message is not None:
                 _, _, end_line, end_column = self.lines.span(node)
                 start = max(end_column - len(attr), 0)
-                out.append(Problem(end_line, start, end_line, end_column, "error", message, "attributes",
-                                   "unknown-attribute"))
+                out.append(Diagnostic(end_line, start, end_line, end_column, "error", message, "attributes",
+                                      "unknown-attribute"))
         return out
 
     def missing_attribute(self, base: Inferred, attr: str) -> str | None:

@@ -8,7 +8,7 @@ from context.diagnose.classes import Mro
 from context.diagnose.text import chain_texts, did_you_mean, short
 from context.diagnose.types import TypeChecks
 from context.infer import Inferred
-from context.model import Problem
+from context.model import Diagnostic
 from context.resolve import Symbol
 from context.summary import ClassSummary, ModuleSummary, Param
 
@@ -19,8 +19,8 @@ INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s
 class CallChecks(TypeChecks):
     """Calls with too many, missing, duplicated or unexpected arguments, or arguments of the wrong type."""
 
-    def call_problems(self) -> list[Problem]:
-        out: list[Problem] = []
+    def call_problems(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
         for call, scope in self.facts.calls:
             if call.lineno - 1 in self.replaced or any(isinstance(a, ast.Starred) for a in call.args) \
                     or any(k.arg is None for k in call.keywords):
@@ -38,7 +38,7 @@ class CallChecks(TypeChecks):
                 out += self._overloaded_arity(call, callee)
         return out
 
-    def _overloaded_arity(self, call: ast.Call, callee: Inferred) -> list[Problem]:
+    def _overloaded_arity(self, call: ast.Call, callee: Inferred) -> list[Diagnostic]:
         """More positional arguments than any overload of a method takes."""
         symbol = callee.symbol
         fn = symbol.function if symbol is not None else None
@@ -157,11 +157,11 @@ class CallChecks(TypeChecks):
                        for name, (default, annotation) in fields.items())
         return params, home
 
-    def _arity(self, call: ast.Call, label: str, params: tuple[Param, ...], _module: ModuleSummary) -> list[Problem]:
+    def _arity(self, call: ast.Call, label: str, params: tuple[Param, ...], _module: ModuleSummary) -> list[Diagnostic]:
         positional = [p for p in params if p.kind in ("posonly", "pos")]
         varargs = any(p.kind == "varargs" for p in params)
         varkw = any(p.kind == "varkw" for p in params)
-        out: list[Problem] = []
+        out: list[Diagnostic] = []
         given = len(call.args)
         if given > len(positional) and not varargs:
             count = len(positional)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from context.diagnose.facts import ClassFacts, ModuleFacts
 from context.diagnose.scopes import facts_of_file
 from context.diagnose.text import Lines, norm
-from context.model import Problem
+from context.model import Diagnostic
 from context.resolve import Resolver, Symbol
 from context.summarize import summarize_function
 from context.summary import ModuleSummary
 from context.types import TypeExpr, parse_type
-from context.workspace import Workspace
+from context.workspace import TYPESHED_STDLIB, Workspace
 
 if TYPE_CHECKING:
     from context.diagnose.inference import CautiousScope
@@ -51,9 +51,9 @@ class ClassModel:
         self._local_functions: dict[int, Symbol] = {}
         self._protocols: dict[str, set[str] | None] = {}
 
-    def problem(self, node: ast.AST, message: str, source: str, code: str) -> Problem:
+    def problem(self, node: ast.AST, message: str, source: str, code: str) -> Diagnostic:
         line, column, end_line, end_column = self.lines.span(node)
-        return Problem(line, column, end_line, end_column, "error", message, source, code)
+        return Diagnostic(line, column, end_line, end_column, "error", message, source, code)
 
     # -- modules, classes and their members ----------------------------------------------------------
     def facts_for(self, module: ModuleSummary) -> ModuleFacts | None:
@@ -129,8 +129,10 @@ class ClassModel:
         return self._mros[key]
 
     def _full_mro(self, symbol: Symbol) -> Mro | None:
+        """None too when the bases make a cycle (``class A(B)``, ``class B(A)``): not a class."""
         out: Mro = []
         queue, seen = [symbol], set()
+        below: dict[tuple[str, int], frozenset[tuple[str, int]]] = {}  # the subclasses a class was reached from
         while queue:
             current = queue.pop(0)
             key = (current.path, current.line)
@@ -154,6 +156,10 @@ class ClassModel:
                 resolved = self.resolve_class(parsed.name, current.module)
                 if resolved is None:
                     return None
+                path = below.get(key, frozenset()) | {key}
+                if (resolved.path, resolved.line) in path:
+                    return None
+                below.setdefault((resolved.path, resolved.line), path)
                 queue.append(resolved)
         root = self.builtin("object")
         if root is not None and (root.path, root.line) not in seen:
@@ -168,7 +174,7 @@ class ClassModel:
         A computed ``setattr`` in a module may add attributes to anything, but not to instances of
         classes that are slotted all the way up."""
         mro = self.mro(symbol)
-        if mro is None or self.dynamic(mro):
+        if mro is None or self.dynamic(mro) or (instance and self._made_by_metaclass(mro)):
             return None
         slotted = instance and all(facts.slotted for owner, facts in mro
                                    if not (owner.module is self.builtins and owner.name == "object"))
@@ -179,6 +185,17 @@ class ClassModel:
                 return None
             members |= facts.members | module_facts.stored_attrs
         return members
+
+    def _made_by_metaclass(self, mro: Mro) -> bool:
+        """Whether a class of the MRO has a metaclass of its project's own (not the standard
+        library's): it may give the class attributes its body does not show."""
+        for owner, facts in mro:
+            if facts.metaclass is None or facts.metaclass in SAFE_METACLASSES:
+                continue
+            metaclass = self.resolve_class(facts.metaclass, owner.module)
+            if metaclass is None or not metaclass.path.startswith(str(TYPESHED_STDLIB)):
+                return True
+        return False
 
     def is_descriptor(self, annotation: str | None, module: ModuleSummary) -> bool:
         """Whether a class attribute of this type may compute what instances see (``__get__``)."""

@@ -9,7 +9,7 @@ from context.diagnose.classes import OPAQUE_TYPES, ClassModel
 from context.diagnose.facts import ModuleFacts, NameScope
 from context.infer import Inferred, Scope, parse_expression
 from context.resolve import Symbol
-from context.summary import ModuleSummary
+from context.summary import ClassSummary, ModuleSummary
 from context.types import TypeExpr, without_none
 
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
@@ -19,7 +19,10 @@ SAME_TYPE_OPERATORS = frozenset({"int", "float", "complex", "str", "bytes", "lis
 
 class CautiousScope(Scope):
     """``Scope`` that says "unknown" for names it cannot trust (bound twice, narrowed, free in an
-    enclosing function, bound by a local import or def) and knows the builtins."""
+    enclosing function, bound by a local import or def) and knows the builtins. A value assigned
+    or returned in several places is known only when every one is."""
+
+    PARTIAL = False
 
     def __init__(self, checker: InferenceScopes, module: ModuleSummary, chain: list[ast.AST], untrusted: set[str],
                  facts: ModuleFacts, imports: dict[str, tuple[str, str | None]] | None = None) -> None:
@@ -111,8 +114,16 @@ class CautiousScope(Scope):
         symbol = self.checker.class_of(receiver) if "." not in receiver.name else None
         return self.field_of(symbol, attr, receiver) if symbol is not None else found
 
-    def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None) -> Inferred:
-        for cls, module in self.resolver.mro(symbol):
+    def value_scope(self, module: ModuleSummary) -> Scope:
+        facts = self.checker.facts_for(module)
+        if facts is None:  # unreadable: none of its names is trusted
+            every = {*module.variables, *module.functions, *module.classes, *module.imports}
+            return CautiousScope(self.checker, module, [], every, self.mfacts)
+        return CautiousScope(self.checker, module, [], set(self.checker.untrusted_globals(facts)), facts)
+
+    def field_of(self, symbol: Symbol, attr: str, receiver: TypeExpr | None,
+                 mro: list[tuple[ClassSummary, ModuleSummary]] | None = None) -> Inferred:
+        for cls, module in mro if mro is not None else self.resolver.mro(symbol):
             found = cls.field(attr)
             if found is not None:
                 facts = self.checker.facts_for(module)
@@ -124,7 +135,7 @@ class CautiousScope(Scope):
                 break
             if cls.method(attr) is not None:
                 break
-        return super().field_of(symbol, attr, receiver)
+        return super().field_of(symbol, attr, receiver, mro)
 
 
 class InferenceScopes(ClassModel):

@@ -8,7 +8,7 @@ import re
 from context.diagnose.classes import ClassModel
 from context.diagnose.facts import NameScope
 from context.diagnose.text import did_you_mean
-from context.model import Problem
+from context.model import Diagnostic
 
 MODULE_DUNDERS = frozenset({"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
                             "__builtins__", "__path__", "__cached__", "__annotations__"})
@@ -19,9 +19,9 @@ IDENTIFIER = re.compile(r"[^\W\d]\w*")
 class NameChecks(ClassModel):
     """Names read where no enclosing scope, the builtins or a star import binds them."""
 
-    def name_problems(self) -> list[Problem]:
+    def name_problems(self) -> list[Diagnostic]:
         broken = self._broken_identifiers()
-        out: list[Problem] = []
+        out: list[Diagnostic] = []
         for node, scope in self.facts.loads:
             if node.id in broken or self.visible(node.id, scope):
                 continue

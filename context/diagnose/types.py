@@ -8,7 +8,7 @@ import ast
 from context.diagnose.facts import NameScope
 from context.diagnose.inference import CautiousScope, InferenceScopes
 from context.diagnose.text import chain_texts, norm, short, short_name, union_parts
-from context.model import Problem
+from context.model import Diagnostic
 from context.resolve import Symbol
 from context.summary import ModuleSummary, Param
 from context.types import TypeExpr, display, make_union
@@ -28,7 +28,7 @@ class TypeChecks(InferenceScopes):
     """Values whose inferred type is incompatible with the declared one."""
 
     def _argument_types(self, call: ast.Call, infer: CautiousScope, label: str, params: tuple[Param, ...],
-                        module: ModuleSummary) -> list[Problem]:
+                        module: ModuleSummary) -> list[Diagnostic]:
         positional = [p for p in params if p.kind in ("posonly", "pos")]
         pairs = list(zip(call.args, positional, strict=False))
         varargs = next((p for p in params if p.kind == "varargs"), None)
@@ -36,7 +36,7 @@ class TypeChecks(InferenceScopes):
             pairs += [(arg, varargs) for arg in call.args[len(positional):]]
         named = {p.name: p for p in params if p.kind in ("pos", "kwonly")}
         pairs += [(kw.value, named[kw.arg]) for kw in call.keywords if kw.arg in named]
-        out: list[Problem] = []
+        out: list[Diagnostic] = []
         for value, param in pairs:
             if param.annotation is None:
                 continue
@@ -46,8 +46,8 @@ class TypeChecks(InferenceScopes):
                 out.append(problem)
         return out
 
-    def declared_type_problems(self) -> list[Problem]:
-        out: list[Problem] = []
+    def declared_type_problems(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
         for node, scope in self.facts.annassigns:
             if node.value is None or node.lineno - 1 in self.replaced:
                 continue
@@ -66,7 +66,7 @@ class TypeChecks(InferenceScopes):
         return out
 
     def _annotation_problem(self, value: ast.expr, annotation: ast.expr, scope: NameScope,
-                            where: str) -> Problem | None:
+                            where: str) -> Diagnostic | None:
         infer = self.infer_scope(scope)
         expected = infer.resolve(ast.unparse(_declared(annotation)))
         return self.type_problem(value, expected, infer, where)
@@ -77,7 +77,7 @@ class TypeChecks(InferenceScopes):
             self._generators[key] = _is_generator(fn)
         return self._generators[key]
 
-    def type_problem(self, value: ast.expr, expected: TypeExpr | None, infer: CautiousScope, where: str) -> Problem | None:
+    def type_problem(self, value: ast.expr, expected: TypeExpr | None, infer: CautiousScope, where: str) -> Diagnostic | None:
         wanted = self._expected_members(expected) if expected is not None else None
         if wanted is None or expected is None:
             return None

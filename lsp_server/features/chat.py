@@ -1,4 +1,5 @@
-"""The ChatLSP requests and ``holepilot/context``: what a type checker knows at a hole.
+"""The ChatLSP requests and ``holepilot/context``: what a type checker knows at a hole
+(registered in :mod:`lsp_server.features`).
 
 Params of each: ``{textDocument: {uri}, position}`` (typed by :mod:`lsp_server.protocol`).
 """
@@ -37,64 +38,62 @@ async def _completion_at(
     return report
 
 
-def register(server: HolepilotServer) -> None:
-    @server.feature("textDocument/expectedType")
-    @lsp_errors
-    async def expected_type(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        snap, report = await _context_at(ls, params)
-        hole = report.hole
-        result: dict[str, Any] = {"content": plain_markup(hole.expected_type or "")}
-        if hole.expected_type_location is not None:
-            result["location"] = lsp_location(hole.expected_type_location, {snap.path: snap.text})
-        return result
+@lsp_errors
+async def expected_type(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    snap, report = await _context_at(ls, params)
+    hole = report.hole
+    result: dict[str, Any] = {"content": plain_markup(hole.expected_type or "")}
+    if hole.expected_type_location is not None:
+        result["location"] = lsp_location(hole.expected_type_location, {snap.path: snap.text})
+    return result
 
-    @server.feature("textDocument/relevantTypes")
-    @lsp_errors
-    async def relevant_types(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        snap, report = await _context_at(ls, params)
-        return _definitions_result(snap, report.hole.relevant_types)
 
-    @server.feature("textDocument/relevantHeaders")
-    @lsp_errors
-    async def relevant_headers(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        snap, report = await _context_at(ls, params)
-        return _definitions_result(snap, report.hole.relevant_headers)
+@lsp_errors
+async def relevant_types(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    snap, report = await _context_at(ls, params)
+    return _definitions_result(snap, report.hole.relevant_types)
 
-    @server.feature("textDocument/llmCompletion")
-    @lsp_errors
-    async def llm_completion(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        report = await _completion_at(ls, params)
-        if report is None:
-            return {"snippet": "", "context": ""}
-        first = report.rounds[0].candidate if report.rounds else report.text
-        return {"snippet": first, "context": report.context.prompt}
 
-    @server.feature("textDocument/llmCompletionResolveErrors")
-    @lsp_errors
-    async def llm_completion_resolve_errors(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        report = await _completion_at(ls, params)
-        if report is None:
-            return {"snippet": "", "context": ""}
-        return {"snippet": report.text, "context": report.context.prompt}
+@lsp_errors
+async def relevant_headers(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    snap, report = await _context_at(ls, params)
+    return _definitions_result(snap, report.hole.relevant_headers)
 
-    @server.feature("holepilot/context")
-    @lsp_errors
-    async def holepilot_context(
-        ls: HolepilotServer, params: types.TextDocumentPositionParams
-    ) -> dict[str, Any]:
-        _, report = await _context_at(ls, params)
-        result: dict[str, Any] = context_json(report)
-        return result
+
+@lsp_errors
+async def llm_completion(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    report = await _completion_at(ls, params)
+    if report is None:
+        return {"snippet": "", "context": ""}
+    first = report.rounds[0].candidate if report.rounds else report.text
+    return {"snippet": first, "context": report.context.prompt}
+
+
+@lsp_errors
+async def llm_completion_resolve_errors(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    report = await _completion_at(ls, params)
+    if report is None:
+        return {"snippet": "", "context": ""}
+    return {"snippet": report.text, "context": report.context.prompt}
+
+
+@lsp_errors
+async def holepilot_context(
+    ls: HolepilotServer, params: types.TextDocumentPositionParams
+) -> dict[str, Any]:
+    _, report = await _context_at(ls, params)
+    result: dict[str, Any] = context_json(report)
+    return result
 
 
 def _definitions_result(snap: Snapshot, definitions: Any) -> dict[str, Any]:

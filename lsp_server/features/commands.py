@@ -9,9 +9,10 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from completion.doctor import run_doctor
+from completion.doctor import Check, run_doctor
 from completion.model import EditRequest, TextRange
 from context.positions import code_points_to_utf16, split_lines
+from lsp_server.access import HolepilotOff
 from lsp_server.convert import changed_span, internal_position, plain, replace_edit
 from lsp_server.filling import fill_hole
 from lsp_server.server import HolepilotServer, lsp_errors
@@ -50,6 +51,7 @@ def _range(raw: Any) -> types.Range:
     )
 
 
+@lsp_errors
 async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
     arg = _argument(args)
     snap = ls.snapshot(arg["uri"])
@@ -66,6 +68,7 @@ async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
     return {"edit": edit, "text": text}
 
 
+@lsp_errors
 async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
     arg = _argument(args)
     instruction = arg.get("instruction")
@@ -78,7 +81,7 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
     request = EditRequest(
         snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format")
     )
-    report = await ls.session.engine_for(request.path).edit(request)
+    report = await ls.session.projects.engine_for(request.path).edit(request)
     ls.drop_if_moved_on(snap)
     span, replacement = changed_span(snap.text, report.new_text)
     edit = replace_edit(snap.uri, snap.text, span, replacement)
@@ -96,22 +99,22 @@ async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]
 
 async def doctor_report(ls: HolepilotServer, sample: bool) -> dict[str, Any]:
     """The server's own checks, then the engine's (:func:`completion.doctor.run_doctor`)."""
-    session = ls.session
-    enable = session.settings.enable
+    settings, projects = ls.session.settings, ls.session.projects
+    enable = settings.current.enable
     checks = [
         _check("enabled", enable, f"holepilot.enable = {enable}", "set holepilot.enable to true")
     ]
-    engine_ok = session.engine is not None
-    detail = "started" if engine_ok else (session.engine_error or "not started")
-    checks.append(_check("engine", engine_ok, detail, "see the server log"))
-    if session.engine is not None:
-        report = await run_doctor(session.engine, sample=sample, warnings=session.settings_warnings)
+    engine = projects.engine
+    detail = "started" if engine is not None else (projects.error or "not started")
+    checks.append(_check("engine", engine is not None, detail, "see the server log"))
+    if engine is not None:
+        report = await run_doctor(engine, sample=sample, warnings=settings.warnings)
         checks += [check.to_json() for check in report.checks]
     return {"ok": all(c["ok"] for c in checks), "checks": checks}
 
 
-def _check(name: str, ok: bool, detail: str, fix: str) -> dict[str, Any]:
-    return {"name": name, "ok": ok, "detail": detail, "fix": "" if ok else fix}
+def _check(name: str, ok: bool, detail: str, fix: str) -> dict[str, object]:
+    return Check(name, ok, detail, fix).to_json()
 
 
 def hole_positions(text: str, selection: types.Range) -> list[types.Position]:
@@ -137,41 +140,43 @@ def command_action(
 ) -> types.CodeAction:
     """A code action that runs one of holepilot's commands with one argument."""
     return types.CodeAction(
-        title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument])
+        title=title,
+        kind=kind,
+        command=types.Command(title=title, command=command, arguments=[argument]),
     )
 
 
-def register(server: HolepilotServer) -> None:
-    server.command(FILL_HOLE)(lsp_errors(fill_hole_command))
-    server.command(INLINE_CHAT)(lsp_errors(inline_chat_command))
+async def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+    options = plain(args[0]) if args else {}
+    sample = not (isinstance(options, dict) and options.get("sample") is False)
+    return await doctor_report(ls, sample)
 
-    @server.command(DOCTOR)
-    async def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
-        options = plain(args[0]) if args else {}
-        sample = not (isinstance(options, dict) and options.get("sample") is False)
-        return await doctor_report(ls, sample)
 
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]
-        ),
-    )
-    def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+CODE_ACTION_KINDS = [types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]
+
+
+def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    try:
         snap = ls.snapshot(params.text_document.uri)
-        uri = params.text_document.uri
-        actions = [
+    except HolepilotOff:  # a private file: no actions offered
+        return []
+    uri = params.text_document.uri
+    actions = [
+        command_action(
+            "Fill hole with holepilot",
+            types.CodeActionKind.QuickFix,
+            FILL_HOLE,
+            {"uri": uri, "position": position, "apply": True},
+        )
+        for position in hole_positions(snap.text, params.range)[:1]
+    ]
+    if params.range.start != params.range.end:
+        actions.append(
             command_action(
-                "Fill hole with holepilot", types.CodeActionKind.QuickFix, FILL_HOLE,
-                {"uri": uri, "position": position, "apply": True},
+                "Edit selection with holepilot…",
+                types.CodeActionKind.RefactorRewrite,
+                INLINE_CHAT,
+                {"uri": uri, "range": params.range},
             )
-            for position in hole_positions(snap.text, params.range)[:1]
-        ]
-        if params.range.start != params.range.end:
-            actions.append(
-                command_action(
-                    "Edit selection with holepilot…", types.CodeActionKind.RefactorRewrite,
-                    INLINE_CHAT, {"uri": uri, "range": params.range},
-                )
-            )
-        return actions
+        )
+    return actions

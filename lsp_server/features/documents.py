@@ -1,200 +1,50 @@
-"""Session lifecycle: initialize, settings, document sync, background indexing."""
+"""Document sync (``didOpen``, ``didChange``, ``didClose``) and ``holepilot/documentText``
+(registered in :mod:`lsp_server.features`)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from lsprotocol import types
-from pygls import uris
-from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from completion.api import Engine
-from completion.settings import parse_settings
+from lsp_server.access import AccessRefused, shown
 from lsp_server.convert import plain
 from lsp_server.server import HolepilotServer
 
 logger = logging.getLogger(__name__)
 
 
-def apply_settings(ls: HolepilotServer, raw: Any, source: str) -> None:
-    """Parse ``raw`` settings over the initialization options; bad values give one warning
-    message and keep their defaults."""
-    settings, warnings = parse_settings(plain(raw), ls.session.initial_settings)
-    warn_settings(ls, warnings, source)
-    ls.session.update_settings(settings, warnings)
-    report_state(ls)
+def did_open(ls: HolepilotServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.session.documents.open(uri, params.text_document.text)
+    try:
+        ls.snapshot(uri)  # the status says at once when holepilot is off for this file
+    except JsonRpcException as error:
+        logger.info("opened a document holepilot does not serve: %s", error.message)
 
 
-def warn_settings(ls: HolepilotServer, warnings: list[str], source: str) -> None:
-    if not warnings:
-        return
-    text = "; ".join(warnings)
-    logger.warning("settings from %s: %s", source, text)
-    ls.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Warning, message=f"holepilot: {text}")
-    )
+def did_change(ls: HolepilotServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.session.changed(uri, ls.workspace.get_text_document(uri).source)
 
 
-def report_state(ls: HolepilotServer) -> None:
-    session = ls.session
-    status = session.backend_status()
-    if not session.settings.enable:
-        session.status.disabled(status, "holepilot.enable is false")
-    elif session.engine is None:
-        session.status.error(status, session.engine_error or "engine not started")
-    else:
-        session.status.ok(status)
+def did_close(ls: HolepilotServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.session.closed(params.text_document.uri)
 
 
-async def pulled_settings(ls: HolepilotServer) -> Any:
-    items = [types.ConfigurationItem(section="holepilot")]
-    answer = await ls.workspace_configuration_async(types.ConfigurationParams(items=items))
-    return plain(answer[0]) if answer else None
-
-
-def workspace_root(ls: HolepilotServer, params: types.InitializeParams) -> str | None:
-    """The root path, else the first workspace folder's (multi-root clients may send only those)."""
-    root: str | None = ls.workspace.root_path
-    if root:
-        return root
-    for folder in params.workspace_folders or ():
-        path = uris.to_fs_path(folder.uri)
-        if path:
-            return path
-    return None
-
-
-def folder_paths(folders: Iterable[types.WorkspaceFolder]) -> list[str]:
-    return [path for path in (uris.to_fs_path(folder.uri) for folder in folders) if path]
-
-
-def register(server: HolepilotServer) -> None:
-    server.session.indexer = lambda engine: index_workspace(server, engine)
-
-    startup_warnings: list[str] = []
-
-    @server.feature("holepilot/documentText")
-    def document_text(ls: HolepilotServer, params: Any) -> dict[str, Any]:
-        """The server's copy of a document, for clients and tests that check sync."""
-        uri = plain(params)["textDocument"]["uri"]
-        document = ls.workspace.get_text_document(uri)
-        return {"text": document.source, "version": document.version}
-
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: HolepilotServer, params: types.InitializeParams) -> None:
-        ls.bind_loop()
-        settings, warnings = parse_settings(plain(params.initialization_options))
-        startup_warnings.extend(warnings)
-        ls.session.settings = ls.session.initial_settings = settings
-        ls.session.settings_warnings = warnings
-        ls.session.start_engine(workspace_root(ls, params))
-
-    @server.feature(types.INITIALIZED)
-    def initialized(ls: HolepilotServer, params: types.InitializedParams) -> None:
-        warn_settings(ls, startup_warnings, "initializationOptions")
-        report_state(ls)
-        ls.spawn(index_workspace(ls))
-        ls.session.add_folders(folder_paths(ls.workspace.folders.values()))
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_workspace_folders(
-        ls: HolepilotServer, params: types.DidChangeWorkspaceFoldersParams
-    ) -> None:
-        ls.session.remove_folders(folder_paths(params.event.removed))
-        ls.session.add_folders(folder_paths(params.event.added))
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(
-        ls: HolepilotServer, params: types.DidChangeConfigurationParams
-    ) -> None:
-        pushed = plain(params.settings)
-        raw = pushed.get("holepilot") if isinstance(pushed, dict) else pushed
-        source = "didChangeConfiguration"
-        if get_capability(ls.client_capabilities, "workspace.configuration", False):
-            try:
-                raw, source = await pulled_settings(ls), "workspace/configuration"
-            except Exception:  # a client that advertised but failed: keep what was pushed
-                logger.warning("workspace/configuration failed", exc_info=True)
-        apply_settings(ls, raw, source)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: HolepilotServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.session.texts[params.text_document.uri] = params.text_document.text
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: HolepilotServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.session.record_change(uri, ls.workspace.get_text_document(uri).source)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: HolepilotServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.session.forget(params.text_document.uri)
-
-    @server.feature(types.SHUTDOWN)
-    async def shutdown(ls: HolepilotServer, params: None) -> None:
-        ls.session.log_hit_rates()
-        await ls.session.close_engines()
-
-
-class IndexProgress:
-    """Forwards the engine's indexing progress (from any thread) as work-done reports."""
-
-    def __init__(self, ls: HolepilotServer, token: str | None) -> None:
-        self.ls = ls
-        self.token = token
-        self.loop = asyncio.get_running_loop()
-
-    def __call__(self, *args: Any) -> None:
-        self.loop.call_soon_threadsafe(self._report, args)
-
-    def _report(self, args: tuple[Any, ...]) -> None:
-        numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
-        words = [str(a) for a in args if isinstance(a, str)]
-        percentage = None
-        if len(numbers) >= 2 and numbers[1]:
-            percentage = max(0, min(100, int(numbers[0] * 100 / numbers[1])))
-        message = " ".join(words) or (
-            f"{numbers[0]:g}/{numbers[1]:g} files" if len(numbers) >= 2 else None
+def document_text(ls: HolepilotServer, params: Any) -> dict[str, Any]:
+    """The server's copy of a document the client opened, for clients and tests that check
+    sync; nothing else (never a file from disk)."""
+    raw = plain(params)
+    document = raw.get("textDocument") if isinstance(raw, dict) else None
+    uri = document.get("uri") if isinstance(document, dict) else None
+    if not isinstance(uri, str):
+        raise JsonRpcInvalidParams("expected {textDocument: {uri}}")
+    if uri not in ls.session.documents:
+        raise AccessRefused(
+            f"holepilot/documentText serves only documents the client opened: {shown(uri)}"
         )
-        if self.token is not None:
-            value = types.WorkDoneProgressReport(message=message, percentage=percentage)
-            self.ls.work_done_progress.report(self.token, value)
-
-
-async def index_workspace(ls: HolepilotServer, engine: Engine | None = None) -> None:
-    """Let an engine (the workspace's by default) index its project in the background,
-    showing progress."""
-    engine = engine or ls.session.engine
-    if engine is None:
-        return
-    other = engine is not ls.session.engine
-    token = await _begin_progress(ls, f"holepilot: indexing {engine.root.name}" if other else None)
-    try:
-        progress = IndexProgress(ls, token)
-        count = await engine.index_workspace_async(progress)
-        logger.info("%s indexed: %s files", engine.root if other else "workspace", count)
-    except Exception:
-        logger.exception("workspace indexing failed")
-    finally:
-        if token is not None:
-            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="indexed"))
-
-
-async def _begin_progress(ls: HolepilotServer, title: str | None = None) -> str | None:
-    if not get_capability(ls.client_capabilities, "window.work_done_progress", False):
-        return None
-    token = f"holepilot-index-{uuid.uuid4()}"
-    try:
-        await ls.work_done_progress.create_async(token)
-    except Exception:
-        logger.warning("client refused a progress token", exc_info=True)
-        return None
-    begin = types.WorkDoneProgressBegin(
-        title=title or "holepilot: indexing", percentage=0, cancellable=False
-    )
-    ls.work_done_progress.begin(token, begin)
-    return token
+    opened = ls.workspace.get_text_document(uri)
+    return {"text": opened.source, "version": opened.version}

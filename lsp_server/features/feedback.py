@@ -60,14 +60,10 @@ def append_record(record: dict[str, Any]) -> None:
         logger.warning("cannot write the acceptance log %s", path, exc_info=True)
 
 
-def register(server: HolepilotServer) -> None:
-    for method, event in EVENTS.items():
-
-        def record(ls: HolepilotServer, params: Any, event: str = event) -> None:
-            line = feedback_record(event, params)
-            if line is None:
-                logger.warning("ignored %s notification with bad params", event)
-                return
-            append_record(line)
-
-        server.feature(method)(record)
+def record_feedback(ls: HolepilotServer, params: Any, event: str) -> None:
+    """A ``holepilot/did*Completion`` notification (``event`` is its kind; see :data:`EVENTS`)."""
+    line = feedback_record(event, params)
+    if line is None:
+        logger.warning("ignored %s notification with bad params", event)
+        return
+    append_record(line)

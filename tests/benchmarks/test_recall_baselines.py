@@ -92,18 +92,18 @@ def test_jaccard_prompt_retrieves_the_definition_within_budget() -> None:
 
 def test_header_rule() -> None:
     prompt = "x = 1\n    async def fetch (url):\nclass Client(Base):\nclass Gen[T]:\ndef   plain[T](x):\n"
-    assert appears(prompt, "fetch", is_class=False)
-    assert appears(prompt, "Client", is_class=True)
-    assert appears(prompt, "Gen", is_class=True)
-    assert appears(prompt, "plain", is_class=False)
-    assert not appears(prompt, "Client", is_class=False)
-    assert not appears(prompt, "fetc", is_class=False)
-    assert not appears("y = fetch(url)\n# def fetch(\n", "fetch", is_class=False)
-    assert not appears("class ClientError(Exception):\n", "Client", is_class=True)
+    assert appears(prompt, Definition("a.py", "fetch", 1, "function"))
+    assert appears(prompt, Definition("a.py", "Client", 1, "class"))
+    assert appears(prompt, Definition("a.py", "Gen", 1, "class"))
+    assert appears(prompt, Definition("a.py", "plain", 1, "function"))
+    assert not appears(prompt, Definition("a.py", "Client", 1, "function"))
+    assert not appears(prompt, Definition("a.py", "fetc", 1, "function"))
+    assert not appears("y = fetch(url)\n# def fetch(\n", Definition("a.py", "fetch", 1, "function"))
+    assert not appears("class ClientError(Exception):\n", Definition("a.py", "Client", 1, "class"))
 
 
 def test_hits_and_tally() -> None:
-    definitions = [Definition("a.py", "f", 1), Definition("b.py", "C", 3, is_class=True)]
+    definitions = [Definition("a.py", "f", 1), Definition("b.py", "C", 3, "class")]
     found = hits("def f(x):\n    pass\n", definitions)
     assert found == [True, False]
     tally = Tally()

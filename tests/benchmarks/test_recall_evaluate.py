@@ -19,7 +19,7 @@ from benchmarks.recall_report import breakdown_markdown
 from completion.tokens import count_tokens
 
 F = Definition("pkg/a.py", "helper", 3)
-C = Definition("pkg/b.py", "Thing", 7, is_class=True)
+C = Definition("pkg/b.py", "Thing", 7, "class")
 
 
 def hole(kind: str, text: str, line: int, definitions: tuple[Definition, ...]) -> Hole:
@@ -46,7 +46,7 @@ def test_scores_by_kind_definition_and_visibility_then_merge() -> None:
     assert scores.by_definition["class"].found == 1 and scores.by_definition["class"].total == 2
     assert scores.by_visibility["near"].total == 1
     assert most_missed(scores) == [
-        {"path": "pkg/b.py", "name": "Thing", "line": 7, "class": True, "missed": 1}
+        {"path": "pkg/b.py", "qualname": "Thing", "line": 7, "kind": "class", "missed": 1}
     ]
     total = Scores()
     total.merge(scores)

@@ -51,7 +51,7 @@ def test_relative_from_import_gives_an_assign_hole(tmp_path: Path) -> None:
     [hole] = mine_holes(index, "pkg")
     assert (hole.path, hole.line, hole.column, hole.kind) == ("pkg/use.py", 4, 13, "assign")
     assert hole.expected == "make_shape(3)"
-    assert hole.definitions == (Definition("pkg/shapes.py", "make_shape", 5, False),)
+    assert hole.definitions == (Definition("pkg/shapes.py", "make_shape", 5, "function"),)
     assert hole.text.split("\n")[3] == "    value = "
 
 
@@ -100,7 +100,7 @@ def test_dotted_import_chain_and_await_call(tmp_path: Path) -> None:
     [hole] = mine_holes(index, "pkg")
     assert hole.kind == "call"
     assert hole.expected == "await pkg.sub.tasks.run()"
-    assert hole.definitions == (Definition("pkg/sub/tasks.py", "run", 1, False),)
+    assert hole.definitions == (Definition("pkg/sub/tasks.py", "run", 1, "function"),)
 
 
 def test_same_file_and_foreign_definitions_make_no_hole(tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_class_definitions_are_marked_and_lines_point_at_the_keyword(tmp_path: P
         },
     )
     [hole] = mine_holes(index, "pkg")
-    assert hole.definitions == (Definition("pkg/model.py", "Point", 4, True),)
+    assert hole.definitions == (Definition("pkg/model.py", "Point", 4, "class"),)
     assert (hole.line, hole.column) == (3, 17)
 
 

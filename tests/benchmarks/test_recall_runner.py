@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.packages import PINNED, TEST, TUNING, selected_packages, split_packages
 from benchmarks.recall_holepilot import (
     entry_module,
     parse_answer,
@@ -21,6 +22,7 @@ from benchmarks.recall_index import Definition
 from benchmarks.recall_mining import Hole
 from benchmarks.recall_packages import PackageSpec, spec_of, unpack
 from benchmarks.recall_report import latency_markdown, recall_markdown, recall_svg
+from benchmarks.recall_scoring import hits
 
 HOLE = Hole(
     "pkg", "pkg/use.py", 3, 5, "assign", "a\nb\nc = \n", "f()", (Definition("pkg/f.py", "f", 1),)
@@ -69,6 +71,28 @@ def test_parse_answer() -> None:
     assert "not_a_definition" not in surfaced
 
 
+def test_surfaced_receiver_members_sit_under_their_members_line() -> None:
+    answer = {
+        "prompt": "p",
+        "receiver": "self.reader",
+        "receiver_type": "Reader",
+        "receiver_members": [
+            {"name": "expect", "text": "def expect(self, token: str) -> bool: ..."},
+            {"name": "limit", "text": "limit: int"},
+        ],
+        "cross_file": [{"name": "f", "text": "def f(x): ..."}],
+    }
+    surfaced = parse_answer(json.dumps(answer)).surfaced
+    assert "# members of self.reader: Reader\ndef expect(" in surfaced
+    member = Definition("pkg/readers.py", "Reader.expect", 7, "method")
+    assert hits(
+        surfaced, [member, Definition("pkg/readers.py", "Reader.limit", 2, "attribute")]
+    ) == [
+        True,
+        True,
+    ]
+
+
 def test_run_batch_against_a_real_subprocess(tmp_path: Path) -> None:
     (tmp_path / "fakecli.py").write_text(textwrap.dedent(FAKE_CLI), encoding="utf-8")
     root = tmp_path / "root"
@@ -114,10 +138,22 @@ def test_unpack_extracts_only_the_import_packages_once(tmp_path: Path) -> None:
 
 def test_spec_of_pins() -> None:
     assert spec_of("rich").version
-    assert spec_of("attrs").imports == ("attr", "attrs")
+    assert spec_of("markdown-it-py").imports == ("markdown_it",)
     assert spec_of("my-lib==1.2") == PackageSpec("my-lib", "1.2", ("my_lib",))
     with pytest.raises(ValueError):
         spec_of("not-pinned-anywhere")
+
+
+def test_split_is_disjoint_covers_every_pin_and_leaves_out_reserved_packages() -> None:
+    assert len(TUNING) + len(TEST) >= 15
+    assert not set(TUNING) & set(TEST)
+    assert set(TUNING) | set(TEST) == set(PINNED)
+    assert not {"click", "attrs", "marshmallow", "structlog", "jinja2"} & set(PINNED)
+    assert selected_packages(None, "test") == TEST
+    assert selected_packages(None, "all") == TUNING + TEST
+    assert selected_packages("rich, httpx", "test") == ("rich", "httpx")
+    with pytest.raises(ValueError):
+        split_packages("held-out")
 
 
 def test_report_table_and_svg() -> None:

@@ -16,7 +16,7 @@ REPORT = EXAMPLE / "shapes" / "report.py"
 
 def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "completion.cli", *args],
+        [sys.executable, "-m", "holepilot", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -35,7 +35,7 @@ def complete(
         [
             sys.executable,
             "-m",
-            "completion.cli",
+            "holepilot",
             "complete",
             f"{REPORT}:{position}",
             "--json",

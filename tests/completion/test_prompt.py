@@ -58,3 +58,34 @@ def test_golden_rendering(hole) -> None:  # type: ignore[no-untyped-def]
     if not GOLDEN.exists():
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+LEX = REPO / "tests" / "context" / "fixtures" / "lex"
+
+
+def test_members_of_the_classes_used_near_a_statement_hole_enter_the_prompt() -> None:
+    """At the start of a line after ``self.reader.skip()``, the prompt lists what ``Reader`` offers,
+    inherited members under the class that defines them."""
+    path = LEX / "lex" / "holes_receivers.py"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if text.strip() == "self.reader.skip()") + 2
+    lines[line] = " " * 8  # the statement is not written yet
+    hole = Analyzer(LEX).hole_context(path, line, 8, "\n".join(lines))
+    assert hole.hole_kind == "statement"
+    _, text, _ = plan_prompt(hole, 1024, render_chat_text, root=str(LEX))
+    assert count_tokens(text) <= 1024
+    reader = text.index("class Reader(BaseReader):")
+    base = text.index("class BaseReader:")
+    assert "def expect(self, kind: str) -> Token: ..." in text[reader:base]
+    assert "def skip(self, count: int = 1) -> None: ..." in text[base:]
+
+
+def test_an_attribute_holes_receiver_members_are_listed_under_their_classes() -> None:
+    path = LEX / "lex" / "holes_receivers.py"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if text.strip() == 'self.reader.expect("name")')
+    hole = Analyzer(LEX).hole_context(path, line, len("        self.reader."))
+    _, text, _ = plan_prompt(hole, 1024, render_chat_text, root=str(LEX))
+    block = text[text.index("# self.reader: Reader") :]
+    assert block.index("class Reader(BaseReader):") < block.index("def expect(")
+    assert block.index("class BaseReader:") < block.index("def peek(")

@@ -5,7 +5,9 @@ the cursor right after the first ``text`` in the line (default: at ``__hole__`` 
 the end of the line). Keys: ``expected`` (the expected type, or None), ``types`` (names that must be
 among the relevant types), ``headers`` (labels that must be among the relevant headers),
 ``absent`` (labels that must not be), ``members`` (receiver members), ``receiver`` (its type),
-``call`` (``callee:parameter``), ``bindings`` (``name:type`` in the typing context).
+``call`` (``callee:parameter``), ``bindings`` (``name:type`` in the typing context), ``nearby``
+(``Class.member`` listed under ``class Class`` among the member blocks of the classes used around
+the hole).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from context.api import Analyzer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "geo"
+WORKSPACES = (FIXTURES, Path(__file__).parent / "fixtures" / "lex")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Case:
 
 def _cases() -> list[Case]:
     cases: list[Case] = []
-    for path in sorted(FIXTURES.glob("geo/holes_*.py")):
+    for path in sorted(p for root in WORKSPACES for p in root.glob("*/holes_*.py")):
         lines = path.read_text(encoding="utf-8").split("\n")
         for i, line in enumerate(lines):
             stripped = line.strip()
@@ -55,9 +58,33 @@ def _cases() -> list[Case]:
 CASES = _cases()
 
 
+ANALYZERS: dict[Path, Analyzer] = {}
+
+
+def _analyzer_for(path: Path) -> Analyzer:
+    root = next(r for r in WORKSPACES if path.is_relative_to(r))
+    if root not in ANALYZERS:
+        ANALYZERS[root] = Analyzer(root)
+    return ANALYZERS[root]
+
+
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(FIXTURES)
+    return _analyzer_for(FIXTURES / "geo" / "base.py")
+
+
+def members_by_class(text: str) -> set[str]:
+    """``Class.member`` for each member line of a member block, under the class it is listed in."""
+    found: set[str] = set()
+    owner = ""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if line.startswith("class "):
+            owner = stripped[len("class ") :].split("(")[0].split(":")[0]
+        elif line.startswith("    ") and owner and not stripped.startswith(("#", "@")):
+            name = stripped.removeprefix("async ").removeprefix("def ").split("(")[0].split(":")[0]
+            found.add(f"{owner}.{name.strip()}")
+    return found
 
 
 def _short(name: str) -> str:
@@ -65,8 +92,8 @@ def _short(name: str) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_hole(analyzer: Analyzer, case: Case) -> None:
-    hole = analyzer.hole_context(case.path, case.line, case.column)
+def test_hole(case: Case) -> None:
+    hole = _analyzer_for(case.path).hole_context(case.path, case.line, case.column)
     spec = case.spec
     if "expected" in spec:
         got = (hole.expected_type or "None").replace(" ", "")
@@ -91,6 +118,9 @@ def test_hole(analyzer: Analyzer, case: Case) -> None:
         assert hole.call is not None, f"{case}: no call found"
         assert hole.call.signature.startswith(callee + "("), f"{case}: callee {hole.call.signature}"
         assert hole.call.active_name == param, f"{case}: active parameter {hole.call.active_name}"
+    listed = {m for d in hole.nearby_members for m in members_by_class(d.text)}
+    for name in filter(None, spec.get("nearby", "").split(",")):
+        assert name in listed, f"{case}: {name} not among the members nearby {sorted(listed)}"
     bindings = {(b.name, (b.type or "").replace(" ", "")) for b in hole.typing_context}
     for pair in filter(None, spec.get("bindings", "").split(",v" if False else ";")):
         for item in pair.split(","):

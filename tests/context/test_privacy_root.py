@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from context.api import Analyzer
+from tests.support.requires import git_program as git_program
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("git_program")
 def test_workspace_ignored_by_an_outer_repository_is_still_indexed(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text("downloads/\n", encoding="utf-8")
@@ -27,9 +27,8 @@ def test_workspace_ignored_by_an_outer_repository_is_still_indexed(tmp_path: Pat
     assert "local_settings.py" not in names, "the workspace's own ignore rules still apply"
 
 
+@pytest.mark.usefixtures("git_program")
 def test_an_environment_inside_the_root_is_read_not_treated_as_ignored(tmp_path: Path) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text(".venv/\n", encoding="utf-8")
     site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "vendorlib"

@@ -1,27 +1,38 @@
-"""The completion layer's view of checking: new problems across an edit, splicing, the report."""
+"""The verdict on a filling: only what it introduced is charged to it (not the errors already in
+the buffer, not errors on code it did not touch), built-in and pyright combined; splicing, the
+report for the model, and the error rounds acting on that verdict."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 
-from completion.check import check_text, new_problems, render_error_report, splice, to_diagnostic
-from completion.model import Diagnostic
+from completion.check import (
+    PYRIGHT_RULES,
+    Checkers,
+    Edit,
+    check_text,
+    combined,
+    introduced,
+    render_error_report,
+    splice,
+)
+from completion.errors import CheckerError, ConfigError
+from completion.model import Candidate
+from completion.refine import Diagnose, Hole, fill_with_rounds, rank_by_problems
 from context.api import Analyzer
-from context.model import Problem
+from context.model import Diagnostic
 from tests.diagnostics.conftest import FIXTURES
 
 
-def diag(line: int, message: str, column: int = 0, end_column: int = 1) -> Diagnostic:
-    return Diagnostic(line, column, line, end_column, "error", message, "names")
+def diag(line: int, message: str, column: int = 0, end_column: int = 1, *, end_line: int | None = None,
+         source: str = "names", code: str = "") -> Diagnostic:
+    return Diagnostic(line, column, line if end_line is None else end_line, end_column, "error", message, source, code)
 
 
-def test_to_diagnostic_keeps_every_field() -> None:
-    problem = Problem(3, 4, 3, 9, "error", "undefined name 'x'", "names", "undefined-name")
-    d = to_diagnostic(problem)
-    assert (d.line, d.column, d.end_line, d.end_column, d.severity, d.message, d.source, d.code) == (
-        3, 4, 3, 9, "error", "undefined name 'x'", "names", "undefined-name")
-
-
+# -- the edit and positions through it ---------------------------------------------------------------
 def test_splice_replaces_a_range_and_rejects_bad_ones() -> None:
     assert splice("total = ...\n", 8, 11, "a + b") == "total = a + b\n"
     assert splice("héllo😀", 6, 6, "!") == "héllo😀!"
@@ -29,31 +40,220 @@ def test_splice_replaces_a_range_and_rejects_bad_ones() -> None:
         splice("abc", 2, 1, "x")
 
 
-def test_problems_below_the_edit_are_matched_after_shifting() -> None:
-    before = [diag(1, "a"), diag(10, "b")]
-    after = [diag(1, "a"), diag(12, "b"), diag(5, "c")]
-    # lines 4..4 (one line) became three lines: everything below moves down by two
-    assert new_problems(before, after, 4, 1, 3) == [diag(5, "c")]
+def test_an_edit_knows_where_the_new_text_ends() -> None:
+    text = "a = 1\nb = ...\nc = b\n"
+    start = text.index("...")
+    assert Edit.of(text, start, start + 3, "f(x)") == Edit((1, 4), (1, 7), (1, 8))
+    assert Edit.of(text, start, start + 3, "f(\n    x,\n)") == Edit((1, 4), (1, 7), (3, 1))
+    head, tail = 10, 7  # "a = 1\nb = " and "\nc = b\n"
+    assert Edit.between(text, "a = 1\nb = g()\nc = b\n", head, tail) == Edit((1, 4), (1, 7), (1, 7))
 
 
-def test_a_problem_that_moved_without_the_edit_moving_it_is_new() -> None:
-    before = [diag(10, "b")]
-    after = [diag(10, "b")]  # the edit added two lines above it: it should be at 12
-    assert new_problems(before, after, 4, 1, 3) == [diag(10, "b")]
+def test_positions_move_through_an_edit() -> None:
+    edit = Edit((1, 4), (1, 7), (3, 1))  # "..." on line 1 became three lines
+    assert edit.moved((0, 9), end=False) == (0, 9)  # before the edit
+    assert edit.moved((1, 9), end=False) == (3, 3)  # after it on its last line: the column shifts
+    assert edit.moved((5, 2), end=True) == (7, 2)  # below it: the line shifts
+    assert edit.moved((1, 5), end=False) == (1, 4)  # inside: a start goes to the edit's start
+    assert edit.moved((1, 5), end=True) == (3, 1)  # and an end to the new text's end
+    assert edit.moved((1, 4), end=True) == (1, 4)  # an end at the edit's start stays before it
 
 
-def test_problems_inside_the_edit_match_by_message() -> None:
-    before = [diag(4, "syntax error: invalid syntax"), diag(4, "undefined name 'q'")]
-    after = [diag(5, "undefined name 'q'"), diag(4, "undefined name 'z'")]
-    assert new_problems(before, after, 4, 1, 2) == [diag(4, "undefined name 'z'")]
+# -- introduced: what is charged to a filling ----------------------------------------------------------
+def test_an_error_already_in_the_buffer_is_not_charged_even_when_the_filling_moved_it() -> None:
+    text = "x = \nprint(undefined_name)\n"
+    edit = Edit.of(text, 4, 4, "f(\n  1)")  # the filling adds a line: the old error moves down
+    before = [diag(1, "undefined name 'undefined_name'", 6, 20)]
+    after = [diag(2, "undefined name 'undefined_name'", 6, 20)]
+    assert introduced(before, after, edit) == []
+
+
+def test_a_new_error_on_the_filled_span_is_charged() -> None:
+    text = "x = \nprint(x)\n"
+    edit = Edit.of(text, 4, 4, "shapez")
+    new = diag(0, "undefined name 'shapez'", 4, 10)
+    assert introduced([], [new], edit) == [new]
+
+
+def test_an_error_on_a_range_holding_the_filling_is_charged() -> None:
+    text = "area(1, )\n"
+    edit = Edit.of(text, 8, 8, "2, 3")  # an extra argument breaks the call around the filling
+    arity = diag(0, "area() takes 2 positional arguments but 3 were given", 0, 13, source="arity")
+    assert introduced([], [arity], edit) == [arity]
+
+
+def test_a_new_error_on_code_the_filling_did_not_touch_is_not_charged() -> None:
+    text = "x = \ny = x.upper()\n"
+    edit = Edit.of(text, 4, 4, "1")  # now pyright knows x is an int, and flags line 1
+    elsewhere = diag(1, 'Cannot access attribute "upper" for class "int"', 6, 11, source="pyright",
+                     code="reportAttributeAccessIssue")
+    assert introduced([], [elsewhere], edit) == []
+    assert introduced([], [elsewhere], edit, anywhere=True) == [elsewhere]
+
+
+def test_the_holes_own_error_does_not_count_but_a_new_one_there_does() -> None:
+    text = "value = \nnext_line()\n"
+    edit = Edit.of(text, 8, 8, "compute(")
+    hole_error = diag(0, "syntax error: invalid syntax", 8, 8, source="syntax")
+    unclosed = diag(0, "syntax error: '(' was never closed", 15, 16, source="syntax")
+    assert introduced([hole_error], [diag(0, "syntax error: invalid syntax", 16, 16, source="syntax")], edit) == []
+    assert introduced([hole_error], [unclosed], edit) == [unclosed]
 
 
 def test_duplicates_are_counted() -> None:
-    before = [diag(1, "a")]
-    after = [diag(1, "a"), diag(1, "a")]
-    assert new_problems(before, after, 5, 1, 1) == [diag(1, "a")]
+    text = "a = \n"
+    edit = Edit.of(text, 4, 4, "b + b")
+    before = [diag(0, "undefined name 'b'", 4, 4)]
+    after = [diag(0, "undefined name 'b'", 4, 5), diag(0, "undefined name 'b'", 8, 9)]
+    assert introduced(before, after, edit) == [after[1]]
 
 
+def test_the_same_message_from_another_checker_is_another_finding() -> None:
+    text = "a = \n"
+    edit = Edit.of(text, 4, 4, "q")
+    before = [diag(0, "x", 4, 4, source="names")]
+    after = [diag(0, "x", 4, 5, source="pyright", code="reportUndefinedVariable")]
+    assert introduced(before, after, edit) == after
+
+
+def test_check_text_and_introduced_on_a_real_filling() -> None:
+    analyzer = Analyzer(FIXTURES)
+    path = FIXTURES / "filling_case.py"
+    buffer = "from shapes import Circle, Point\n\nc = Circle(Point(0, 0), 1.0)\nr = \nprint(r)\nprint(nothing)\n"
+    start = buffer.index("r = ") + 4
+    before = check_text(analyzer, path, buffer)
+    assert any("nothing" in d.message for d in before)  # an error the fillings did not make
+    good = check_text(analyzer, path, splice(buffer, start, start, "c.radius"))
+    bad = check_text(analyzer, path, splice(buffer, start, start, "c.radious"))
+    assert introduced(before, good, Edit.of(buffer, start, start, "c.radius")) == []
+    charged = introduced(before, bad, Edit.of(buffer, start, start, "c.radious"))
+    assert [d.message for d in charged] == ["'Circle' has no attribute 'radious' (did you mean 'radius'?)"]
+    assert (charged[0].line, charged[0].column) == (3, 6)
+
+
+# -- the two checkers combined -------------------------------------------------------------------------
+def test_only_precise_pyright_errors_join_and_one_finding_is_said_once() -> None:
+    builtin = [diag(0, "undefined name 'nme'", 4, 7)]
+    external = [
+        diag(0, '"nme" is not defined', 4, 7, source="pyright", code="reportUndefinedVariable"),
+        diag(1, 'Cannot access attribute "fooz"', 2, 6, source="pyright", code="reportAttributeAccessIssue"),
+        diag(2, "Type is partially unknown", 0, 3, source="pyright", code="reportUnknownVariableType"),
+        Diagnostic(3, 0, 3, 1, "warning", "unused import", "pyright", "reportUnusedImport"),
+    ]
+    assert "reportUnknownVariableType" not in PYRIGHT_RULES
+    assert combined(builtin, external) == [builtin[0], external[1]]
+
+
+class FakeChecker:
+    name = "pyright"
+
+    def __init__(self, *answers: list[Diagnostic] | Exception) -> None:
+        self.answers = list(answers)
+        self.asked = 0
+        self.closed = False
+
+    async def diagnose(self, path: Path | str, text: str) -> list[Diagnostic]:
+        self.asked += 1
+        answer = self.answers[min(self.asked, len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def builtin_says(path: Path, text: str) -> list[Diagnostic]:
+    return [diag(0, "undefined name 'a'")] if "a" in text else []
+
+
+async def test_both_checkers_ran() -> None:
+    external = FakeChecker([diag(1, "bad call", source="pyright", code="reportCallIssue")])
+    checked = await Checkers(builtin_says, external).diagnose(Path("m.py"), "a\n")
+    assert checked.checkers == ("builtin", "pyright")
+    assert [d.message for d in checked.diagnostics] == ["undefined name 'a'", "bad call"]
+
+
+async def test_a_pyright_that_does_not_answer_leaves_the_builtin_verdict_and_says_why(
+        caplog: pytest.LogCaptureFixture) -> None:
+    checkers = Checkers(builtin_says, FakeChecker(CheckerError("basedpyright did not answer within 5 s")))
+    with caplog.at_level(logging.WARNING, "completion.check"):
+        checked = await checkers.diagnose(Path("m.py"), "a\n")
+    assert checked.checkers == ("builtin",)
+    assert [d.message for d in checked.diagnostics] == ["undefined name 'a'"]
+    [run] = [r for r in checked.runs if not r.ran]
+    assert run.name == "pyright" and "did not answer within 5 s" in run.reason
+    assert "did not answer" in caplog.text
+
+
+async def test_a_missing_pyright_is_noted_once_and_not_asked_again(caplog: pytest.LogCaptureFixture) -> None:
+    external = FakeChecker(ConfigError("basedpyright-langserver not found: install it"))
+    checkers = Checkers(builtin_says, external)
+    with caplog.at_level(logging.INFO, "completion.check"):
+        first = await checkers.diagnose(Path("m.py"), "a\n")
+        second = await checkers.diagnose(Path("m.py"), "b\n")
+    assert external.asked == 1
+    assert caplog.text.count("not found") == 1
+    assert first.checkers == second.checkers == ("builtin",)
+    assert "not found" in second.runs[1].reason
+
+
+async def test_a_required_pyright_that_is_missing_is_an_error() -> None:
+    checkers = Checkers(builtin_says, FakeChecker(ConfigError("not found")), required=True)
+    with pytest.raises(ConfigError):
+        await checkers.diagnose(Path("m.py"), "a\n")
+
+
+# -- the error rounds and the ranking use the same verdict ----------------------------------------------
+def buffer_checker(pre_existing: str) -> tuple[Hole, Diagnose]:
+    """A buffer with an error far from the hole, and a checker that flags 'bad' wherever it is."""
+    text = f"value = \n{pre_existing}\n"
+    hole = Hole("m.py", text, 8, 8)
+
+    async def diagnose(buffer: str) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for number, line in enumerate(buffer.split("\n")):
+            at = line.find("bad")
+            while at >= 0:
+                out.append(diag(number, "bad thing", at, at + 3))
+                at = line.find("bad", at + 1)
+        return out
+
+    return hole, diagnose
+
+
+async def test_an_error_elsewhere_in_the_buffer_costs_no_repair_round() -> None:
+    hole, diagnose = buffer_checker("print(bad)")
+    answers = iter(["good()", "never asked"])
+
+    async def ask(repair: tuple[tuple[str, str], ...]) -> str:
+        return next(answers)
+
+    before = await diagnose(hole.text)
+    outcome = await fill_with_rounds(hole, ask, diagnose, 2, before)
+    assert [r.candidate for r in outcome.rounds] == ["good()"]
+    assert outcome.best.diagnostics == ()
+
+
+async def test_a_filling_that_brings_an_error_is_repaired_and_ranked_last() -> None:
+    hole, diagnose = buffer_checker("print(bad)")
+    answers = iter(["bad()", "good()"])
+    reports: list[str] = []
+
+    async def ask(repair: tuple[tuple[str, str], ...]) -> str:
+        reports.extend(report for _, report in repair[-1:])
+        return next(answers)
+
+    before = await diagnose(hole.text)
+    outcome = await fill_with_rounds(hole, ask, diagnose, 2, before)
+    assert [r.candidate for r in outcome.rounds] == ["bad()", "good()"]
+    assert outcome.best.text == "good()"
+    assert "1:1 bad thing" in reports[0] and "of the file" not in reports[0]
+    ranked = await rank_by_problems(hole, [Candidate("bad()"), Candidate("good()")], diagnose, before)
+    assert [c.text for c in ranked] == ["good()", "bad()"]
+
+
+# -- the report for the model ---------------------------------------------------------------------------
 def test_report_positions_are_relative_to_the_filling() -> None:
     filling = "area(shapez)\nprint(totl)"
     problems = [diag(7, "undefined name 'shapez'", column=13, end_column=19),
@@ -74,15 +274,7 @@ def test_report_without_the_filling_position_uses_file_positions() -> None:
     assert render_error_report([], "x", "geo.py") == ""
 
 
-def test_check_text_and_new_problems_on_a_real_filling() -> None:
-    analyzer = Analyzer(FIXTURES)
-    path = FIXTURES / "filling_case.py"
-    buffer = "from shapes import Circle, Point\n\nc = Circle(Point(0, 0), 1.0)\nr = \nprint(r)\n"
-    start = buffer.index("r = ") + 4
-    before = check_text(analyzer, path, buffer)
-    good = check_text(analyzer, path, splice(buffer, start, start, "c.radius"))
-    bad = check_text(analyzer, path, splice(buffer, start, start, "c.radious"))
-    assert new_problems(before, good, 3, 1, 1) == []
-    introduced = new_problems(before, bad, 3, 1, 1)
-    assert [d.message for d in introduced] == ["'Circle' has no attribute 'radious' (did you mean 'radius'?)"]
-    assert (introduced[0].line, introduced[0].column) == (3, 6)
+def test_the_merged_diagnostic_type_serializes_one_based() -> None:
+    d = Diagnostic(3, 4, 3, 9, "error", "undefined name 'x'", "names", "undefined-name")
+    assert d.to_json() == {"line": 4, "column": 5, "end_line": 4, "end_column": 10, "severity": "error",
+                           "message": "undefined name 'x'", "source": "names", "code": "undefined-name"}

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 
 from context.api import Analyzer
-from context.model import Problem
+from context.model import Diagnostic
 from tests.diagnostics.conftest import CASES, FIXTURES
 from tests.diagnostics.fixture_format import Expected, parse_expectations
 
 CASE_FILES = sorted(CASES.glob("*.txt"))
 
 
-def _matches(problem: Problem, expected: Expected) -> bool:
+def _matches(problem: Diagnostic, expected: Expected) -> bool:
     return (problem.line == expected.line and problem.source == expected.source
             and expected.fragment in problem.message
             and (expected.column is None or problem.column == expected.column))
 
 
-def _describe(problems: list[Problem]) -> str:
+def _describe(problems: list[Diagnostic]) -> str:
     return "\n".join(f"  {p.line + 1}:{p.column} [{p.source}] {p.message}" for p in problems) or "  (none)"
 
 

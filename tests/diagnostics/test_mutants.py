@@ -56,6 +56,7 @@ def test_argument_mutations() -> None:
     assert first is not None and first.text == "f(key=1)"
     keyword = mutate_wrong_keyword(Filling("f(a, width=1)"), rng(), set())
     assert keyword is not None and keyword.text.startswith("f(a, ") and "width" not in keyword.text
+    assert keyword.callee == "f"
 
 
 def test_bracket_and_type_mutations() -> None:
@@ -79,7 +80,28 @@ def test_messages_must_name_the_mistake() -> None:
     assert names_the_problem("attribute", "optins", 'Cannot access attribute "optins" for class', "pyright")
     assert not names_the_problem("attribute", "optins", "undefined name 'x'", "names")
     assert names_the_problem("extra_argument", "f", "f() takes 1 positional argument but 2 were given", "arity")
+    # the extra None landed on an optional parameter that does not take None: that call's type error
+    assert names_the_problem("extra_argument", "encode", "expected 'str' for parameter 'errors' of encode(), "
+                             "got 'None'", "types")
+    assert names_the_problem("extra_argument", "encode", 'Argument of type "None" cannot be assigned to '
+                             'parameter "errors" of type "str" in function "encode"', "pyright")
+    assert not names_the_problem("extra_argument", "encode", "expected 'str' for parameter 'x' of other(), "
+                                 "got 'None'", "types")
+    assert names_the_problem("extra_argument", "Text", 'Argument of type "None" cannot be assigned to '
+                             'parameter "text" of type "str" in function "__init__"', "pyright")
+    assert not names_the_problem("extra_argument", "text", 'Argument of type "None" cannot be assigned to '
+                                 'parameter "text" of type "str" in function "__init__"', "pyright")
+    assert not names_the_problem("extra_argument", "render", 'Argument of type "None" cannot be assigned to '
+                                 'parameter "x" of type "str" in function "other"', "pyright")
     assert names_the_problem("missing_argument", "f", 'Argument missing for parameter "x"', "pyright")
+    # arguments that fit no signature of an overloaded callee (a builtin class's is its __init__)
+    assert names_the_problem("missing_argument", "cast", 'No overloads for "cast" match the provided arguments',
+                             "pyright")
+    assert names_the_problem("extra_argument", "list", 'No overloads for "__init__" match the provided arguments',
+                             "pyright")
+    assert not names_the_problem("extra_argument", "cast", 'No overloads for "other" match', "pyright")
+    assert names_the_problem("wrong_keyword", "stackevel", 'No overloads for "warn" match', "pyright", "warn")
+    assert not names_the_problem("wrong_keyword", "stackevel", 'No overloads for "warn" match', "pyright", "f")
     assert names_the_problem("bracket", "", "syntax error: '(' was never closed", "syntax")
     assert names_the_problem("wrong_type", "f", "expected 'int' for 'x', got 'str'", "types")
     assert not names_the_problem("wrong_type", "f", "undefined name 'y'", "names")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from completion.settings import parse_settings, settings_schema
+from tests.support.requires import node_program as node_program
 
 EXTENSION = Path(__file__).resolve().parents[2] / "vscode-extension"
 CLIENT_ONLY = "holepilot.server."
@@ -57,7 +57,7 @@ def test_no_secret_is_a_setting() -> None:
         assert "apikey" not in key.lower().replace("apikeyenv", "")
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.usefixtures("node_program")
 def test_generator_check_mode_agrees() -> None:
     result = subprocess.run(
         ["node", "scripts/gen-settings.mjs", "--check"],

@@ -1,4 +1,5 @@
-"""A small JSON-RPC client over a subprocess's pipes, with LSP ``Content-Length`` framing.
+"""A small JSON-RPC client of a server subprocess, over its pipes (stdio) or over TCP, with LSP
+``Content-Length`` framing.
 
 A reader thread parses frames; responses wake the waiting request; requests from the server
 (``workspace/configuration``, ``window/workDoneProgress/create``, ...) are answered with null
@@ -8,12 +9,18 @@ so that the server never waits on us.
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
+
+LISTENING = re.compile(
+    rb"listening on (\S+):(\d+); clients send the token from (?:the file (.+?)|.+?) as"
+)
 
 
 class ServerGone(Exception):
@@ -73,19 +80,37 @@ class Sent:
 
 
 class JsonRpcClient:
-    """Drives one server process; thread-safe sends, one reader thread."""
+    """Drives one server process; thread-safe sends, one reader thread. Over stdio by default;
+    :meth:`over_tcp` connects to a server started with ``--tcp``."""
 
     def __init__(
-        self, command: list[str], cwd: Path, stderr: BinaryIO, env: dict[str, str] | None = None
+        self,
+        command: list[str],
+        cwd: Path,
+        stderr: BinaryIO | int,
+        env: dict[str, str] | None = None,
+        *,
+        tcp: TcpServer | None = None,
     ) -> None:
-        self.process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            env=env,
-        )
+        self.sock: socket.socket | None = None
+        if tcp is None:
+            self.process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                env=env,
+            )
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.input: IO[bytes] = self.process.stdin
+            self.output: IO[bytes] = self.process.stdout
+        else:
+            self.process = tcp.process
+            self.sock = socket.create_connection((tcp.host, tcp.port), timeout=60)
+            self.sock.settimeout(None)
+            self.input, self.output = self.sock.makefile("wb"), self.sock.makefile("rb")
+        self.tcp = tcp
         self._next_id = 0
         self._pending: dict[int, _Pending] = {}
         self._lock = threading.Lock()
@@ -97,15 +122,21 @@ class JsonRpcClient:
         self._reader = threading.Thread(target=self._read_loop, name="fuzz-reader", daemon=True)
         self._reader.start()
 
+    @classmethod
+    def over_tcp(
+        cls, command: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None
+    ) -> JsonRpcClient:
+        """Start ``command`` (a ``serve --tcp HOST:0`` server), connect once it listens."""
+        return TcpServer.start(command, cwd, log, env).connect()
+
     # -- sending ----------------------------------------------------------------------------
     def _send(self, message: dict[str, Any]) -> None:
         data = frame({"jsonrpc": "2.0", **message})
-        assert self.process.stdin is not None
         with self._lock:
             try:
-                self.process.stdin.write(data)
-                self.process.stdin.flush()
-            except (BrokenPipeError, ValueError) as error:
+                self.input.write(data)
+                self.input.flush()
+            except (OSError, ValueError) as error:
                 raise ServerGone(f"cannot write to the server: {error}") from error
 
     def notify(self, method: str, params: Any) -> None:
@@ -137,11 +168,12 @@ class JsonRpcClient:
 
     # -- reading ----------------------------------------------------------------------------
     def _read_loop(self) -> None:
-        assert self.process.stdout is not None
         try:
             while True:
                 try:
-                    message = read_frame(self.process.stdout)
+                    message = read_frame(self.output)  # type: ignore[arg-type]
+                except OSError:
+                    break
                 except (ValueError, UnicodeDecodeError) as error:
                     self.bad_frames.append(str(error))
                     break
@@ -201,6 +233,98 @@ class JsonRpcClient:
             return self.process.wait(timeout=timeout)
         finally:
             self.stopping["exit seconds"] = round(time.perf_counter() - started, 2)
-            for pipe in (self.process.stdin, self.process.stdout):
-                if pipe is not None:
-                    pipe.close()
+            for pipe in (self.input, self.output):
+                pipe.close()
+            if self.sock is not None:
+                self.sock.close()
+            if self.tcp is not None:
+                self.tcp.close(timeout)
+
+
+class ServerNotListening(Exception):
+    """A ``--tcp`` server exited or said nothing about listening in time."""
+
+
+@dataclass
+class TcpServer:
+    """A ``serve --tcp`` server process, once it has said where it listens and where the token
+    is; its stderr goes on to ``log``."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+    token_file: Path | None
+    pump: threading.Thread
+
+    @classmethod
+    def start(
+        cls,
+        command: list[str],
+        cwd: Path,
+        log: Path,
+        env: dict[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> TcpServer:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        try:
+            return cls(process, *_wait_listening(process, log, timeout))
+        except BaseException:
+            process.kill()
+            process.wait(timeout)
+            raise
+
+    stdout: bytes = b""  # what the server wrote on stdout: nothing, the protocol is on TCP
+
+    def connect(self) -> JsonRpcClient:
+        return JsonRpcClient([], Path(), subprocess.DEVNULL, tcp=self)
+
+    def close(self, timeout: float = 20.0) -> None:
+        """After the process ended: its stdout kept, its pipes closed."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout)
+        self.pump.join(timeout)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        if self.process.stdout.closed:
+            return
+        self.stdout = self.process.stdout.read()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def _wait_listening(
+    process: subprocess.Popen[bytes], log: Path, timeout: float
+) -> tuple[str, int, Path | None, threading.Thread]:
+    assert process.stderr is not None
+    stderr = process.stderr
+    found: list[re.Match[bytes]] = []
+    said = threading.Event()
+    sink = log.open("ab")
+
+    def pump() -> None:
+        with sink:
+            for line in iter(stderr.readline, b""):
+                sink.write(line)
+                sink.flush()
+                match = LISTENING.search(line)
+                if match and not found:
+                    found.append(match)
+                    said.set()
+        said.set()
+
+    thread = threading.Thread(target=pump, name="server-stderr", daemon=True)
+    thread.start()
+    if not said.wait(timeout) or not found:
+        raise ServerNotListening(
+            f"the server did not listen (exit code {process.poll()}); see {log}"
+        )
+    match = found[0]
+    token_file = Path(match.group(3).decode()) if match.group(3) else None
+    return match.group(1).decode().strip("[]"), int(match.group(2)), token_file, thread

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def context_at(path: Path, line: int, column: int) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "completion.cli", "context", f"{path}:{line}:{column}", "--json"],
+        [sys.executable, "-m", "holepilot", "context", f"{path}:{line}:{column}", "--json"],
         capture_output=True,
         text=True,
         cwd=REPO,

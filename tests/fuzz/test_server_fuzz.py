@@ -9,6 +9,12 @@ an internal error, and its copy of every open document must equal ours.
 The server's copy is read back through ``holepilot.inlineChat`` with an empty selection and
 the static backend: it fills nothing there, so ``newText`` is the server's document text.
 
+Now and then a request names a document the server must not serve (a file outside the
+workspace, a symlink leading out of it, a ``..`` URI, a NUL byte, a URI too long, a workspace
+``.env``): it must get an error that is not an internal one. The server runs under an audit
+hook (:mod:`tests.fuzz.record_opens`) and the last test checks that it opened no file outside
+the workspace, the Python installation, holepilot's own code and its cache.
+
 ``HOLEPILOT_FUZZ_EXAMPLES`` sets the number of examples (default: a CI-sized run with fixed
 seeds, so that CI is repeatable; with the variable set, examples are random);
 ``HOLEPILOT_FUZZ_STATS=FILE`` writes the counts of the run as JSON (and the server's log next
@@ -25,6 +31,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.jsonrpc import JsonRpcClient, Reply, Sent
+from tests.fuzz.record_opens import RECORD_ENV
 from tests.fuzz.textmodel import Document, lsp_lines, utf16_boundaries, utf16_len
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,6 +56,8 @@ REQUESTS = (
     "textDocument/expectedType",
     "holepilot/context",
 )
+HOSTILE_REQUESTS = (*REQUESTS, "holepilot/documentText", "textDocument/codeAction")
+OUTSIDE_MARKER = "fuzz-outside-secret-93ac"
 CODE_PIECES = (
     "def f(x: int) -> str:\n    return ",
     "class Point:\n    x: float\n    y: float\n",
@@ -95,13 +105,27 @@ MEMORY: dict[int, int] = {}  # sequences run -> the server's resident MB then (e
 MEMORY_EVERY = 500
 
 
+@dataclass(frozen=True)
+class FuzzServer:
+    client: JsonRpcClient
+    root: Path
+    hostile_uris: tuple[str, ...]  # documents the server must not serve
+    opened: Path  # the record of every file the server opened
+    may_read: tuple[Path, ...]  # the folders it may read besides the workspace
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcClient, Path]]:
-    root = tmp_path_factory.mktemp("fuzz-workspace")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
+    root = tmp_path_factory.mktemp("fuzz-workspace").resolve()
     (root / "pyproject.toml").write_text("[project]\nname = 'fuzz'\n", encoding="utf-8")
+    outside = tmp_path_factory.mktemp("fuzz-outside").resolve()
+    hostile = hostile_uris(root, outside)
+    cache = tmp_path_factory.mktemp("fuzz-cache").resolve()
+    opened = outside.parent / f"{outside.name}-opened.txt"
+    env = {**os.environ, RECORD_ENV: str(opened), "XDG_CACHE_HOME": str(cache)}
     log = (root / "server.log").open("wb")
     client = JsonRpcClient(
-        [sys.executable, "-m", "lsp_server", "--log-level", "WARNING"], REPO, log
+        [sys.executable, "-m", "tests.fuzz.record_opens", "--log-level", "WARNING"], REPO, log, env
     )
     started = time.perf_counter()
     try:
@@ -109,7 +133,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcCl
         assert reply.error is None, reply.error
         client.notify("initialized", {})
         STATS["server MB at start"] = round(client.rss_mb() or 0)
-        yield client, root
+        yield FuzzServer(client, root, hostile, opened, may_read(cache))
     finally:
         STATS["server MB at end"] = round(client.rss_mb() or 0)
         code = client.stop()
@@ -119,6 +143,39 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[JsonRpcCl
         STATS["seconds"] = round(time.perf_counter() - started)
         write_stats(code, root / "server.log")
     assert code == 0, (root / "server.log").read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def hostile_uris(root: Path, outside: Path) -> tuple[str, ...]:
+    """A secret outside the workspace, the ways to name it, and other URIs not to serve."""
+    secret = outside / "secret.py"
+    secret.write_text(f'TOKEN = "{OUTSIDE_MARKER}"\n', encoding="utf-8")
+    (root / "escape.py").symlink_to(secret)
+    (root / "escape_dir").symlink_to(outside, target_is_directory=True)
+    (root / ".env").write_text(f"KEY={OUTSIDE_MARKER}\n", encoding="utf-8")
+    climb = "/..".join([""] * (len(root.parts) + 1))
+    return (
+        secret.as_uri(),
+        (root / "escape.py").as_uri(),
+        (root / "escape_dir" / "secret.py").as_uri(),
+        f"{root.as_uri()}{climb}{secret}",
+        f"{root.as_uri()}/%2e%2e/{outside.name}/secret.py",
+        (root / ".env").as_uri(),
+        f"{root.as_uri()}/doc0.py%00{secret}",
+        "file://" + "/x" * 5000 + str(secret),
+        "file:secret.py",
+        "secret.py",
+        f"vscode-remote://ssh-remote+host{secret}",
+        f"file://otherhost{secret}",
+    )
+
+
+def may_read(cache: Path) -> tuple[Path, ...]:
+    """Where the server may open files besides the workspace: the Python installation, the
+    project's own code, its caches, and the system's pseudo files."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    cache_dir = os.environ.get("HOLEPILOT_CACHE_DIR")
+    places = [*prefixes, REPO, cache, *([cache_dir] if cache_dir else []), "/dev", "/proc", "/sys"]
+    return tuple(Path(p).resolve() for p in places)
 
 
 def initialize_params(root: Path) -> dict[str, Any]:
@@ -162,9 +219,10 @@ def write_stats(exit_code: int | None, log: Path) -> None:
 class Session:
     """The client side of one example: reference documents and the checks after each step."""
 
-    def __init__(self, client: JsonRpcClient, root: Path, data: st.DataObject) -> None:
-        self.client = client
-        self.root = root
+    def __init__(self, server: FuzzServer, data: st.DataObject) -> None:
+        self.client = server.client
+        self.root = server.root
+        self.hostile = server.hostile_uris
         self.data = data
         self.open: dict[str, Document] = {}
         self.in_flight: list[Sent] = []
@@ -246,6 +304,9 @@ class Session:
         return line, self.data.draw(st.sampled_from(utf16_boundaries(lines[line])))
 
     def do_request(self) -> None:
+        if self.data.draw(st.integers(0, 7)) == 0:
+            self.do_hostile_request()
+            return
         method = self.data.draw(st.sampled_from(REQUESTS))
         uri = self.data.draw(st.sampled_from(sorted(self.open)))
         line, character = self.draw_position(self.open[uri].text)
@@ -268,6 +329,30 @@ class Session:
             self.client.cancel(sent)
             STATS["cancelled"] += 1
         self.in_flight.append(sent)  # answered while the editing goes on
+
+    def do_hostile_request(self) -> None:
+        """A request about a document not to serve: an error, never its content."""
+        method = self.data.draw(st.sampled_from(HOSTILE_REQUESTS))
+        uri = self.data.draw(st.sampled_from(self.hostile))
+        params: dict[str, Any] = {"textDocument": {"uri": uri}, **position(0, 0)}
+        if method == "textDocument/inlineCompletion":
+            params["context"] = {"triggerKind": 1}
+        if method == "textDocument/codeAction":
+            params = {"textDocument": {"uri": uri}, "range": lsp_range((0, 0), (0, 0))}
+            params["context"] = {"diagnostics": []}
+        self.trace.append(f"{method} {uri[:200]!r}")
+        reply = self.client.request(method, params, REQUEST_TIMEOUT_S)
+        self.expect_answer(method, reply)
+        STATS["hostile requests"] += 1
+        assert OUTSIDE_MARKER not in json.dumps([reply.result, reply.error]), (method, uri)
+        if uri.endswith("/.env"):  # inside the workspace: off, and quietly for completions
+            assert reply.error is not None or reply.result in (
+                None,
+                [],
+                {"isIncomplete": False, "items": []},
+            )
+        else:
+            assert reply.error is not None, (method, uri[:200], reply.result)
 
     def settle(self) -> None:
         """Every request still in flight gets its answer."""
@@ -305,6 +390,10 @@ class Session:
         self.open.clear()
 
 
+def position(line: int, character: int) -> dict[str, Any]:
+    return {"position": {"line": line, "character": character}}
+
+
 def lsp_range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
     return {
         "start": {"line": start[0], "character": start[1]},
@@ -321,10 +410,10 @@ def lsp_range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
 )
 @given(data=st.data())
 def test_random_editing_sessions_keep_the_server_alive_and_in_sync(
-    server: tuple[JsonRpcClient, Path], data: st.DataObject
+    server: FuzzServer, data: st.DataObject
 ) -> None:
-    client, root = server
-    session = Session(client, root, data)
+    client = server.client
+    session = Session(server, data)
     STATS["sequences"] += 1
     if STATS["sequences"] % MEMORY_EVERY == 0:
         MEMORY[STATS["sequences"]] = round(client.rss_mb() or 0)
@@ -361,3 +450,16 @@ def test_no_failure_was_recorded_while_keeping_going() -> None:
     """With ``HOLEPILOT_FUZZ_KEEP_GOING=1`` failures are recorded, not raised: report them."""
     report = "\n\n".join(f"{kind}\n  " + "\n  ".join(steps) for kind, steps in FAILURES.items())
     assert not FAILURES, report
+
+
+def test_the_server_opened_no_file_outside_the_workspace(server: FuzzServer) -> None:
+    """Every file the server opened during the run (its audit hook's record) lies in the
+    workspace or where the server may read; the secret outside was never opened."""
+    assert STATS["hostile requests"] > 0, "the run asked for no document outside the workspace"
+    opened = {
+        Path(line).resolve() for line in server.opened.read_text(encoding="utf-8").splitlines()
+    }
+    assert any(p.is_relative_to(Path(sys.base_prefix).resolve()) for p in opened), "no record"
+    allowed = (server.root, *server.may_read)
+    outside = sorted(str(p) for p in opened if not any(p.is_relative_to(a) for a in allowed))
+    assert not outside, outside[:20]

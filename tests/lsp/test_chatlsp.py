@@ -102,7 +102,8 @@ async def test_a_file_of_another_project_is_analysed_from_its_own_root(start_ses
     (other / "pyproject.toml").write_text("[project]\nname = 'other'\n", encoding="utf-8")
     (other / "geo" / "__init__.py").write_text("", encoding="utf-8")
     (other / "geo" / "vec.py").write_text(
-        "class Vec:\n    def __init__(self, x: float) -> None:\n        self.x = x\n", encoding="utf-8"
+        "class Vec:\n    def __init__(self, x: float) -> None:\n        self.x = x\n",
+        encoding="utf-8",
     )
     text = "from geo.vec import Vec\n\n\ndef scaled(v: Vec) -> Vec:\n    result: Vec = \n    return result\n"
     texts = await relevant_types_in(session, other / "use.py", text, 4, len("    result: Vec = "))
@@ -115,7 +116,11 @@ async def relevant_types_in(session, path, text: str, line: int, character: int)
     item = types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)
     session.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=item))
     position = {"line": line, "character": character}
-    result = await ask(session, "textDocument/relevantTypes", {"textDocument": {"uri": path.as_uri()}, "position": position})
+    result = await ask(
+        session,
+        "textDocument/relevantTypes",
+        {"textDocument": {"uri": path.as_uri()}, "position": position},
+    )
     return [content["value"] for content in result["contents"]]
 
 
@@ -128,7 +133,9 @@ async def test_an_added_workspace_folder_is_a_project_of_its_own(start_session):
     event = types.WorkspaceFoldersChangeEvent(
         added=[types.WorkspaceFolder(uri=folder.as_uri(), name="second")], removed=[]
     )
-    session.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(event=event))
+    session.client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(event=event)
+    )
     text = "from geo.vec import Vec\n\nvalue: Vec = \n"
     texts = await relevant_types_in(session, folder / "use.py", text, 2, len("value: Vec = "))
     assert any("class Vec" in text for text in texts), texts

@@ -12,13 +12,29 @@ async def test_document_text_follows_incremental_changes(start_session: Any, tmp
     session = await start_session()
     client = session.client
     uri = (tmp_path / "m.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text="a = '🚀'\nb = 1\n")))
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=types.Position(line=0, character=7), end=types.Position(line=0, character=7)),
-            text="!")]))
-    answer = await client.protocol.send_request_async("holepilot/documentText", {"textDocument": {"uri": uri}})
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text="a = '🚀'\nb = 1\n"
+            )
+        )
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=0, character=7),
+                        end=types.Position(line=0, character=7),
+                    ),
+                    text="!",
+                )
+            ],
+        )
+    )
+    answer = await client.protocol.send_request_async(
+        "holepilot/documentText", {"textDocument": {"uri": uri}}
+    )
     text = answer.text if hasattr(answer, "text") else answer["text"]
     assert text == "a = '🚀!'\nb = 1\n"

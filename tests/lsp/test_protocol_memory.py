@@ -33,23 +33,54 @@ async def test_finished_notifications_and_requests_leave_no_futures_behind(tmp_p
         protocol.handle_message(json.loads(data, object_hook=protocol.structure_message))
 
     options = {"backend": "static", "debounceMs": 0}
-    handle({"id": 1, "method": "initialize", "params": {
-        "processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {},
-        "initializationOptions": options}})
+    handle(
+        {
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "processId": None,
+                "rootUri": tmp_path.as_uri(),
+                "capabilities": {},
+                "initializationOptions": options,
+            },
+        }
+    )
     handle({"method": "initialized", "params": {}})
-    handle({"method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}}})
+    handle(
+        {
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "python",
+                    "version": 1,
+                    "text": "x = 1\n",
+                }
+            },
+        }
+    )
     for version in range(2, 202):
-        handle({"method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"text": f"x = {version}\n"}]}})
-        handle({"id": version, "method": "textDocument/expectedType", "params": {
-            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 4}}})
+        handle(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"text": f"x = {version}\n"}],
+                },
+            }
+        )
+        handle(
+            {
+                "id": version,
+                "method": "textDocument/expectedType",
+                "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 4}},
+            }
+        )
     for _ in range(200):  # let every handler finish
         await asyncio.sleep(0.02)
         if not any(not f.done() for f in protocol._request_futures.values()):
             break
     await asyncio.sleep(0.05)
     assert len(protocol._request_futures) < 5, len(protocol._request_futures)
-    if server.session.engine is not None:
-        await server.session.engine.aclose()
+    if server.session.projects.engine is not None:
+        await server.session.projects.engine.aclose()

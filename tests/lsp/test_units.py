@@ -157,11 +157,13 @@ def test_status_reporter_shows_each_distinct_error_once():
 async def test_other_projects_get_their_own_engines_and_few_are_kept(tmp_path, monkeypatch) -> None:
     import asyncio
 
-    from lsp_server import session as session_module
-    from lsp_server.session import Session
+    from completion.settings import Settings
+    from lsp_server import projects as projects_module
+    from lsp_server.background import Background
+    from lsp_server.projects import Projects
 
     monkeypatch.setenv("HOLEPILOT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(session_module, "MAX_OTHER_PROJECTS", 2)
+    monkeypatch.setattr(projects_module, "MAX_OTHER_PROJECTS", 2)
     roots = []
     for name in ("main", "a", "b", "c"):
         root = tmp_path / name
@@ -169,23 +171,24 @@ async def test_other_projects_get_their_own_engines_and_few_are_kept(tmp_path, m
         (root / "pyproject.toml").write_text("", encoding="utf-8")
         (root / "m.py").write_text("x = 1\n", encoding="utf-8")
         roots.append(root)
-    session = Session(StatusReporter(lambda method, payload: None, lambda message: None))
-    session.start_engine(str(roots[0]))
+    background = Background()
+    projects = Projects(background)
+    projects.start(str(roots[0]), Settings())
     try:
-        assert session.engine_for(str(roots[0] / "m.py")) is session.engine
-        first = session.engine_for(str(roots[1] / "m.py"))
-        assert first is not session.engine and first.root == roots[1].resolve()
-        assert session.engine_for(str(roots[1] / "m.py")) is first
-        session.engine_for(str(roots[2] / "m.py"))
-        session.engine_for(str(roots[3] / "m.py"))  # the least recently used ("a") is closed
-        assert [e.root.name for e in session.other_engines.values()] == ["b", "c"]
-        assert session.engine_for("/no/project/here.py") is session.engine
+        assert projects.engine_for(str(roots[0] / "m.py")) is projects.engine
+        first = projects.engine_for(str(roots[1] / "m.py"))
+        assert first is not projects.engine and first.root == roots[1].resolve()
+        assert projects.engine_for(str(roots[1] / "m.py")) is first
+        projects.engine_for(str(roots[2] / "m.py"))
+        projects.engine_for(str(roots[3] / "m.py"))  # the least recently used ("a") is closed
+        assert [e.root.name for e in projects.others.values()] == ["b", "c"]
+        assert projects.engine_for("/no/project/here.py") is projects.engine
         for _ in range(100):
-            if not session._background:
+            if not background.tasks:
                 break
             await asyncio.sleep(0.02)
     finally:
-        await session.close_engines()
+        await projects.close()
 
 
 def test_a_library_file_under_a_repository_is_not_another_project(tmp_path) -> None:

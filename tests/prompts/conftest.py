@@ -20,13 +20,17 @@ with warnings.catch_warnings():
     )
     import completion.tokens  # noqa: F401
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-APEVAL = REPO_ROOT / ".." / "shared" / "data" / "apeval" / "apeval.json"
+# CursorCore's APEval benchmark, shipped with the tests (see data/apeval/SOURCE.md).
+APEVAL = Path(__file__).resolve().parent / "data" / "apeval" / "apeval.json"
 
 
 @pytest.fixture(scope="session")
 def apeval() -> list[dict[str, Any]]:
     if not APEVAL.is_file():
-        pytest.skip("APEval data (shared/data/apeval/apeval.json beside the checkout) is absent")
+        pytest.fail(
+            f"the APEval data {APEVAL} is missing: it is part of the repository "
+            "(tests/prompts/data/apeval/, see SOURCE.md there)",
+            pytrace=False,
+        )
     tasks: list[dict[str, Any]] = json.loads(APEVAL.read_text(encoding="utf-8"))
     return tasks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from completion.cursorcore import history_messages
 from completion.history import EditHistory, changed_lines, clip_snapshots, unified_diff
 from completion.tokens import count_tokens
+from tests.support.requires import git_program as git_program
 
 BASE = "".join(f"line {i}\n" for i in range(40))
 
@@ -208,7 +208,7 @@ def _git(root: Path, *args: str) -> None:
     )
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("git_program")
 def test_from_git_diff_gives_head_to_working_tree(tmp_path) -> None:
     _git(tmp_path, "init", "-q")
     (tmp_path / "pkg").mkdir()
@@ -228,7 +228,7 @@ def test_from_git_diff_gives_head_to_working_tree(tmp_path) -> None:
     assert len(EditHistory.from_git_diff(tmp_path, module)) == 1
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("git_program")
 def test_from_git_diff_without_a_repository_or_commit_is_empty(tmp_path) -> None:
     (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
     assert EditHistory.from_git_diff(tmp_path, "m.py").steps == ()

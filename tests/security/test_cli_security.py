@@ -1,4 +1,4 @@
-"""End to end through ``holepilot`` (``python -m completion.cli``) against scripted model servers
+"""End to end through ``holepilot`` (``python -m holepilot``) against scripted model servers
 on loopback: secrets never reach a model, API keys never reach output, plain http to other
 hosts is refused, and generated code is never run."""
 

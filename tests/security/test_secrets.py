@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from context.secrets import (
     with_masked_definitions,
 )
 from context.workspace import Workspace
+from tests.support.requires import git_program as git_program
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLE"
 GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
@@ -27,7 +27,7 @@ PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIV
 RANDOM_HEX = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
 RANDOM_B64 = "q8Zr3Kx0Lw9Vt2Bn7Mj4Hg6Fd1Sa5"
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+needs_git = pytest.mark.usefixtures("git_program")
 
 
 def git_init(root: Path) -> None:

@@ -89,7 +89,7 @@ def run_cli(
     *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "completion.cli", *args],
+        [sys.executable, "-m", "holepilot", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

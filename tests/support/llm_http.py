@@ -4,20 +4,32 @@ format, with the rule's status, delay and faults."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import select
 import socket
 import time
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from tests.support.llm_script import Rule, json_body
-from tests.support.llm_wires import WIRES, Wire, openai_error, request_problem, split_answer
+from tests.support.llm_script import RecordedRequest, Rule, json_body
+from tests.support.llm_wires import (
+    WIRES,
+    Wire,
+    obeyed,
+    openai_error,
+    request_limits,
+    request_problem,
+    split_answer,
+    unknown_fields,
+)
 
 if TYPE_CHECKING:
     from tests.support.llm_server import ScriptedLLMServer
 
 ANTHROPIC_VERSION_HEADER = "anthropic-version"
+FOREVER_MIN_PAUSE_S = 0.001  # a stream without end still lets the server notice a client leaving
 
 
 class _ClientGone(Exception):
@@ -27,6 +39,7 @@ class _ClientGone(Exception):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: ScriptedHTTPServer
+    recorded: RecordedRequest  # the request being answered
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read .requests
         return
@@ -59,13 +72,11 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/__requests":
             self._send_json(200, [r.as_json() for r in owner.requests])
             return
-        owner.record(method, path, dict(self.headers.items()), text)
+        self.recorded = owner.record(method, path, dict(self.headers.items()), text)
         try:
             self._answer(method, path, text)
-        except _ClientGone:
-            owner.note_disconnect(path)
-            self.close_connection = True
-        except (BrokenPipeError, ConnectionResetError):
+        except (_ClientGone, BrokenPipeError, ConnectionResetError):
+            self.recorded.client_left = True
             owner.note_disconnect(path)
             self.close_connection = True
 
@@ -129,6 +140,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(400, wire.error(400, problem))
             return
         assert isinstance(body, dict)
+        unknown = unknown_fields(path, body) if self.server.owner.script.strict else []
+        if unknown:
+            self._send_json(400, wire.error(400, f"Unrecognized request argument supplied: {unknown[0]}"))
+            return
         model = str(body.get("model") or self.server.owner.script.models[0])
         if rule.status != 200 or rule.fault == "hang":
             self._answer_fault_or_status(wire, rule, model, text)
@@ -136,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         if rule.fault != "slow":
             self._pause(rule.delay)
         if body.get("stream", wire.stream_default):
-            self._stream(wire, rule, model)
+            self._stream(wire, rule, model, body)
         else:
             self._whole(wire, rule, model)
 
@@ -160,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_json(200, wire.whole(rule.answer, model), rule.headers)
 
-    def _stream(self, wire: Wire, rule: Rule, model: str) -> None:
+    def _stream(self, wire: Wire, rule: Rule, model: str, body: dict[str, Any]) -> None:
         self.send_response(200)
         self.send_header("Content-Type", wire.content_type)
         self.send_header("Transfer-Encoding", "chunked")
@@ -170,13 +185,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         for event, payload in wire.start(model):
             self._chunk(wire.frame(event, payload))
-        pieces = split_answer(rule.answer)
-        if rule.fault == "cut":
-            pieces = pieces[: max(1, len(pieces) // 2)]
-        for index, piece in enumerate(pieces):
-            if rule.fault == "slow" and index:
-                self._pause(rule.delay)
+        for index, piece in enumerate(self._pieces(rule, body)):
+            if rule.fault in ("slow", "forever") and index:
+                self._pause(max(rule.delay, FOREVER_MIN_PAUSE_S if rule.fault == "forever" else 0.0))
+                if self.server.owner.stopping.is_set():
+                    break
             self._chunk(self._piece_frame(wire, rule, piece, model))
+            self.recorded.chunks_sent += 1
         if rule.fault == "cut":
             self._drop_connection()
             return
@@ -185,6 +200,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunk(wire.frame(event, payload))
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+    def _pieces(self, rule: Rule, body: dict[str, Any]) -> Iterable[str]:
+        """The answer's chunks, as the rule's fault and ``obey`` shape them."""
+        pieces = split_answer(rule.answer)
+        if rule.fault == "one_chunk":
+            pieces = [rule.answer] if rule.answer else []
+        if rule.obey:
+            pieces = obeyed(pieces, *request_limits(body))
+        if rule.fault == "cut":
+            pieces = pieces[: max(1, len(pieces) // 2)]
+        if rule.fault == "forever" and pieces:
+            return itertools.cycle(pieces)
+        return pieces
 
     def _piece_frame(self, wire: Wire, rule: Rule, piece: str, model: str) -> bytes:
         event, payload = wire.piece(piece, model)

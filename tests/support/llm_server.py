@@ -44,10 +44,12 @@ class ScriptedLLMServer:
     """A loopback LLM server answering from a script; a context manager that stops itself."""
 
     def __init__(self, script: Any, *, port: int = 0, api_key: str | None = None,
-                 models: list[str] | tuple[str, ...] | None = None) -> None:
+                 models: list[str] | tuple[str, ...] | None = None, strict: bool | None = None) -> None:
         self.script = Script.from_json(script)
         if api_key is not None:
             self.script.api_key = api_key
+        if strict is not None:
+            self.script.strict = strict
         if models is not None:
             self.script.models = tuple(models)
         self.requests: list[RecordedRequest] = []
@@ -105,12 +107,14 @@ class ScriptedLLMServer:
         with self._changed:
             self._connections.discard(connection)
 
-    def record(self, method: str, path: str, headers: dict[str, str], text: str) -> None:
+    def record(self, method: str, path: str, headers: dict[str, str], text: str) -> RecordedRequest:
         body = json_body(text)
         lowered = {name.lower(): value for name, value in headers.items()}
+        recorded = RecordedRequest(method, path, lowered, body, text)
         with self._changed:
-            self.requests.append(RecordedRequest(method, path, lowered, body, text))
+            self.requests.append(recorded)
             self._changed.notify_all()
+        return recorded
 
     def pick(self, method: str, path: str, text: str) -> Rule | None:
         with self._changed:

@@ -195,3 +195,63 @@ def request_problem(path: str, body: Any) -> str | None:
         return "'input_extra' must be a list of {filename, text}"
     return None
 
+
+
+_OPENAI_SAMPLING = {"model", "stream", "stream_options", "max_tokens", "temperature", "top_p", "n",
+                    "stop", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs",
+                    "user", "seed"}
+_LLAMACPP = {"model", "prompt", "stream", "n_predict", "temperature", "top_k", "top_p", "min_p",
+             "stop", "seed", "cache_prompt", "n_keep", "n_indent", "typical_p", "repeat_penalty",
+             "repeat_last_n", "presence_penalty", "frequency_penalty", "grammar", "json_schema",
+             "ignore_eos", "logit_bias", "n_probs", "samplers", "t_max_predict_ms", "id_slot",
+             "return_tokens", "timings_per_token", "response_fields"}
+# The request fields each real API defines (a strict script refuses any other).
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    "/v1/chat/completions": frozenset(_OPENAI_SAMPLING | {
+        "messages", "max_completion_tokens", "top_logprobs", "tools", "tool_choice",
+        "parallel_tool_calls", "response_format", "service_tier", "store", "metadata",
+        "modalities", "prediction", "reasoning_effort"}),
+    "/v1/completions": frozenset(_OPENAI_SAMPLING | {"prompt", "suffix", "echo", "best_of"}),
+    "/api/generate": frozenset({"model", "prompt", "suffix", "images", "format", "options",
+                                "system", "template", "stream", "raw", "keep_alive", "context",
+                                "think"}),
+    "/api/chat": frozenset({"model", "messages", "tools", "format", "options", "stream",
+                            "keep_alive", "think"}),
+    "/completion": frozenset(_LLAMACPP),
+    "/infill": frozenset(_LLAMACPP | {"input_prefix", "input_suffix", "input_extra"}),
+    "/v1/messages": frozenset({"model", "messages", "max_tokens", "system", "stop_sequences",
+                               "stream", "temperature", "top_p", "top_k", "metadata", "tools",
+                               "tool_choice", "thinking", "service_tier"}),
+}
+
+
+def unknown_fields(path: str, body: dict[str, Any]) -> list[str]:
+    """The fields of ``body`` the real API at ``path`` does not define."""
+    known = KNOWN_FIELDS.get(path)
+    return [] if known is None else sorted(set(body) - known)
+
+
+def request_limits(body: dict[str, Any]) -> tuple[tuple[str, ...], int | None]:
+    """The stop sequences and the token limit a request asks for, in any of the wire formats."""
+    options = body.get("options") if isinstance(body.get("options"), dict) else {}
+    stop = body.get("stop", body.get("stop_sequences", options.get("stop")))
+    stops = (stop,) if isinstance(stop, str) else tuple(s for s in stop or () if isinstance(s, str) and s)
+    for limit in (body.get("max_tokens"), body.get("n_predict"), options.get("num_predict")):
+        if isinstance(limit, int) and limit > 0:
+            return stops, limit
+    return stops, None
+
+
+def obeyed(pieces: list[str], stops: tuple[str, ...], limit: int | None) -> list[str]:
+    """The chunks a server honouring ``stops`` and ``limit`` (chunks as tokens) would send."""
+    pieces = pieces[:limit] if limit is not None else pieces
+    text = "".join(pieces)
+    cut = min((i for i in (text.find(s) for s in stops) if i >= 0), default=len(text))
+    out: list[str] = []
+    used = 0
+    for piece in pieces:
+        if used >= cut:
+            break
+        out.append(piece[: cut - used])
+        used += len(piece)
+    return [p for p in out if p]

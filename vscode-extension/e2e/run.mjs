@@ -6,8 +6,8 @@
 //   npm run test:e2e
 //
 // Environment: HOLEPILOT_PYTHON (a python with holepilot importable; default: the repository's
-// .venv), HOLEPILOT_E2E_DIR or CODE_SERVER_DIR (where install-code-server.sh put code-server;
-// default .e2e),
+// .venv), HOLEPILOT_E2E_DIR or CODE_SERVER_DIR (where tools/install-code-server.sh put code-server;
+// default: the repository's .cache/code-server, where `make test-e2e` installs it),
 // HOLEPILOT_E2E_SKIP_BUILD=1 to reuse dist/holepilot.vsix, HOLEPILOT_E2E_TIMEOUT_S (default 300).
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { llmScript, writeUserSettings, writeWorkspace } from './workspace.mjs';
 const extensionDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(extensionDir, '..');
 const artifacts = join(extensionDir, 'artifacts');
-const e2eDir = resolve(process.env.HOLEPILOT_E2E_DIR ?? process.env.CODE_SERVER_DIR ?? join(extensionDir, '.e2e'));
+const e2eDir = resolve(process.env.HOLEPILOT_E2E_DIR ?? process.env.CODE_SERVER_DIR ?? join(repoRoot, '.cache', 'code-server'));
 const codeServer = join(e2eDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const python = resolve(repoRoot, process.env.HOLEPILOT_PYTHON ?? join('.venv', 'bin', 'python'));
 const timeoutS = Number(process.env.HOLEPILOT_E2E_TIMEOUT_S ?? 300);
@@ -40,8 +40,8 @@ function log(message) {
 function checkPrerequisites() {
   if (!existsSync(codeServer)) {
     throw new Error(
-      `code-server is not installed in ${e2eDir}: run "bash ../shared/tools/install-code-server.sh ${e2eDir}" ` +
-        'from the repository root (or set HOLEPILOT_E2E_DIR)',
+      `code-server is not installed in ${e2eDir}: run "bash tools/install-code-server.sh ${e2eDir}" ` +
+        'from the repository root, or "make test-e2e" (or set HOLEPILOT_E2E_DIR)',
     );
   }
   if (!existsSync(python)) {

@@ -1,6 +1,7 @@
 // The status bar text of a `holepilot/status` notification. Pure.
 
-export type ServerState = 'ok' | 'working' | 'error' | 'disabled';
+// heldBack: a suggestion was held back on an automatic trigger (problems left; `reason` says which)
+export type ServerState = 'ok' | 'working' | 'error' | 'disabled' | 'heldBack';
 
 export interface StatusParams {
   state: ServerState;
@@ -25,7 +26,10 @@ const ICONS: Record<ServerState, string> = {
   working: '$(loading~spin)',
   error: '$(warning)',
   disabled: '$(circle-slash)',
+  heldBack: '$(eye-closed)',
 };
+
+const STATE_NAMES: Partial<Record<ServerState, string>> = { heldBack: 'held back' };
 
 export function formatLatency(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) {
@@ -39,9 +43,13 @@ export function statusView(status: StatusParams): StatusView {
   const parts = [status.backend, status.model, formatLatency(status.lastLatencyMs)].filter(
     (part): part is string => typeof part === 'string' && part !== '',
   );
-  const label = parts.length > 0 ? parts.join(' · ') : state;
+  const name = STATE_NAMES[state] ?? state;
+  if (state === 'heldBack') {
+    parts.push(name);
+  }
+  const label = parts.length > 0 ? parts.join(' · ') : name;
   const tooltip = [
-    `holepilot: ${state}`,
+    `holepilot: ${name}`,
     status.backend ? `backend: ${status.backend}` : undefined,
     status.model ? `model: ${status.model}` : undefined,
     status.baseUrl ? `base URL: ${status.baseUrl}` : undefined,
@@ -83,7 +91,7 @@ export function parseStatus(raw: unknown): StatusParams {
   const text = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
   const latency = value.lastLatencyMs;
   return {
-    state: (['ok', 'working', 'error', 'disabled'] as const).find((s) => s === value.state) ?? 'error',
+    state: (['ok', 'working', 'error', 'disabled', 'heldBack'] as const).find((s) => s === value.state) ?? 'error',
     backend: text('backend'),
     model: text('model'),
     baseUrl: text('baseUrl'),

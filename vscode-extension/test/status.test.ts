@@ -60,3 +60,13 @@ test('the accessible label drops icons and tells whether an API key is in use', 
   assert.equal(accessibleLabel(view, true), 'holepilot: openai · m, API key set (secret storage)');
   assert.equal(accessibleLabel(startingView(), false), 'holepilot: starting, no API key');
 });
+
+test('a held-back suggestion shows in the item and its reason in the tooltip', () => {
+  const reason = "suggestion held back: 1 problem left: 'Shape' has no attribute 'nmae'";
+  const view = statusView(parseStatus({ state: 'heldBack', backend: 'openai', model: 'm', reason }));
+  assert.equal(view.text, '$(eye-closed) holepilot: openai · m · held back');
+  assert.equal(view.severity, 'normal');
+  assert.match(view.tooltip, /^holepilot: held back\n/);
+  assert.ok(view.tooltip.includes(reason));
+  assert.equal(statusView({ state: 'heldBack' }).text, '$(eye-closed) holepilot: held back');
+});

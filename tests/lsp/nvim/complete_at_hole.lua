@@ -1,46 +1,54 @@
--- Attach holepilot through Neovim's built-in LSP client, ask for completions at a hole and
--- write what came back as JSON. Inputs come from the environment (see test_neovim.py).
+-- Runs after the README's Neovim snippet was loaded as init.lua: opens a Python file (whose
+-- FileType autocommand starts holepilot), waits for that client, asks for completions at a hole
+-- and writes what came back as JSON. Inputs come from the environment (see test_neovim.py).
 local env = function(name) return os.getenv("HOLEPILOT_NVIM_" .. name) end
 local out_path = env("OUT")
 local timeout_ms = tonumber(env("TIMEOUT_MS"))
 
 local function finish(result)
-  local handle = io.open(out_path, "w")
-  handle:write(vim.fn.json_encode(result))
+  local handle = assert(io.open(out_path, "w"))
+  handle:write(vim.json.encode(result))
   handle:close()
   vim.cmd("qall!")
+end
+
+local function attached_client(buf)
+  local client
+  local ready = vim.wait(timeout_ms, function()
+    client = vim.lsp.get_clients({ bufnr = buf, name = "holepilot" })[1]
+    return client ~= nil and client.initialized == true
+  end, 20)
+  return ready and client or nil
+end
+
+local function request(buf, client, method, params)
+  local answers = vim.lsp.buf_request_sync(buf, method, params, timeout_ms)
+  return answers and answers[client.id] or vim.NIL
 end
 
 local ok, err = pcall(function()
   vim.cmd("edit " .. vim.fn.fnameescape(env("FILE")))
   local buf = vim.api.nvim_get_current_buf()
-  local config = {
-    name = "holepilot",
-    cmd = vim.split(env("CMD"), "\t"),
-    root_dir = env("ROOT"),
-    init_options = { backend = "static", debounceMs = 0 },
-  }
-  local id
-  if vim.lsp.start then
-    id = vim.lsp.start(config)
-  else
-    id = vim.lsp.start_client(config)
-    vim.lsp.buf_attach_client(buf, id)
-  end
-  local client = vim.lsp.get_client_by_id(id)
-  if not vim.wait(timeout_ms, function() return client.initialized end, 20) then
-    return finish({ error = "not initialized" })
+  local client = attached_client(buf)
+  if client == nil then
+    return finish({
+      error = "no initialized holepilot client on the buffer (filetype '" .. vim.bo[buf].filetype .. "')",
+    })
   end
   local position = { line = tonumber(env("LINE")), character = tonumber(env("CHARACTER")) }
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = position }
-  local completion = vim.lsp.buf_request_sync(buf, "textDocument/completion", params, timeout_ms)
-  local expected = vim.lsp.buf_request_sync(buf, "textDocument/expectedType", params, timeout_ms)
+  local completion = request(buf, client, "textDocument/completion", params)
+  local expected = request(buf, client, "textDocument/expectedType", params)
   params.context = { triggerKind = 1 }
-  local inline = vim.lsp.buf_request_sync(buf, "textDocument/inlineCompletion", params, timeout_ms)
+  local inline = request(buf, client, "textDocument/inlineCompletion", params)
   finish({
-    completion = completion and completion[id] or vim.NIL,
-    expected = expected and expected[id] or vim.NIL,
-    inline = inline and inline[id] or vim.NIL,
+    version = tostring(vim.version()),
+    cmd = client.config.cmd,
+    root_dir = client.root_dir or vim.NIL,
+    init_options = client.config.init_options or vim.empty_dict(),
+    completion = completion,
+    expected = expected,
+    inline = inline,
   })
 end)
 if not ok then finish({ error = tostring(err) }) end

@@ -1,0 +1,305 @@
+"""The shape of a suggestion, chosen by where the hole is (pure).
+
+    line       inside a line (an argument, a right-hand side, a condition, a statement after
+               code on its line): ends at the line end
+    brackets   inside brackets: when the rest of the code closes them, ends where the answer's
+               own brackets balance (before the closer the code already has) or at the line end;
+               when nothing closes them, at the end of the line where the answer closes them
+    block      an empty line after a block opener, or an empty body: ends where the code dedents
+               below the block
+    statement  an empty line between statements: one statement, ending at its line end, or, when
+               that line opens a block (``for x in xs:``), where the code dedents back to it
+
+:meth:`Shape.end` says where the code of an answer ends, or None while it may go on: streaming
+stops reading there, and cleaning cuts there, so a suggestion read to its end and one read to the
+end of its shape are the same. The limits of each kind are settings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from completion.settings import Settings
+from context.model import HoleContext
+
+ShapeKind = Literal["line", "brackets", "block", "statement"]
+OPENERS, CLOSERS = "([{", ")]}"
+STATEMENT_LOOKBACK = 40  # lines before the hole searched for the brackets it is in
+SUFFIX_LOOKAHEAD = 20  # lines after the hole searched for the closer of those brackets
+NEW_DEFINITION = re.compile(r"(async\s+def\s|def\s|class\s|@|if\s+__name__\b)")
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: ShapeKind
+    reason: str
+    max_tokens: int
+    # line / brackets: how many brackets open before the hole the answer itself must close
+    # (0: none are open, or the code after the hole closes them).
+    closes: int = 0
+    # block: the column of the block's lines (None: the first line of the answer decides it),
+    # the most lines, and whether the answer continues the buffer (a completion model: later
+    # lines carry their absolute indentation) rather than being a snippet (a chat model).
+    indent: int | None = None
+    max_lines: int = 0
+    continuation: bool = True
+
+    @property
+    def stops(self) -> tuple[str, ...]:
+        """Stop sequences a server can apply for this shape: the newline of a one-line shape
+        of a completion model (a chat model may open its answer with a fence line)."""
+        one_line = self.kind in ("line", "brackets") and self.closes == 0
+        return ("\n",) if one_line and self.continuation else ()
+
+    def describe(self) -> str:
+        return f"{self.kind} ({self.reason}; at most {self.max_tokens} tokens)"
+
+    def end(self, code: str) -> int | None:
+        """Where ``code`` (an answer without its markup, starting at the hole) ends for this
+        shape; None while what follows may still belong to it."""
+        if self.kind == "block":
+            return self._block_end(code)
+        if self.kind == "statement":
+            return self._statement_end(code)
+        return inline_end(code, self.closes)
+
+    def _statement_end(self, code: str) -> int | None:
+        end = inline_end(code, 0)
+        if end is None or not _code_of_line(code[:end].rsplit("\n", 1)[-1]).rstrip().endswith(":"):
+            return end
+        # A compound statement: its body is indented deeper than its first line.
+        first = code.lstrip("\n")
+        width = len(first) - len(first.lstrip())
+        column = self.indent if self.continuation and self.indent is not None else width
+        lines_seen = 1
+        position = end + 1
+        lines = code[position:].split("\n")
+        for index, line in enumerate(lines):
+            if line.strip():
+                if len(line) - len(line.lstrip()) <= column:
+                    return position - 1
+                lines_seen += 1
+                if index < len(lines) - 1 and lines_seen >= self.max_lines:
+                    return position + len(line)
+            position += len(line) + 1
+        return None
+
+    def _block_end(self, code: str) -> int | None:
+        base: int | None = None
+        lines_seen = 0
+        blank_before = False
+        position = 0
+        lines = code.split("\n")
+        for index, line in enumerate(lines):
+            complete = index < len(lines) - 1
+            stripped = line.strip()
+            if not stripped:
+                blank_before = complete and lines_seen > 0
+                position += len(line) + 1
+                continue
+            width = len(line) - len(line.lstrip())
+            if base is None:
+                # A completion model's first line starts at the hole, already indented.
+                at_hole = self.continuation and index == 0 and self.indent is not None
+                base = self.indent if at_hole and self.indent is not None else width
+            elif width < base:
+                return max(position - 1, 0)  # dedented below the block
+            elif blank_before and width <= base and NEW_DEFINITION.match(stripped):
+                return max(position - 1, 0)  # a new definition begins after a blank line
+            lines_seen += 1
+            blank_before = False
+            if complete and lines_seen >= self.max_lines:
+                return position + len(line)
+            position += len(line) + 1
+        return None
+
+
+def inline_end(code: str, closes: int) -> int | None:
+    """The end of a one-line answer that must close ``closes`` brackets opened before it: a
+    closer it did not open and may not write, or the newline once its brackets balance. Text in
+    strings and comments does not count; newlines before any code do not end it."""
+    depth = 0
+    content = False
+    quote = ""
+    index = 0
+    while index < len(code):
+        ch = code[index]
+        if quote:
+            if ch == "\\":
+                index += 2
+                continue
+            if code.startswith(quote, index):
+                index += len(quote)
+                quote = ""
+                continue
+            if ch == "\n" and len(quote) == 1:
+                quote = ""  # an unterminated string ends with its line
+            else:
+                index += 1
+                continue
+        if ch == "#":
+            newline = code.find("\n", index)
+            if newline < 0:
+                return None
+            index = newline
+            continue
+        if ch in "\"'":
+            quote = code[index : index + 3] if code[index : index + 3] in ('"""', "'''") else ch
+            content = True
+            index += len(quote)
+            continue
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            if depth == -closes:
+                return index
+            depth -= 1
+        elif ch == "\n" and content and depth <= -closes:
+            return index
+        if not ch.isspace():
+            content = True
+        index += 1
+    return None
+
+
+def open_brackets(text: str) -> list[tuple[str, int]]:
+    """The brackets still open at the end of ``text``, each with the offset of its line's
+    start; strings and comments skipped."""
+    stack: list[tuple[str, int]] = []
+    quote = ""
+    line_start = 0
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if quote:
+            if ch == "\\":
+                index += 2
+                continue
+            if text.startswith(quote, index):
+                index += len(quote)
+                quote = ""
+                continue
+            if ch == "\n":
+                line_start = index + 1
+                quote = "" if len(quote) == 1 else quote
+            index += 1
+            continue
+        if ch == "#":
+            newline = text.find("\n", index)
+            index = len(text) if newline < 0 else newline
+            continue
+        if ch in "\"'":
+            quote = text[index : index + 3] if text[index : index + 3] in ('"""', "'''") else ch
+            index += len(quote)
+            continue
+        if ch == "\n":
+            line_start = index + 1
+        elif ch in OPENERS:
+            stack.append((ch, line_start))
+        elif ch in CLOSERS and stack:
+            stack.pop()
+        index += 1
+    return stack
+
+
+def statement_window(prefix: str) -> str:
+    """The end of ``prefix`` from the last top-level line start within reach: a window that
+    starts outside any string or bracket in ordinary code."""
+    lines = prefix.split("\n")
+    first = max(0, len(lines) - STATEMENT_LOOKBACK)
+    for index in range(len(lines) - 2, first - 1, -1):
+        head = lines[index][:1]
+        if head and not head.isspace() and head not in "#)]}\"'":
+            first = index
+            break
+    return "\n".join(lines[first:])
+
+
+def suffix_closes(suffix: str, statement_indent: int) -> bool:
+    """Whether the code after the hole closes the innermost bracket open at it: on the hole's
+    line, or on the lines that continue the statement (indented deeper, or opening with a
+    closer)."""
+    depth = 0
+    for number, line in enumerate(suffix.split("\n")[:SUFFIX_LOOKAHEAD]):
+        stripped = line.strip()
+        if number > 0 and stripped:
+            indent = len(line) - len(line.lstrip())
+            if indent <= statement_indent and stripped[0] not in CLOSERS:
+                return False
+        for ch in _code_of_line(line):
+            if ch in OPENERS:
+                depth += 1
+            elif ch in CLOSERS:
+                if depth == 0:
+                    return True
+                depth -= 1
+    return False
+
+
+def _code_of_line(line: str) -> str:
+    """``line`` with string contents and its comment removed (roughly: for bracket counting)."""
+    out: list[str] = []
+    quote = ""
+    for ch in line:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            break
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def block_opener(prefix: str) -> str | None:
+    """The line before the hole's line when it opens a block (ends with ``:``), else None."""
+    lines = prefix.split("\n")[:-1]
+    for line in reversed(lines[-STATEMENT_LOOKBACK:]):
+        code = _code_of_line(line).rstrip()
+        if code.strip():
+            return line.strip() if code.endswith(":") else None
+    return None
+
+
+def shape_for(hole: HoleContext, settings: Settings, *, continuation: bool = True) -> Shape:
+    """The shape of the suggestion for ``hole`` and why; ``continuation``: the model continues
+    the buffer (completion endpoints) rather than answering a snippet (chat)."""
+    line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
+    rest = hole.suffix.split("\n", 1)[0]
+    line_tokens = min(settings.line_max_tokens, settings.max_tokens)
+    if not line.strip() and not rest.strip() and hole.hole_kind in ("statement", "placeholder"):
+        opener = block_opener(hole.prefix)
+        if opener is not None:
+            return Shape("block", f"an empty line after the block opener `{opener}`",
+                         min(settings.block_max_tokens, settings.max_tokens),
+                         indent=len(line) or None, max_lines=settings.block_max_lines,
+                         continuation=continuation)
+        return Shape("statement", "an empty line between statements",
+                     min(settings.block_max_tokens, settings.max_tokens), indent=len(line) or None,
+                     max_lines=settings.block_max_lines, continuation=continuation)
+    window = statement_window(hole.prefix)
+    opened = open_brackets(window)
+    if not opened:
+        return Shape("line", f"{_article(hole.hole_kind)} {hole.hole_kind} inside a line",
+                     line_tokens, continuation=continuation)
+    bracket = opened[-1][0]
+    statement_indent = _indent_at(window, opened[0][1])
+    if suffix_closes(hole.suffix, statement_indent):
+        return Shape("brackets", f"inside `{bracket}`, which the code after the hole closes",
+                     line_tokens, continuation=continuation)
+    brackets = "".join(b for b, _ in opened)
+    return Shape("brackets", f"after `{brackets}`, which nothing after the hole closes",
+                 min(settings.brackets_max_tokens, settings.max_tokens), closes=len(opened),
+                 continuation=continuation)
+
+
+def _indent_at(text: str, line_start: int) -> int:
+    line = text[line_start:].split("\n", 1)[0]
+    return len(line) - len(line.lstrip())
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -1,0 +1,294 @@
+"""Members of the types used around a hole: for the receivers of the attribute chains near it
+(``self.reader`` in ``self.reader.skip()``) and for the bindings in scope, the compact signatures
+of their classes' members — inherited ones under the class that defines them — so a model that
+writes ``self.reader.expect(...)`` at the start of a line sees what ``Reader`` offers.
+
+Each class is one :class:`Definition` (``kind="members"``), the classes of the nearest receivers
+first; within a class, the members the file uses most and those used nearest the hole are kept
+when there are too many. Classes of the standard library are left out: a model knows them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from context.gather import is_stdlib
+from context.infer import Inferred, Scope, parse_expression
+from context.model import Definition, Location
+from context.resolve import Symbol
+from context.summary import ClassSummary, FieldSummary, FunctionSummary, ModuleSummary
+from context.types import TypeExpr, display, union_members, without_none
+
+MAX_CLASSES = 6
+MAX_RECEIVERS = 24
+RECEIVER_LIMITS = (8, 16, 24)  # members of an attribute hole's receiver's class, in two blocks
+FIRST_LIMITS = (8, 12, 16)  # of the nearest receiver's class
+LIMITS = (6, 10, 12)  # of the other classes
+MAX_OWNERS = 6  # classes of one MRO shown
+KEPT_DUNDERS = frozenset({"__init__", "__call__", "__enter__", "__aenter__", "__iter__", "__getitem__"})
+MEMBER_USE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)")
+CHAINED_USE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]")
+MAX_EXPANDED = 2  # classes reached through the fields of the nearest receivers' classes
+
+
+@dataclass(frozen=True)
+class Receiver:
+    text: str  # as written near the hole: ``self.reader``
+    distance: int  # lines from the hole
+
+
+def receivers_near(tree: ast.AST, line: int, before: int, after: int) -> list[Receiver]:
+    """Receivers of attribute chains (``a`` and ``a.b`` of ``a.b.c``) on the lines around ``line``
+    (0-based), nearest first."""
+    found: dict[str, int] = {}
+    for node in _nodes_between(tree, line - before, line + after):
+        if not isinstance(node, ast.Attribute) or node.attr == "__hole__":
+            continue
+        value = node.value
+        text = _dotted(value)
+        if text is not None:
+            distance = abs(value.lineno - 1 - line)
+            found[text] = min(distance, found.get(text, distance))
+    ranked = sorted(found.items(), key=lambda item: (item[1], -len(item[0])))
+    return [Receiver(text, distance) for text, distance in ranked[:MAX_RECEIVERS]]
+
+
+def _nodes_between(tree: ast.AST, first: int, last: int) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        start = getattr(node, "lineno", None)
+        if start is not None:
+            end = (getattr(node, "end_lineno", None) or start) - 1
+            if end < first or start - 1 > last:
+                continue
+        out.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id if node.id != "__hole__" else None
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+class MemberContext:
+    """Member blocks for the classes of receivers and bindings, in the order they are offered."""
+
+    def __init__(self, scope: Scope, text: str, window: str) -> None:
+        self.scope = scope
+        self.uses = Counter(MEMBER_USE.findall(text))  # how often the file uses each member name
+        self.chained = Counter(CHAINED_USE.findall(text))  # members whose own members are read
+        self._lines: dict[tuple[str, int, str, str], str] = {}  # member lines of the class being shown
+        self.near = set(MEMBER_USE.findall(window))
+        self._seen: set[str] = set()
+
+    def classes_of(self, receivers: list[Receiver], bindings: list[TypeExpr], skip: set[str],
+                   roots: list[tuple[Symbol, TypeExpr, str]] | None = None) -> list[tuple[Symbol, TypeExpr, str]]:
+        """(class, receiver type, how it is reached) for the receivers, then the bindings' types,
+        then the classes of the fields the file reads members of, of ``roots`` (shown already)
+        and of the nearest of those classes."""
+        out: list[tuple[Symbol, TypeExpr, str]] = []
+        seen = set(skip)
+        candidates: list[tuple[Inferred, str]] = []
+        for receiver in receivers:
+            node = parse_expression(receiver.text)
+            if node is not None:
+                candidates.append((self.scope.expr(node), receiver.text))
+        candidates.extend((Inferred(type=t), "") for t in bindings)
+        for inferred, text in candidates:
+            for symbol, t in self._classes(inferred):
+                if symbol.qualname not in seen and _shown(symbol):
+                    seen.add(symbol.qualname)
+                    out.append((symbol, t, text))
+            if len(out) >= MAX_CLASSES:
+                break
+        first = out[:MAX_CLASSES]
+        for symbol, t, text in [*(roots or []), *first[:MAX_EXPANDED]]:
+            for field, field_type in self._used_fields(symbol, t):
+                for inner, inner_type in self._classes(Inferred(type=field_type)):
+                    if inner.qualname not in seen and _shown(inner) and len(out) < MAX_CLASSES + 2 * MAX_EXPANDED:
+                        seen.add(inner.qualname)
+                        out.append((inner, inner_type, f"{text or display(t)}.{field}"))
+        return out
+
+    def _used_fields(self, symbol: Symbol, receiver: TypeExpr) -> list[tuple[str, TypeExpr]]:
+        """The class's fields and properties the file reads members of (``.url.`` in
+        ``request.url.host``), most used first, with their types."""
+        found: list[tuple[int, str, TypeExpr]] = []
+        names: set[str] = set()
+        for cls, _module in self.scope.resolver.mro(symbol)[:MAX_OWNERS]:
+            candidates = [f.name for f in cls.fields] + [m.name for m in cls.methods if m.is_property]
+            for name in candidates:
+                if name in names or self.chained[name] == 0:
+                    continue
+                names.add(name)
+                t = self.scope.field_of(symbol, name, receiver).type
+                if t is not None:
+                    found.append((self.chained[name], name, t))
+        found.sort(key=lambda item: -item[0])
+        return [(name, t) for _, name, t in found[:MAX_EXPANDED]]
+
+    def _classes(self, inferred: Inferred) -> list[tuple[Symbol, TypeExpr]]:
+        resolver = self.scope.resolver
+        if inferred.symbol is not None and inferred.symbol.kind == "class":
+            return [(inferred.symbol, TypeExpr(inferred.symbol.qualname))]
+        if inferred.type is None:
+            return []
+        out: list[tuple[Symbol, TypeExpr]] = []
+        for member in union_members(without_none(inferred.type)):
+            symbol = resolver.class_symbol(member.name)
+            if symbol is not None:
+                out.append((symbol, member))
+        return out
+
+    def blocks(self, symbol: Symbol, receiver: TypeExpr, reached: str, *, limits: tuple[int, ...],
+               score: float = 1.0, kind: str = "members") -> list[Definition]:
+        """The class's members, grouped under the classes of its MRO that define them: the best
+        ranked ``limits[0]`` in a first block, the next ``limits[1]`` in a second (kind "more"),
+        and so on — so a small budget takes the first alone. Classes of the hole's own file are
+        left out (the code shows them) but for an attribute hole's receiver."""
+        inside = self.scope.class_symbol is not None and any(
+            cls is symbol.cls for cls, _ in self.scope.resolver.mro(self.scope.class_symbol)
+        )
+        owners, listed = self._listed(symbol, inside, "" if kind == "receiver" else self.scope.module.path)
+        members = [(self._rank(member.name), i, cls, member) for i, (cls, member) in enumerate(listed)]
+        ranked = sorted(members, key=lambda m: (-m[0], m[1]))
+        out: list[Definition] = []
+        if not members:
+            return out
+        start = 0
+        location = Location(symbol.path, symbol.line)
+        for i, limit in enumerate(limits):
+            chunk = sorted(ranked[start : start + limit], key=lambda m: m[1])
+            start += limit
+            if not chunk and i:
+                break
+            left = len(members) - start if i == len(limits) - 1 else 0
+            text = self._render(symbol, receiver, reached, owners, chunk, left)
+            name = symbol.qualname if i == 0 else f"{symbol.qualname} ({i + 1})"
+            out.append(Definition(name, kind if i == 0 else "more", text, location, round(score / (1 + i), 3),
+                                  display(receiver)))
+        return out
+
+    def _listed(self, symbol: Symbol, inside: bool, here: str) -> tuple[
+            list[tuple[ClassSummary, ModuleSummary]], list[tuple[ClassSummary, FieldSummary | FunctionSummary]]]:
+        """The classes of the MRO shown (not those of ``here``, the hole's file) and the members
+        they define, each name once; kept across requests while the modules stay the same."""
+        resolver = self.scope.resolver
+        mro = resolver.mro(symbol)
+        key = ("members", symbol.qualname, inside, here)
+        cached = resolver.lasting.get(key)
+        if isinstance(cached, tuple) and len(cached[0]) == len(mro) and all(
+                a is b for a, (_, b) in zip(cached[0], mro, strict=True)):
+            self._lines = cached[3]
+            return cached[1], cached[2]
+        owners = [(c, m) for c, m in mro if _shown_module(m) and m.path != here][:MAX_OWNERS]
+        listed: list[tuple[ClassSummary, FieldSummary | FunctionSummary]] = []
+        names: set[str] = set()
+        for cls, _module in owners:
+            every: list[FieldSummary | FunctionSummary] = [*cls.fields, *cls.methods]
+            for member in every:
+                name = member.name
+                if name in names or not _wanted(name, inside) or (
+                    isinstance(member, FieldSummary) and member.class_var and cls.kind != "enum"
+                    and name.isupper()
+                ):
+                    continue
+                names.add(name)
+                listed.append((cls, member))
+        self._lines = {}
+        resolver.lasting[key] = (tuple(m for _, m in mro), owners, listed, self._lines)
+        return owners, listed
+
+    def _rank(self, name: str) -> float:
+        return (2.0 if name in self.near else 0.0) + min(self.uses[name], 8) * 0.25 + (
+            0.0 if name.startswith("_") else 0.5)
+
+    def _render(self, symbol: Symbol, receiver: TypeExpr, reached: str,
+                owners: list[tuple[ClassSummary, ModuleSummary]],
+                kept: list[tuple[float, int, ClassSummary, FieldSummary | FunctionSummary]], left: int) -> str:
+        lines = [f"# {reached}: {display(receiver)}" if reached else f"# {display(receiver)}"]
+        for cls, module in owners:
+            mine = [m for _, _, owner, m in kept if owner is cls]
+            if not mine and cls is not symbol.cls:
+                continue
+            bases = f"({', '.join(cls.bases)})" if cls.bases and cls is symbol.cls else ""
+            lines.append(f"class {cls.name}{bases}:")
+            lines.extend("    " + self._member_line(cls, module, m, receiver) for m in mine)
+            if not mine:
+                lines.append("    ...")
+        if left > 0:
+            lines.append(f"    # … {left} more members")
+        return "\n".join(lines)
+
+    def _member_line(self, cls: ClassSummary, module: ModuleSummary, member: FieldSummary | FunctionSummary,
+                     receiver: TypeExpr) -> str:
+        key = (cls.name, cls.line, member.name, str(receiver))
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = self._new_member_line(cls, module, member, receiver)
+        return found
+
+    def _new_member_line(self, cls: ClassSummary, module: ModuleSummary, member: FieldSummary | FunctionSummary,
+                         receiver: TypeExpr) -> str:
+        if isinstance(member, FunctionSummary):
+            if member.is_property:
+                return f"{member.name}: {member.returns or self._type_text(cls, member.name, receiver)}"
+            decorator = "@classmethod\n    " if member.is_classmethod else "@staticmethod\n    " \
+                if member.is_static else ""
+            return decorator + member.header()
+        return f"{member.name}: {member.annotation or self._type_text(cls, member.name, receiver)}"
+
+    def _type_text(self, cls: ClassSummary, name: str, receiver: TypeExpr) -> str:
+        symbol = self.scope.resolver.class_symbol(receiver.name)
+        found = self.scope.field_of(symbol, name, receiver).type if symbol is not None else None
+        return display(found) or "?"
+
+
+def _wanted(name: str, inside: bool) -> bool:
+    if name.startswith("__"):
+        return name in KEPT_DUNDERS and inside
+    return inside or not name.startswith("_")
+
+
+def _shown_module(module: ModuleSummary) -> bool:
+    return not is_stdlib(module)
+
+
+def _shown(symbol: Symbol) -> bool:
+    return symbol.cls is not None and _shown_module(symbol.module)
+
+
+def receiver_class_of(scope: Scope, inferred: Inferred) -> tuple[Symbol, TypeExpr] | None:
+    """The class of an attribute hole's receiver (an instance's, or the class object itself;
+    for ``super()``, the next class of the MRO)."""
+    if inferred.super_of is not None:
+        mro = scope.resolver.mro(inferred.super_of)
+        if len(mro) < 2:
+            return None
+        cls, module = mro[1]
+        base = Symbol("class", cls.name, module, cls=cls)
+        return base, TypeExpr(base.qualname)
+    if inferred.symbol is not None and inferred.symbol.kind == "class":
+        return inferred.symbol, TypeExpr(inferred.symbol.qualname)
+    if inferred.type is None:
+        return None
+    t = without_none(inferred.type)
+    symbol = scope.resolver.class_symbol(t.name) if t.name != "|" else None
+    return (symbol, t) if symbol is not None else None
+
+
+def shown_class(symbol: Symbol) -> bool:
+    return _shown(symbol)
+
+
+__all__ = ["MemberContext", "Receiver", "receiver_class_of", "receivers_near", "shown_class"]

@@ -1,0 +1,235 @@
+"""Value sources: what a function assigns to its receiver's attributes and what it returns, each
+with the names the expression reads that the function binds — so the value can be inferred later,
+from the summary alone, in the defining module (``self.reader = env.open_reader(path)`` with
+``env: Environment`` gives the attribute the return type of ``Environment.open_reader``).
+
+A name bound more than once in the function, or by a loop, ``with``, an import or a nested
+definition, is recorded without a type: unknown, never a global of the same name.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from context.summary import FieldSummary, ValueSource
+
+MAX_VALUES = 3  # more distinct values than this: the attribute's type is left unknown
+MAX_NAMES = 8
+MAX_TEXT = 120
+MAX_DEPTH = 3  # locals read through locals
+UNKNOWN = ValueSource("")  # an assignment whose value cannot be summarized
+
+
+def _text(node: ast.AST | None) -> str | None:
+    if node is None:
+        return None
+    text = ast.unparse(node)
+    return text if len(text) <= MAX_TEXT else None
+
+
+def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
+    return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+
+
+def _nested(node: ast.AST) -> bool:
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
+
+
+NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def body_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of the function's own body (the nested functions, classes and lambdas
+    themselves, not what is inside them)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, NESTED):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+class FunctionValues:
+    """The bindings of one function body, to summarize the values it assigns and returns."""
+
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool,
+                 nodes: list[ast.AST] | None = None) -> None:
+        self.nodes = nodes if nodes is not None else body_nodes(fn)
+        args = fn.args
+        positional = [*args.posonlyargs, *args.args]
+        self.receiver = positional[0].arg if is_method and positional else None
+        self.params: dict[str, str | None] = {
+            a.arg: _text(a.annotation) for a in [*positional, *args.kwonlyargs]
+        }
+        for extra, wrap in ((args.vararg, "tuple[{}, ...]"), (args.kwarg, "dict[str, {}]")):
+            if extra is not None:
+                ann = _text(extra.annotation)
+                self.params[extra.arg] = wrap.format(ann) if ann else wrap.split("[", 1)[0]
+        if self.receiver is not None:
+            self.params.pop(self.receiver, None)
+        self.locals: dict[str, list[tuple[str | None, ast.expr | None]]] = {}
+        for node in self.nodes:
+            self._bind(node)
+
+    def _add(self, name: str, annotation: str | None = None, value: ast.expr | None = None) -> None:
+        self.locals.setdefault(name, []).append((annotation, value))
+
+    def _bind(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self._add(target.id, value=node.value)
+                else:
+                    self._unknown_targets(target)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            self._add(node.target.id, _text(node.annotation), node.value)
+        elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor | ast.comprehension):
+            self._unknown_targets(node.target)
+        elif isinstance(node, ast.NamedExpr):
+            self._add(node.target.id, value=node.value)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            self._unknown_targets(node.optional_vars)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self._add(node.name, _text(node.type))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                self._add((alias.asname or alias.name).split(".")[0])
+        elif _nested(node) and not isinstance(node, ast.Lambda):
+            self._add(node.name)  # type: ignore[attr-defined]
+
+    def _unknown_targets(self, target: ast.expr) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                self._add(node.id)
+                self._add(node.id)  # twice: never a single known value
+
+    def source(self, value: ast.expr) -> ValueSource:
+        """``value`` with the function's names it reads; UNKNOWN when too long to keep."""
+        text = _text(value)
+        if text is None:
+            return UNKNOWN
+        names: list[tuple[str, str | None, str | None]] = []
+        self._gather(value, names, set(), 0)
+        return ValueSource(text, tuple(names[:MAX_NAMES]), self.receiver)
+
+    def _gather(self, value: ast.expr, names: list[tuple[str, str | None, str | None]], seen: set[str],
+                depth: int) -> None:
+        """Each name ``value`` reads that the function binds: a parameter with its annotation, a
+        local with each of its (at most MAX_VALUES) bindings, an unknown name once, unannotated."""
+        for node in ast.walk(value):
+            if not isinstance(node, ast.Name) or node.id == self.receiver or node.id in seen:
+                continue
+            name = node.id
+            seen.add(name)
+            bound = self.locals.get(name)
+            if bound is None:
+                if name in self.params:
+                    names.append((name, self.params[name], None))
+                continue
+            known = depth < MAX_DEPTH and len(bound) <= MAX_VALUES and all(
+                a is not None or (v is not None and _text(v) is not None) for a, v in bound
+            )
+            if not known:
+                names.append((name, None, None))
+                continue
+            if name in self.params and self.params[name] is not None:
+                names.append((name, self.params[name], None))  # declared; the values narrow it
+            for annotation, inner in bound:
+                names.append((name, annotation, _text(inner) if annotation is None else None))
+                if inner is not None and annotation is None:
+                    self._gather(inner, names, seen, depth + 1)
+
+    def returned(self) -> tuple[ValueSource, ...]:
+        """What the function returns, when it is no generator and returns few distinct values."""
+        found: list[ValueSource] = []
+        if any(isinstance(node, ast.Yield | ast.YieldFrom) for node in self.nodes):
+            return ()
+        for node in _in_order(n for n in self.nodes if isinstance(n, ast.Return) and n.value is not None):
+            assert isinstance(node, ast.Return) and node.value is not None
+            source = self.source(node.value)
+            if source not in found:
+                found.append(source)
+        return tuple(found) if len(found) <= MAX_VALUES else ()
+
+    def receiver_fields(self) -> list[FieldSummary]:
+        """``self.x: T = ...`` and ``self.x = value`` in this method."""
+        out: list[FieldSummary] = []
+        if self.receiver is None:
+            return out
+        kinds = (ast.AnnAssign, ast.Assign, *NESTED)
+        for node in _in_order(n for n in self.nodes if isinstance(n, kinds)):
+            if isinstance(node, ast.AnnAssign) and self._is_receiver_attr(node.target):
+                assert isinstance(node.target, ast.Attribute)
+                out.append(FieldSummary(node.target.attr, _text(node.annotation), None, node.lineno - 1))
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    out.extend(self._assigned(target, node.value))
+            elif _nested(node):
+                out.extend(self._nested_fields(node))
+        return out
+
+    def _nested_fields(self, definition: ast.AST) -> list[FieldSummary]:
+        """Attributes a nested function assigns through the receiver: known to exist, not typed."""
+        out: list[FieldSummary] = []
+        for node in ast.walk(definition):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AnnAssign) else []
+            for target in targets:
+                if self._is_receiver_attr(target):
+                    assert isinstance(target, ast.Attribute)
+                    out.append(FieldSummary(target.attr, None, None, target.lineno - 1, values=(UNKNOWN,)))
+        return out
+
+    def _is_receiver_attr(self, target: ast.expr) -> bool:
+        return (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                and target.value.id == self.receiver)
+
+    def _assigned(self, target: ast.expr, value: ast.expr | None) -> list[FieldSummary]:
+        if isinstance(target, ast.Tuple | ast.List):
+            values: list[ast.expr | None] = (
+                list(value.elts) if isinstance(value, ast.Tuple | ast.List)
+                and len(value.elts) == len(target.elts) else [None] * len(target.elts)
+            )
+            return [f for t, v in zip(target.elts, values, strict=True) for f in self._assigned(t, v)]
+        if not self._is_receiver_attr(target):
+            return []
+        assert isinstance(target, ast.Attribute)
+        line = target.lineno - 1
+        if isinstance(value, ast.Name) and value.id in self.params and value.id not in self.locals \
+                and self.params[value.id] is not None:
+            return [FieldSummary(target.attr, self.params[value.id], None, line)]  # typed by the parameter
+        source = self.source(value) if value is not None else UNKNOWN
+        return [FieldSummary(target.attr, None, None, line, values=(source,))]
+
+
+def value_source(value: ast.expr) -> ValueSource:
+    """A value written where it reads no local names (a class body)."""
+    text = _text(value)
+    return ValueSource(text) if text is not None else UNKNOWN
+
+
+def merge_fields(fields: list[FieldSummary], assigned: list[FieldSummary]) -> list[FieldSummary]:
+    """Class-level fields, then attributes assigned through the receiver; one field per name: the
+    first annotation wins, else the values assigned anywhere (too many: one unknown)."""
+    order: list[str] = []
+    by_name: dict[str, FieldSummary] = {}
+    for f in [*fields, *assigned]:
+        prior = by_name.get(f.name)
+        if prior is None:
+            order.append(f.name)
+            by_name[f.name] = f
+        elif prior.annotation is None and f.annotation is not None:
+            by_name[f.name] = f
+        elif prior.annotation is None and f.annotation is None:
+            values = [*prior.values, *(v for v in f.values if v not in prior.values)]
+            if len(values) > MAX_VALUES:
+                values = [UNKNOWN]
+            by_name[f.name] = FieldSummary(prior.name, None, prior.default, prior.line, prior.class_var,
+                                           tuple(values))
+    return [by_name[name] for name in order]
+
+
+__all__ = ["UNKNOWN", "FunctionValues", "ValueSource", "body_nodes", "merge_fields", "value_source"]
