@@ -272,6 +272,9 @@ def summarize(outcomes: list[Outcome], timings: Timings) -> dict[str, object]:
 
     trues = [o for o in outcomes if o.kind == "true"]
     with_pyright = [o for o in trues if "pyright" in o.charged]
+    # misspelled identifiers (unknown to the whole package) that pyright's oracle does not call
+    # errors, mostly members of receivers whose type pyright does not know
+    unjudged = [o for o in outcomes if o.kind in ("attribute", "name", "wrong_keyword") and o.real is False]
     false_alarms: dict[str, int | None] = {
         name: sum(bool(o.charged.get(name)) for o in (with_pyright if name.startswith("pyright") else trues))
         if trues and (with_pyright or not name.startswith("pyright")) else None
@@ -281,6 +284,8 @@ def summarize(outcomes: list[Outcome], timings: Timings) -> dict[str, object]:
         "kinds": {kind: counts((kind,)) for kind in KINDS},
         "groups": {group: counts(kinds) for group, kinds in GROUPS.items()},
         "all": counts(KINDS),
+        "misspelled_unjudged": {"count": len(unjudged),
+                                **{name: sum(o.hits.get(name, False) for o in unjudged) for name in VERDICTS}},
         "true_fillings": len(trues),
         "true_fillings_with_pyright": len(with_pyright),
         "false_alarms": false_alarms,
@@ -313,6 +318,13 @@ def markdown(summary: dict[str, object], packages: list[dict[str, object]]) -> s
     rows += ["", "| true fillings | built-in | pyright | pyright, every rule | combined verdict |",
              "|---:|---:|---:|---:|---:|",
              f"| {trues} | {alarm('builtin')} | {alarm('pyright')} | {alarm('pyright_all')} | {alarm('combined')} |"]
+    unjudged = summary["misspelled_unjudged"]
+    assert isinstance(unjudged, dict)
+    if unjudged["count"]:
+        rows += ["", "| misspelled names pyright does not call errors | built-in | pyright | combined verdict |",
+                 "|---:|---:|---:|---:|",
+                 f"| {unjudged['count']} | " + " | ".join(_rate(unjudged[name], unjudged["count"]) for name in VERDICTS)
+                 + " |"]
     rows += ["", "| package | split | holes | real errors | caught (combined) | false alarms (combined) |",
              "|---|---|---:|---:|---:|---:|"]
     for package in packages:

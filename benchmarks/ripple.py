@@ -244,7 +244,7 @@ class PackageRun:
     """The cases of one package: ``root`` holds its import packages ``imports``."""
 
     def __init__(self, label: str, root: Path, imports: tuple[str, ...], per_package: int, seed: int,
-                 jedi_baseline: bool) -> None:
+                 jedi_baseline: bool, index_first: bool = False) -> None:
         self.label = label
         self.root = root.resolve()
         self.sources = package_sources(self.root, imports)
@@ -252,11 +252,14 @@ class PackageRun:
         self.per_package = per_package
         self.seed = seed
         self.jedi_baseline = jedi_baseline
+        self.index_first = index_first
         self.cases: list[Case] = []
         self.first_ms: float | None = None
 
     def run(self) -> list[Case]:
         engine = Engine(self.root, Settings(backend="static"))
+        if self.index_first:  # as a language server does when it starts
+            asyncio.run(engine.index_workspace_async())
         try:
             accepted = 0
             for fn in candidates(self.sources, self.seed):
@@ -476,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-package", type=int, default=6, help="definitions drawn per package")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--no-jedi", action="store_true", help="skip the jedi baseline")
+    parser.add_argument("--index-first", action="store_true",
+                        help="index the workspace before the first request, as the language server does")
     parser.add_argument("--out", type=Path, help="JSON results (per case: only for tuning packages)")
     parser.add_argument("--work", type=Path, default=WORK)
     args = parser.parse_args(argv)
@@ -488,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in selected_packages(args.packages, args.split):
         spec = spec_of(name)
         root = ensure_package(spec, args.work)
-        run = PackageRun(spec.label, root, spec.imports, args.per_package, args.seed, not args.no_jedi)
+        run = PackageRun(spec.label, root, spec.imports, args.per_package, args.seed, not args.no_jedi,
+                         args.index_first)
         found = run.run()
         cases += found
         warm += found[1:]

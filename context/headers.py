@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from context.calls import constructor_params
@@ -174,23 +175,41 @@ def _members_of(scope: Scope, receiver: str, t: TypeExpr) -> Iterator[_Producer]
     symbol = scope.resolver.class_symbol(t.name)
     if symbol is None:
         return
-    for cls, module in scope.resolver.mro(symbol):
+    for name, member, returns in _class_producers(scope.resolver, symbol, t):
+        yield _Producer(f"{receiver}.{name}", member, returns, 0.98)
+
+
+def _class_producers(resolver: Resolver, symbol: Symbol, t: TypeExpr
+                     ) -> list[tuple[str, Symbol, TypeExpr | None]]:
+    """The public members of a class with what they give; kept across requests while the
+    modules of its MRO stay the same."""
+    mro = resolver.mro(symbol)
+    key = ("class-producers", symbol.qualname, str(t))
+    cached = resolver.lasting.get(key)
+    if isinstance(cached, tuple) and len(cached[0]) == len(mro) and all(
+            a is b for a, (_, b) in zip(cached[0], mro, strict=True)):
+        return cached[1]  # type: ignore[no-any-return]
+    out: list[tuple[str, Symbol, TypeExpr | None]] = []
+    for cls, module in mro:
         for m in cls.methods:
             if m.name.startswith("_"):
                 continue
             owner = Symbol("function", m.name, module, function=m, owner=cls)
-            returns = scope.resolver.resolve_type(m.returns, module)
+            returns = resolver.resolve_type(m.returns, module)
             if returns is not None and returns.short == "Self":
                 returns = t
-            yield _Producer(f"{receiver}.{m.name}", owner, returns, 0.98)
+            out.append((m.name, owner, returns))
         for f in cls.fields:
             if f.name.startswith("_") or f.class_var:
                 continue
             variable = VariableSummary(f.name, f.annotation, f.default, f.line)
             field = Symbol("variable", f.name, module, variable=variable, owner=cls)
-            yield _Producer(f"{receiver}.{f.name}", field, scope.resolver.resolve_type(f.annotation, module), 0.98)
+            out.append((f.name, field, resolver.resolve_type(f.annotation, module)))
+    resolver.lasting[key] = (tuple(m for _, m in mro), out)
+    return out
 
 
+@lru_cache(maxsize=16384)
 def is_test_code(path: str, root: Path) -> bool:
     """A test module, or a module of a test folder (fixtures, helpers) of the workspace."""
     file = Path(path)

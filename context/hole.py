@@ -37,35 +37,48 @@ class HoleSite:
     kind: HoleKind
 
 
+class _Brackets:
+    """Brackets still open after the text fed so far (strings and comments skipped, roughly);
+    fed piece by piece, each piece is scanned once."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.quote: str | None = None
+
+    def feed(self, text: str) -> list[str]:
+        stack = self.stack
+        quote = self.quote
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 2
+                    continue
+                if text.startswith(quote, i):
+                    i += len(quote)
+                    quote = None
+                    continue
+            elif ch == "#":
+                newline = text.find("\n", i)
+                i = n if newline < 0 else newline
+                continue
+            elif ch in "\"'":
+                quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+                i += len(quote)
+                continue
+            elif ch in CLOSERS:
+                stack.append(ch)
+            elif ch in ")]}" and stack:
+                stack.pop()
+            i += 1
+        self.quote = quote
+        return stack
+
+
 def _open_brackets(text: str) -> list[str]:
     """Brackets still open at the end of ``text`` (strings and comments skipped, roughly)."""
-    stack: list[str] = []
-    i, n = 0, len(text)
-    quote: str | None = None
-    while i < n:
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = None
-                continue
-        elif ch == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-            continue
-        elif ch in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-            i += len(quote)
-            continue
-        elif ch in CLOSERS:
-            stack.append(ch)
-        elif ch in ")]}" and stack:
-            stack.pop()
-        i += 1
-    return stack
+    return _Brackets().feed(text)
 
 
 STATEMENT_LOOKBACK = 80
@@ -98,8 +111,11 @@ def _line_parses(lines: list[str], line: int, candidate: str) -> bool:
     window = [*lines[start:line], candidate]
     # A statement that goes on below (the arguments of a call) is part of the window.
     following = line + 1
-    while _open_brackets("\n".join(window)) and following < min(len(lines), line + STATEMENT_LOOKBACK):
+    brackets = _Brackets()
+    open_now = brackets.feed("\n".join(window))
+    while open_now and following < min(len(lines), line + STATEMENT_LOOKBACK):
         window.append(lines[following])
+        open_now = brackets.feed("\n" + lines[following])
         following += 1
     cut = min((_indent_width(x) for x in window if x.strip()), default=0)
     body = [x[cut:] if x.strip() else "" for x in window]

@@ -189,6 +189,9 @@ def tolerant_ast(text: str) -> TolerantParse:
 
 # -- statement segments: parse only what changed ------------------------------------------------
 _PIECES: TextCache[list[ast.stmt]] = TextCache()
+_UNPARSABLE: list[ast.stmt] = []  # the cached answer for a text that does not parse
+_REPAIRED: TextCache[TolerantParse] = TextCache(8_000_000)  # broken tails of buffers, repaired
+MAX_JOINED_MEMBERS = 8  # members of a large class joined to find one that parses
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
@@ -214,7 +217,7 @@ def _parse_segment(lines: list[str], start: int, end: int) -> list[ast.stmt] | N
     text = "\n".join(lines[start:end])
     cached = _PIECES.get(("segment", start, text))
     if cached is not None:
-        return cached
+        return None if cached is _UNPARSABLE else cached
     found = _large_class(lines, start, end)
     if found is not None:
         return found
@@ -267,15 +270,19 @@ def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | Non
         return None
     members: list[ast.stmt] = []
     pending: int | None = None
+    joined = 0
     for m_start, m_end in _member_ranges(lines, header_end + 1, end):
         first = m_start if pending is None else pending
         text = "\n".join(lines[first:m_end])
         parsed = _cached_parse(("member", first, text), "class _:\n" + text, first - 1)
         if not parsed or not isinstance(parsed[0], ast.ClassDef):
             pending = first  # a string or bracket spans the split: join with what follows
+            joined += 1
+            if joined > MAX_JOINED_MEMBERS:
+                return None  # broken, not split: each longer join would fail again
             continue
         members.extend(parsed[0].body)
-        pending = None
+        pending, joined = None, 0
     if not members or pending is not None:
         return None
     cls = copy.copy(header[0])
@@ -292,10 +299,11 @@ def _cached_parse(key: tuple[object, ...], source: str, first_line: int) -> list
         try:
             module = _parse(source)
         except SyntaxError:
+            _PIECES[key] = _UNPARSABLE  # asked again with each request in this file: fail at once
             return None
         found = ast.increment_lineno(module, first_line).body if first_line else module.body
         _PIECES[key] = found
-    return found
+    return None if found is _UNPARSABLE else found
 
 
 def segmented_ast(text: str) -> TolerantParse:
@@ -316,5 +324,8 @@ def segmented_ast(text: str) -> TolerantParse:
         pending = None
     if pending is None:
         return TolerantParse(ast.Module(body=body, type_ignores=[]), frozenset())
-    rest = tolerant_ast("\n" * pending + "\n".join(lines[pending:]))
+    tail = "\n".join(lines[pending:])
+    rest = _REPAIRED.get((pending, tail))
+    if rest is None:  # the same broken text is asked again (each budget, each check): repair it once
+        rest = _REPAIRED[pending, tail] = tolerant_ast("\n" * pending + tail)
     return TolerantParse(ast.Module(body=body + rest.tree.body, type_ignores=[]), rest.replaced_lines)

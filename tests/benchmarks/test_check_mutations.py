@@ -140,7 +140,7 @@ def test_the_summary_counts_catch_per_kind_and_checker_and_false_alarms() -> Non
         outcome("true", None, {}, {"builtin": [], "pyright": [], "pyright_all": flagged, "combined": []}),
         outcome("attribute", True, {"builtin": False, "pyright": True, "combined": True}, {}),
         outcome("extra_argument", True, {"builtin": True, "pyright": False, "combined": True}, {}),
-        outcome("wrong_keyword", False, {"builtin": True, "pyright": True, "combined": True}, {}),
+        outcome("wrong_keyword", False, {"builtin": True, "pyright": False, "combined": True}, {}),
     ]
     timings = Timings(verdict_ms=[10.0, 20.0, 30.0, 400.0])
     summary = summarize(outcomes, timings)
@@ -148,6 +148,9 @@ def test_the_summary_counts_catch_per_kind_and_checker_and_false_alarms() -> Non
     assert summary["groups"]["call arity"] == {"applied": 2, "real": 1, "builtin": 1, "pyright": 0, "combined": 1}  # type: ignore[index]
     assert summary["false_alarms"] == {"builtin": 0, "pyright": 1, "combined": 1, "pyright_all": 2}
     assert summary["latency_ms"]["verdict"] == {"p50": 30.0, "p95": 400.0, "n": 4}  # type: ignore[index]
+    # a misspelled keyword pyright's oracle does not call an error, that the built-in checker flags
+    assert summary["misspelled_unjudged"] == {"count": 1, "builtin": 1, "pyright": 0, "combined": 1}
+    assert "| 1 | 1/1 (100.0 %) | 0/1 (0.0 %) | 1/1 (100.0 %) |" in markdown(summary, [])
 
 
 async def test_a_split_runs_its_packages_and_writes_the_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
