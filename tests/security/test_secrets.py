@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -291,51 +290,33 @@ def test_workspace_skips_private_files_when_listing_and_summarizing(tmp_path: Pa
     }
 
 
-class NoPrivacy(PrivacyFilter):
-    def private_among(self, paths: object) -> set[Path]:
-        return set()
-
-    def is_private(self, path: Path, *, read_content: bool = True) -> bool:
-        return False
-
-    def content_is_secret(self, path: Path, text: str | None = None) -> bool:
-        return False
-
-
-def index_seconds(workspace: Workspace, expected: int) -> float:
-    started = time.perf_counter()
-    assert len(list(workspace.all_summaries())) == expected
-    return time.perf_counter() - started
-
-
-def cold_index_seconds(root: Path, privacy: type[PrivacyFilter], expected: int) -> float:
-    """The best of three cold indexings (fresh workspace, fresh privacy decisions)."""
-    best = float("inf")
-    for _ in range(3):
-        workspace = Workspace(root)
-        workspace.privacy = privacy(root)
-        best = min(best, index_seconds(workspace, expected))
-    return best
-
-
 @needs_git
-def test_privacy_filter_keeps_indexing_fast(tmp_path: Path) -> None:
+def test_privacy_decisions_are_made_once_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the filter costs while indexing is measured by benchmarks/privacy_speed.py; here: one
+    git call decides for all files, and a decision once made is not asked of git again."""
     git_init(tmp_path)
     make_package(tmp_path, 300)
     (tmp_path / "pkg" / "mod7.py").rename(tmp_path / "pkg" / "mod_ignored.py")
     (tmp_path / ".gitignore").write_text("pkg/mod_ignored.py\n")
-    baseline = cold_index_seconds(tmp_path, NoPrivacy, 301)
-    with_privacy = cold_index_seconds(tmp_path, PrivacyFilter, 300)
-    assert with_privacy < baseline * 1.5 + 0.05, (with_privacy, baseline)
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(command: list[str], *args: object, **kwargs: object) -> object:
+        calls.append(list(command))
+        return real_run(command, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
     guarded = Workspace(tmp_path)
     files = guarded.files()
     assert len(files) == 300
-    started = time.perf_counter()
+    assert len(list(guarded.all_summaries())) == 300
+    asked = len(calls)
+    assert sum("check-ignore" in c and "--stdin" in c for c in calls) == 1
     assert guarded.privacy.private_among(files) == set()
     assert guarded.privacy.private_among([tmp_path / "pkg" / "mod_ignored.py"]) == {
         tmp_path / "pkg" / "mod_ignored.py"
     }
-    assert time.perf_counter() - started < 0.05  # decisions are cached: no second git call
+    assert len(calls) == asked  # decisions are cached: no second git call
 
 
 @pytest.mark.parametrize(
@@ -348,11 +329,10 @@ def test_privacy_filter_keeps_indexing_fast(tmp_path: Path) -> None:
         "x = " + "a_" * 50_000 + ' = "abc"',
     ],
 )
-def test_masking_takes_linear_time_on_pathological_text(text: str) -> None:
-    started = time.perf_counter()
-    mask_secrets(text)
-    has_credential(text)
-    assert time.perf_counter() - started < 2.0
+def test_pathological_text_without_credentials_is_left_as_it_is(text: str) -> None:
+    """Their time (linear in the length) is measured by benchmarks/privacy_speed.py."""
+    assert mask_secrets(text) == text
+    assert not has_credential(text)
 
 
 def test_masked_hole_masks_the_window_and_definitions_only() -> None:
