@@ -49,7 +49,7 @@ class NoPrivacy(PrivacyFilter):
 
 
 def make_package(root: Path, modules: int) -> None:
-    subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=30)
+    """``root/pkg`` with ``modules`` small modules (a class and a factory each)."""
     pkg = root / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
@@ -57,7 +57,6 @@ def make_package(root: Path, modules: int) -> None:
         (pkg / f"mod{i}.py").write_text(
             f"class Thing{i}:\n    value: int = {i}\n\n\ndef make{i}() -> Thing{i}:\n    return Thing{i}()\n"
         )
-    (root / ".gitignore").write_text("pkg/mod0.py\n")
 
 
 def index_seconds(root: Path, privacy: type[PrivacyFilter]) -> float:
@@ -83,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
+        subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=30)
         make_package(root, args.modules)
+        (root / ".gitignore").write_text("pkg/mod0.py\n")
         plain = statistics.median(index_seconds(root, NoPrivacy) for _ in range(args.runs))
         guarded = statistics.median(index_seconds(root, PrivacyFilter) for _ in range(args.runs))
     per_file_ms = (guarded - plain) * 1000 / args.modules

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.privacy_speed import make_package
 from context.privacy import PrivacyFilter, is_private_file, parse_gitignore
 from context.secrets import (
     has_credential,
@@ -256,16 +257,6 @@ def test_gitignored_files_are_private_through_git(tmp_path: Path) -> None:
 
 
 # -- the workspace -----------------------------------------------------------------------------
-def make_package(root: Path, modules: int) -> None:
-    pkg = root / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    for i in range(modules):
-        (pkg / f"mod{i}.py").write_text(
-            f"class Thing{i}:\n    value: int = {i}\n\n\ndef make{i}() -> Thing{i}:\n    return Thing{i}()\n"
-        )
-
-
 @needs_git
 def test_workspace_skips_private_files_when_listing_and_summarizing(tmp_path: Path) -> None:
     git_init(tmp_path)
