@@ -14,6 +14,7 @@ import re
 from completion.prompt import HOLE_MARK
 from completion.settings import Settings
 from completion.shape import Shape, shape_for
+from context.brackets import CLOSERS, OPENERS, unbalanced
 from context.model import HoleContext
 
 COMMON_SPECIAL = (
@@ -37,7 +38,6 @@ FENCE = re.compile(r"```[\w+-]*\n(.*?)(?:\n```|$)", re.S)
 PROSE_START = re.compile(
     r"^(here is|here's|sure|the (code|completion|answer)|this (code|completes))\b", re.I
 )
-OPENERS, CLOSERS = "([{", ")]}"
 
 
 def answer_code(answer: str, stops: tuple[str, ...] = (), special: tuple[str, ...] = ()) -> tuple[str, bool]:
@@ -86,31 +86,11 @@ def trim_suffix_overlap(answer: str, suffix: str) -> str:
     return answer
 
 
-def _depth(text: str) -> list[str]:
-    stack: list[str] = []
-    quote = None
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = None
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch in OPENERS:
-            stack.append(ch)
-        elif ch in CLOSERS:
-            if stack and OPENERS.index(stack[-1]) == CLOSERS.index(ch):
-                stack.pop()
-            else:
-                stack.append(ch)
-    return stack
-
-
 def balance(answer: str, prefix_line: str, suffix: str) -> str:
     """Remove closers that close nothing the hole opened and the suffix closes anyway."""
-    unmatched = [c for c in _depth(answer) if c in CLOSERS]
+    unmatched = [c for c in unbalanced(answer) if c in CLOSERS]
     suffix_line = suffix.split("\n", 1)[0]
-    open_in_line = [c for c in _depth(prefix_line) if c in OPENERS]
+    open_in_line = [c for c in unbalanced(prefix_line) if c in OPENERS]
     while (
         unmatched
         and answer.rstrip().endswith(unmatched[-1])

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from completion.settings import Settings
+from context.brackets import CLOSERS, OPENERS, CodeScanner, code_of
+from context.brackets import open_brackets as open_code_brackets
 from context.model import HoleContext
 
 ShapeKind = Literal["line", "brackets", "block", "statement"]
-OPENERS, CLOSERS = "([{", ")]}"
 STATEMENT_LOOKBACK = 40  # lines before the hole searched for the brackets it is in
 SUFFIX_LOOKAHEAD = 20  # lines after the hole searched for the closer of those brackets
 NEW_DEFINITION = re.compile(r"(async\s+def\s|def\s|class\s|@|if\s+__name__\b)")
@@ -67,7 +68,7 @@ class Shape:
 
     def _statement_end(self, code: str) -> int | None:
         end = inline_end(code, 0)
-        if end is None or not _code_of_line(code[:end].rsplit("\n", 1)[-1]).rstrip().endswith(":"):
+        if end is None or not code_of(code[:end].rsplit("\n", 1)[-1]).rstrip().endswith(":"):
             return end
         # A compound statement: its body is indented deeper than its first line.
         first = code.lstrip("\n")
@@ -122,34 +123,7 @@ def inline_end(code: str, closes: int) -> int | None:
     strings and comments does not count; newlines before any code do not end it."""
     depth = 0
     content = False
-    quote = ""
-    index = 0
-    while index < len(code):
-        ch = code[index]
-        if quote:
-            if ch == "\\":
-                index += 2
-                continue
-            if code.startswith(quote, index):
-                index += len(quote)
-                quote = ""
-                continue
-            if ch == "\n" and len(quote) == 1:
-                quote = ""  # an unterminated string ends with its line
-            else:
-                index += 1
-                continue
-        if ch == "#":
-            newline = code.find("\n", index)
-            if newline < 0:
-                return None
-            index = newline
-            continue
-        if ch in "\"'":
-            quote = code[index : index + 3] if code[index : index + 3] in ('"""', "'''") else ch
-            content = True
-            index += len(quote)
-            continue
+    for index, ch in CodeScanner().code(code):
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
@@ -160,48 +134,13 @@ def inline_end(code: str, closes: int) -> int | None:
             return index
         if not ch.isspace():
             content = True
-        index += 1
     return None
 
 
 def open_brackets(text: str) -> list[tuple[str, int]]:
     """The brackets still open at the end of ``text``, each with the offset of its line's
     start; strings and comments skipped."""
-    stack: list[tuple[str, int]] = []
-    quote = ""
-    line_start = 0
-    index = 0
-    while index < len(text):
-        ch = text[index]
-        if quote:
-            if ch == "\\":
-                index += 2
-                continue
-            if text.startswith(quote, index):
-                index += len(quote)
-                quote = ""
-                continue
-            if ch == "\n":
-                line_start = index + 1
-                quote = "" if len(quote) == 1 else quote
-            index += 1
-            continue
-        if ch == "#":
-            newline = text.find("\n", index)
-            index = len(text) if newline < 0 else newline
-            continue
-        if ch in "\"'":
-            quote = text[index : index + 3] if text[index : index + 3] in ('"""', "'''") else ch
-            index += len(quote)
-            continue
-        if ch == "\n":
-            line_start = index + 1
-        elif ch in OPENERS:
-            stack.append((ch, line_start))
-        elif ch in CLOSERS and stack:
-            stack.pop()
-        index += 1
-    return stack
+    return [(bracket, text.rfind("\n", 0, offset) + 1) for bracket, offset in open_code_brackets(text)]
 
 
 def statement_window(prefix: str) -> str:
@@ -228,7 +167,7 @@ def suffix_closes(suffix: str, statement_indent: int) -> bool:
             indent = len(line) - len(line.lstrip())
             if indent <= statement_indent and stripped[0] not in CLOSERS:
                 return False
-        for ch in _code_of_line(line):
+        for ch in code_of(line):
             if ch in OPENERS:
                 depth += 1
             elif ch in CLOSERS:
@@ -238,27 +177,11 @@ def suffix_closes(suffix: str, statement_indent: int) -> bool:
     return False
 
 
-def _code_of_line(line: str) -> str:
-    """``line`` with string contents and its comment removed (roughly: for bracket counting)."""
-    out: list[str] = []
-    quote = ""
-    for ch in line:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            break
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def block_opener(prefix: str) -> str | None:
     """The line before the hole's line when it opens a block (ends with ``:``), else None."""
     lines = prefix.split("\n")[:-1]
     for line in reversed(lines[-STATEMENT_LOOKBACK:]):
-        code = _code_of_line(line).rstrip()
+        code = code_of(line).rstrip()
         if code.strip():
             return line.strip() if code.endswith(":") else None
     return None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from context.brackets import MATCHING, OpenBrackets, open_brackets
 from context.infer import parents_of
 from context.model import HoleKind
 from context.parsing import error_lines, segmented_ast, ts_parse
@@ -21,7 +22,6 @@ PLACEHOLDERS = ("...", HOLE)
 BLOCK_KEYWORDS = re.compile(
     r"^\s*(if|elif|while|for|with|def|class|async\s+def|async\s+for|async\s+with|except|match|case)\b"
 )
-CLOSERS = {"(": ")", "[": "]", "{": "}"}
 
 
 @dataclass(frozen=True)
@@ -37,48 +37,9 @@ class HoleSite:
     kind: HoleKind
 
 
-class _Brackets:
-    """Brackets still open after the text fed so far (strings and comments skipped, roughly);
-    fed piece by piece, each piece is scanned once."""
-
-    def __init__(self) -> None:
-        self.stack: list[str] = []
-        self.quote: str | None = None
-
-    def feed(self, text: str) -> list[str]:
-        stack = self.stack
-        quote = self.quote
-        i, n = 0, len(text)
-        while i < n:
-            ch = text[i]
-            if quote:
-                if ch == "\\":
-                    i += 2
-                    continue
-                if text.startswith(quote, i):
-                    i += len(quote)
-                    quote = None
-                    continue
-            elif ch == "#":
-                newline = text.find("\n", i)
-                i = n if newline < 0 else newline
-                continue
-            elif ch in "\"'":
-                quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-                i += len(quote)
-                continue
-            elif ch in CLOSERS:
-                stack.append(ch)
-            elif ch in ")]}" and stack:
-                stack.pop()
-            i += 1
-        self.quote = quote
-        return stack
-
-
 def _open_brackets(text: str) -> list[str]:
     """Brackets still open at the end of ``text`` (strings and comments skipped, roughly)."""
-    return _Brackets().feed(text)
+    return [bracket for bracket, _ in open_brackets(text)]
 
 
 STATEMENT_LOOKBACK = 80
@@ -111,7 +72,7 @@ def _line_parses(lines: list[str], line: int, candidate: str) -> bool:
     window = [*lines[start:line], candidate]
     # A statement that goes on below (the arguments of a call) is part of the window.
     following = line + 1
-    brackets = _Brackets()
+    brackets = OpenBrackets()
     open_now = brackets.feed("\n".join(window))
     while open_now and following < min(len(lines), line + STATEMENT_LOOKBACK):
         window.append(lines[following])
@@ -155,7 +116,7 @@ def _candidates(
     start, end = span if span else word_span(current, column)
     before, after = current[:start], current[end:]
     context = "\n".join([*lines[_statement_start(lines, line) : line], before])
-    closers = "".join(CLOSERS[b] for b in reversed(_open_brackets(context)))
+    closers = "".join(MATCHING[b] for b in reversed(_open_brackets(context)))
     out = [before + HOLE + after, before + HOLE + closers]
     if BLOCK_KEYWORDS.match(current):
         out.append(before + HOLE + closers + ":")
