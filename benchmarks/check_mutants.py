@@ -227,8 +227,10 @@ def names_the_problem(kind: str, token: str, message: str, source: str, callee: 
         return "positional" in lowered or "too many" in lowered or "multiple values" in lowered \
             or "already assigned" in lowered or _no_overload(token, message) \
             or (_names_the_call(token, message) and _type_error(lowered, source))
-    if kind == "missing_argument":
-        return "missing" in lowered or "more positional" in lowered or _no_overload(token, message)
+    if kind == "missing_argument":  # the arguments after the dropped one land on other parameters:
+        # a type error of that call (a variadic callee's packed arguments, say)
+        return "missing" in lowered or "more positional" in lowered or _no_overload(token, message) \
+            or (_names_the_call(token, message) and _type_error(lowered, source))
     if kind == "bracket":
         return source == "syntax" or (source == "pyright" and ("closed" in lowered or "expected" in lowered
                                                                 or "unexpected" in lowered))
@@ -249,6 +251,7 @@ def _no_overload(callee: str, message: str) -> bool:
 
 
 def _names_the_call(callee: str, message: str) -> bool:
-    """The message is about a call of ``callee`` (a class's call is pyright's ``__init__``)."""
-    names = (callee, "__init__", "__new__") if callee[:1].isupper() else (callee,)
+    """The message is about a call of ``callee`` (a class's call is pyright's ``__init__``, and
+    builtin classes are lower case: ``enumerate``, ``map``)."""
+    names = (callee, "__init__", "__new__") if callee[:1].isupper() or callee in dir(builtins) else (callee,)
     return bool(callee) and any(f"{name}()" in message or f'function "{name}"' in message for name in names)

@@ -61,6 +61,7 @@ ANNOTATED_TARGET = re.compile(r"^\s*[\w.]+\s*:[^=]+=\s*$")
 VERDICTS = ("builtin", "pyright", "combined")  # scored; "pyright_all" is pyright with every rule
 PYRIGHT_TIMEOUT_S = 60.0  # generous caps: a benchmark waits for the answer a user would get
 PYRIGHT_START_S = 240.0
+LARGE_LINES = 400  # the latency table has a row for buffers at least this long
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,13 @@ class Outcome:
 class Timings:
     builtin_ms: list[float] = field(default_factory=list)
     builtin_cpu_ms: list[float] = field(default_factory=list)  # on a busy machine, wall time lies
+    builtin_large_ms: list[float] = field(default_factory=list)  # buffers of LARGE_LINES lines or more
     pyright_warm_ms: list[float] = field(default_factory=list)
     verdict_ms: list[float] = field(default_factory=list)  # one filling: both checkers at once
     pyright_failures: int = 0
 
     def extend(self, other: Timings) -> None:
-        for key in ("builtin_ms", "builtin_cpu_ms", "pyright_warm_ms", "verdict_ms"):
+        for key in ("builtin_ms", "builtin_cpu_ms", "builtin_large_ms", "pyright_warm_ms", "verdict_ms"):
             getattr(self, key).extend(getattr(other, key))
         self.pyright_failures += other.pyright_failures
 
@@ -168,6 +170,8 @@ class Bench:
         started, cpu = time.perf_counter(), time.thread_time()
         found = self.check_builtin(path, text)
         self.timings.builtin_ms.append((time.perf_counter() - started) * 1000)
+        if text.count("\n") >= LARGE_LINES:
+            self.timings.builtin_large_ms.append(self.timings.builtin_ms[-1])
         self.timings.builtin_cpu_ms.append((time.thread_time() - cpu) * 1000)
         return found
 
@@ -291,6 +295,7 @@ def summarize(outcomes: list[Outcome], timings: Timings) -> dict[str, object]:
         "false_alarms": false_alarms,
         "pyright_failures": timings.pyright_failures,
         "latency_ms": {"builtin": _stats(timings.builtin_ms), "builtin_cpu": _stats(timings.builtin_cpu_ms),
+                       "builtin_large": _stats(timings.builtin_large_ms),
                        "pyright_warm": _stats(timings.pyright_warm_ms), "verdict": _stats(timings.verdict_ms)},
     }
 
@@ -338,8 +343,9 @@ def markdown(summary: dict[str, object], packages: list[dict[str, object]]) -> s
     assert isinstance(latency, dict)
     rows += ["", "| check of one buffer | p50 ms | p95 ms | checks |", "|---|---:|---:|---:|"]
     for label, key in (("built-in (wall)", "builtin"), ("built-in (CPU)", "builtin_cpu"),
+                       (f"built-in, buffers of {LARGE_LINES}+ lines (wall)", "builtin_large"),
                        ("pyright, warm (wall)", "pyright_warm"), ("combined verdict of a filling (wall)", "verdict")):
-        stats = latency[key]
+        stats = latency.get(key, {"p50": None, "p95": None, "n": 0})  # results from before the row
         p50, p95 = stats["p50"], stats["p95"]
         rows.append(f"| {label} | {p50:.1f} | {p95:.1f} | {stats['n']} |" if p50 is not None
                     else f"| {label} | – | – | 0 |")

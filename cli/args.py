@@ -220,9 +220,22 @@ def build_parser() -> Parser:
     _common(p)
     p.add_argument("--no-pyright", action="store_true", help="check with the built-in checker only "
                    "(by default basedpyright joins when installed; --pyright requires it)")
+    p = sub.add_parser("next-edit", help="the edits that follow an edit of PATH (the ripple of a "
+                       "changed definition), each checked")
+    p.add_argument("path", nargs="?", help="the edited file")
+    p.add_argument("--previous", metavar="OLD_FILE", help="the file's text before the edit")
+    p.add_argument("--max-edits", dest="max_edits", type=at_least_one,
+                   help="edits proposed at most; the rest are counted as more (default 200)")
+    _batch(p)
+    _common(p)
     p = sub.add_parser("doctor", help="check the backend, model, FIM profile, pyright and the index")
     p.add_argument("--no-sample", action="store_true", help="skip the sample completion")
     _common(p)
+    p = sub.add_parser("stats", help="suggestions shown, accepted, partially accepted and held "
+                       "back, by trigger kind, from the acceptance log")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--log", metavar="FILE", help="the acceptance log to read (default: the one the "
+                   "language server writes, under the user cache directory)")
     p = sub.add_parser(
         "serve", add_help=False,
         help="run the language server on stdio, or --tcp HOST:PORT (see holepilot serve --help)",
@@ -232,9 +245,9 @@ def build_parser() -> Parser:
 
 
 def needs_a_target(args: argparse.Namespace, parser: Parser) -> None:
-    """context and complete need a position, check a path, unless they read a batch."""
+    """context and complete need a position, check and next-edit a path, unless they read a batch."""
     command = args.command
-    target = {"context": "position", "complete": "position", "check": "path"}.get(command)
+    target = {"context": "position", "complete": "position", "check": "path", "next-edit": "path"}.get(command)
     if target is None or args.batch or getattr(args, target):
         return
     what = "PATH:LINE:COL" if target == "position" else "PATH"

@@ -92,6 +92,16 @@ def _position_number(obj: JsonObject, key: str) -> int:
     return number
 
 
+def next_edit_fields(obj: JsonObject) -> tuple[str, str | None, str]:
+    """``{"path", "text"?, "previous"}`` of a ``next-edit`` line: the edit made ``previous``
+    (the file's text before it) into ``text`` (default: the file on disk)."""
+    path, text = checked_path(obj)
+    previous = obj.get("previous")
+    if not isinstance(previous, str):
+        raise UsageError("each line needs 'previous', the file's text before the edit (a string)")
+    return path, text, previous
+
+
 def checked_path(obj: JsonObject) -> tuple[str, str | None]:
     """``{"path", "text"?}`` of a ``check`` line."""
     path, text = obj.get("path"), obj.get("text")

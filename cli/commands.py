@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import functools
 import sys
 import time
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from cli.args import UsageError, parse_position, parse_range, root_of, settings_of
-from cli.batch import JsonObject, checked_path, hole_request, run_batch
+from cli.batch import JsonObject, checked_path, hole_request, next_edit_fields, run_batch
 from cli.output import (
     check_json,
     checkers_line,
@@ -21,16 +22,20 @@ from cli.output import (
     diagnostic_line,
     edit_json,
     error_count,
+    next_edits_json,
     pretty_json,
     write_completion,
     write_context,
+    write_next_edits,
 )
+from completion.acceptance import acceptance_stats, stats_table
 from completion.api import Engine
 from completion.check import Checked
 from completion.doctor import format_report, run_doctor
 from completion.history import EditHistory
 from completion.jsonio import context_json
 from completion.model import EditRequest, HoleRequest
+from completion.next_edits import NextEditsReport, NextEditsRequest
 from completion.settings import Settings
 from context.workspace import read_source
 
@@ -198,6 +203,61 @@ def check(args: argparse.Namespace) -> int:
     return 1 if error_count(checked.diagnostics) else 0
 
 
+def _shown_paths(root: Path, relative: bool) -> Callable[[str], str]:
+    """How ``next-edit`` names files: relative to the root when the request's path was
+    relative (and the file lies inside it), else absolute."""
+
+    def shown(path: str) -> str:
+        resolved = Path(path)
+        return resolved.relative_to(root).as_posix() if relative and resolved.is_relative_to(root) else path
+
+    return shown
+
+
+async def _next_edits(engine: Engine, path: str, text: str | None, previous: str,
+                      max_edits: int | None) -> NextEditsReport:
+    request = NextEditsRequest(path, text=text, previous=previous)
+    if max_edits is not None:
+        request = dataclasses.replace(request, max_edits=max_edits)
+    return await engine.next_edits_to_show(request)
+
+
+async def next_edit_line(engine: Engine, line: JsonObject, max_edits: int | None = None) -> JsonObject:
+    path, text, previous = next_edit_fields(line)
+    started = time.perf_counter()
+    report = await _next_edits(engine, path, text, previous, max_edits)
+    shown = _shown_paths(engine.root, not Path(path).is_absolute())
+    return next_edits_json(path, report, shown, (time.perf_counter() - started) * 1000)
+
+
+def next_edit(args: argparse.Namespace) -> int:
+    if args.batch:
+        if args.previous:
+            raise UsageError("--previous is for one file; a --batch line carries its own 'previous'")
+        return _batch(args, functools.partial(next_edit_line, max_edits=args.max_edits))
+    if not args.previous:
+        raise UsageError(f"next-edit {args.path} needs --previous OLD_FILE, the file before the edit")
+    read_source(Path(args.path))  # one clear line when it cannot be read
+    previous = read_source(Path(args.previous))
+    engine = Engine(root_of(args, args.path), _settings(args))
+    started = time.perf_counter()
+
+    async def run() -> NextEditsReport:
+        try:  # the file is read from disk, and read again if it changes meanwhile
+            return await _next_edits(engine, str(Path(args.path).resolve()), None, previous, args.max_edits)
+        finally:
+            await engine.aclose()
+
+    report = asyncio.run(run())
+    shown = _shown_paths(Path.cwd().resolve(), not Path(args.path).is_absolute())
+    if args.json:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        sys.stdout.write(pretty_json(next_edits_json(args.path, report, shown, elapsed_ms)))
+    else:
+        write_next_edits(report, shown, sys.stdout, sys.stderr)
+    return 0
+
+
 def doctor(args: argparse.Namespace) -> int:
     settings, warnings = settings_of(args)
     engine = Engine(root_of(args, None), settings)
@@ -213,6 +273,19 @@ def doctor(args: argparse.Namespace) -> int:
     return 0 if asyncio.run(run()) else 1
 
 
+def stats(args: argparse.Namespace) -> int:
+    """The sums of the acceptance log (the default log may not exist yet: all zeros)."""
+    path = Path(args.log) if args.log else None
+    if path is not None and not path.is_file():
+        raise UsageError(f"no acceptance log at {args.log}")
+    try:
+        summary = acceptance_stats(path)
+    except OSError as error:
+        raise UsageError(f"cannot read the acceptance log {args.log or ''}: {error.strerror or error}") from error
+    sys.stdout.write(pretty_json(summary.to_json()) if args.json else stats_table(summary) + "\n")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     raise UsageError("the language server starts from the holepilot command: holepilot serve")
 
@@ -222,6 +295,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "complete": complete,
     "edit": edit,
     "check": check,
+    "next-edit": next_edit,
     "doctor": doctor,
+    "stats": stats,
     "serve": serve,
 }

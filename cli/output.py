@@ -5,12 +5,13 @@ are 1-based; the JSON of a hole's context is the one both front ends share
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from completion.check import Checked
 from completion.model import CompletionReport, ContextReport, EditReport, Round
+from completion.next_edits import NextEditsReport
 from context.model import Diagnostic
 
 
@@ -143,6 +144,36 @@ def checkers_line(checked: Checked) -> str:
     ran = " and ".join(checked.checkers)
     skipped = "; ".join(f"{run.name} did not run: {run.reason}" for run in checked.runs if not run.ran)
     return f"holepilot: checked by {ran}" + (f" only ({skipped})" if skipped else "")
+
+
+def next_edits_json(path: str, report: NextEditsReport, shown: Callable[[str], str],
+                    elapsed_ms: float) -> dict[str, object]:
+    """One answer of ``next-edit``: ``path`` as asked, the edits with LSP-style ranges (0-based,
+    UTF-16 columns) and their files as ``shown`` names them, the edits the cap left out."""
+    data = report.to_json()
+    edits = [{**edit, "path": shown(edit["path"])} for edit in data["edits"]]
+    holes = [{**hole, "path": shown(hole["path"])} for hole in data["holes"]]
+    return {"path": path, "edits": edits, "more": report.more, "changes": data["changes"], "holes": holes,
+            "notes": data["notes"], "elapsed_ms": round(elapsed_ms, 2)}
+
+
+def write_next_edits(report: NextEditsReport, shown: Callable[[str], str], out: TextIO, err: TextIO) -> None:
+    """One line per edit (``PATH:LINE:COL reason``, 1-based, columns in characters) with its new
+    text indented below; places to fix by hand; the summary on ``err``."""
+    for edit in report.edits:
+        span = edit.span
+        out.write(f"{shown(edit.path)}:{span.start_line + 1}:{span.start_column + 1} {edit.reason}\n")
+        new_text = edit.new_text.split("\n") if edit.new_text else ["(delete)"]
+        out.write("".join(f"    {line}\n" for line in new_text))
+    for hole in report.holes:
+        out.write(f"{shown(hole.path)}:{hole.line + 1}:{hole.column + 1} to fix by hand: {hole.reason}\n")
+    files = len({e.path for e in report.edits})
+    what = f" ({'; '.join(report.changes)})" if report.changes else ""
+    more = f"; {report.more} more not proposed (--max-edits)" if report.more else ""
+    err.write(f"holepilot: {len(report.edits)} edit{'s' if len(report.edits) != 1 else ''} in "
+              f"{files} file{'s' if files != 1 else ''}{what}{more}\n")
+    for note in report.notes:
+        err.write(f"holepilot: note: {note}\n")
 
 
 def error_count(diagnostics: Sequence[Diagnostic]) -> int:

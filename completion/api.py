@@ -61,7 +61,12 @@ from completion.model import (
     Round,
     TextRange,
 )
-from completion.next_edits import NextEditsReport, NextEditsRequest, propose_next_edits
+from completion.next_edits import (
+    NextEditsReport,
+    NextEditsRequest,
+    previous_text,
+    propose_next_edits,
+)
 from completion.postprocess import answer_complete, clean_filling
 from completion.prompt import PromptPlan, plan_prompt
 from completion.pyright import PyrightChecker
@@ -72,11 +77,14 @@ from completion.shape import Shape, shape_for
 from completion.static_filler import static_candidates
 from completion.tokens import count_tokens
 from context.api import Analyzer
+from context.definition_changes import definition_changes
+from context.errors import SourceError
 from context.model import Diagnostic
-from context.positions import position_at
+from context.positions import common_head, common_tail, position_at
 from context.privacy import privacy_filter
+from context.ripple_model import content_stamp
 from context.secrets import mask_secrets, masked_hole, with_masked_definitions
-from context.workspace import Workspace, in_tool_folder, project_root
+from context.workspace import Workspace, in_tool_folder, project_root, read_source
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -373,16 +381,20 @@ class Engine:
         diagnose = self._diagnoser(str(path))
         before = await diagnose(text)
         rounds: list[Round] = []
+        # a follow-up edits the last proposal, with the versions before it as history
+        turn = editing.follow_up_request(text, request) if request.earlier else request
+        current = turn.text if turn.text is not None else text
+        earlier = [text, *(t.new_text for t in request.earlier[:-1])] if request.earlier else []
         if backend == "static":
-            new_text = await editing.static_edit(self, path, text, request)
+            new_text = await editing.static_edit(self, path, current, turn)
         else:
             new_text, rounds = await editing.model_edit(
-                self, path, text, request, fmt, diagnose, before
+                self, path, current, turn, fmt, diagnose, before, earlier
             )
         after = await diagnose(new_text)
         remaining = tuple(d for d in after if d not in before)
         timings = {"total_ms": (time.perf_counter() - started) * 1000}
-        unchanged_static = backend == "static" and new_text == text
+        unchanged_static = backend == "static" and new_text == current
         return EditReport(
             text,
             new_text,
@@ -400,6 +412,39 @@ class Engine:
         """After an edit of a file: the edits that follow (the ripple of a changed definition,
         repeated edits, a model's prediction), each checked (see :mod:`completion.next_edits`)."""
         return await propose_next_edits(self, request)
+
+    async def next_edits_to_show(self, request: NextEditsRequest, *, attempts: int = 2) -> NextEditsReport:
+        """:meth:`next_edits` as a front end shows them: the edits the checker passed (and
+        arguments left to fill), each against the text its file has now. When a file changed
+        meanwhile (on disk, or its buffer in ``request``), the edits are computed again; the
+        edits of a file that keeps changing are left out and a note says so."""
+        stale: set[str] = set()
+        for _ in range(attempts):
+            report = await self.next_edits(request)
+            stale = await self.run_analysis(_stale_files, self.root, request, report)
+            if not stale:
+                break
+            log.info("next edits: %d files changed meanwhile, computing again", len(stale))
+        shown = tuple(e for e in report.edits if e.path not in stale and (e.verified or (e.hole and not e.filled)))
+        notes = report.notes
+        if stale:
+            files = f"{len(stale)} file{'s' if len(stale) != 1 else ''}"
+            notes += (f"left out the edits of {files} that changed while they were computed",)
+        if len(shown) + sum(e.path in stale for e in report.edits) < len(report.edits):
+            notes += ("left out the edits the checker found a new error with",)
+        return dataclasses.replace(report, edits=shown, notes=notes)
+
+    def changed_definitions(self, path: str, text: str, previous: str | None = None) -> list[tuple[int, int, str]]:
+        """The definitions the newest edit of ``path`` changed (``previous``: its text before the
+        edit, by default from the edit history): ``(first line, last line, what changed)`` in
+        ``text``, 0-based, from the definition's line through the lines the edit touched."""
+        if previous is None:
+            previous = previous_text(self, self._path(path), text)
+        if previous is None or previous == text:
+            return []
+        head = common_head(previous, text)
+        edited_last = position_at(text, len(text) - common_tail(previous, text, min(len(previous), len(text)) - head))[0]
+        return [(c.new_line, max(c.new_line, edited_last), c.reason()) for c in definition_changes(previous, text)]
 
     # -- history and lifecycle ---------------------------------------------------------------
     def record_change(self, path: str, old_text: str, new_text: str) -> None:
@@ -505,6 +550,27 @@ def is_constant(code: str) -> bool:
         return isinstance(ast.parse(code.strip(), mode="eval").body, ast.Constant)
     except SyntaxError:
         return False
+
+
+def _stale_files(root: Path, request: NextEditsRequest, report: NextEditsReport) -> set[str]:
+    """The files whose edits in ``report`` were computed against a text they no longer have:
+    the request's text of the edited file, its buffers, else the file read from disk now."""
+    texts = {str((root / p).resolve()): t for p, t in request.buffers.items()}  # root / absolute = absolute
+    if request.text is not None:
+        texts[report.path] = request.text
+    stale: set[str] = set()
+    for path in {e.path for e in report.edits}:
+        text = texts.get(path)
+        if text is None:
+            try:
+                text = read_source(Path(path))
+            except SourceError:
+                stale.add(path)
+                continue
+        stamp = content_stamp(text)
+        if any(e.stamp != stamp for e in report.edits if e.path == path):
+            stale.add(path)
+    return stale
 
 
 def _summarize(workspace: Workspace, files: list[Path]) -> None:

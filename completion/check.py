@@ -14,7 +14,9 @@ same place once positions are moved through the edit. Errors already present, an
 the filling did not touch, are not its doing — a type checker reports those on true code too.
 
 Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
-flag correct code too often to reject a filling for them.
+flag correct code too often to reject a filling for them. Nor does a type error about a value
+pyright knows only as ``object`` (it lost track of the value: an unpacked union, a narrowing it
+does not follow) — it says nothing about the filling.
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -47,6 +50,9 @@ PYRIGHT_RULES = frozenset({
     "reportArgumentType", "reportOptionalMemberAccess", "reportIndexIssue",
     "reportReturnType", "reportAssignmentType",
 })
+
+# a value of a type pyright could not follow ("Argument of type "object" cannot be assigned ...")
+LOST_TRACK = re.compile(r'^(?:Argument of type|Type) "object" ')
 
 Position = tuple[int, int]  # (line, code-point column)
 
@@ -89,8 +95,10 @@ def check_text(analyzer: Analyzer, path: str | Path, text: str | None = None) ->
 
 
 def precise(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """pyright's errors of the rules in :data:`PYRIGHT_RULES`."""
-    return [d for d in diagnostics if d.severity == "error" and d.code in PYRIGHT_RULES]
+    """pyright's errors of the rules in :data:`PYRIGHT_RULES`, but for type errors about a value
+    it knows only as ``object``."""
+    return [d for d in diagnostics
+            if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)]
 
 
 def combined(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:

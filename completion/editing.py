@@ -8,9 +8,10 @@ when the static backend finds no placeholder to fill, the text comes back unchan
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from completion.model import EditFormat, EditRequest, HoleRequest, Round
 from completion.requests import edit_request
 from completion.static_filler import static_candidates
 from context.model import Diagnostic
-from context.positions import offset_at
+from context.positions import common_head, common_tail, offset_at, position_at
 from context.secrets import mask_secrets
 
 if TYPE_CHECKING:
@@ -99,7 +100,11 @@ async def model_edit(
     fmt: EditFormat,
     diagnose: Callable[[str], Awaitable[list[Diagnostic]]],
     before: list[Diagnostic],
+    earlier_versions: Sequence[str] = (),
 ) -> tuple[str, list[Round]]:
+    """The edit of ``text`` the model proposes for ``request``; ``earlier_versions`` (whole
+    texts, oldest first) are the versions before ``text`` in this conversation, shown after
+    the file's own edit history."""
     start, end = _offsets(text, request)
     w_start, w_end = _window(text, start, end)
     code = text[w_start:w_end]
@@ -108,7 +113,8 @@ async def model_edit(
     )
     first_line = text.count("\n", 0, w_start)
     last_line = first_line + code.count("\n") + (0 if code.endswith("\n") else 1)
-    history = clip_snapshots(engine.history.steps_for(str(path))[-HISTORY_STEPS:], text, first_line, last_line)
+    steps = [*engine.history.steps_for(str(path))[-HISTORY_STEPS:], *earlier_versions]
+    history = clip_snapshots(steps, text, first_line, last_line)
     # The model sees credential-like literals masked; lines it leaves alone get them back.
     shown = mask_secrets(code)
     history = [mask_secrets(step) for step in history]
@@ -149,6 +155,49 @@ async def model_edit(
     return best[0], rounds
 
 
+def follow_up_area(original: str, proposal: str, start: int, end: int) -> tuple[int, int]:
+    """The selection ``start``..``end`` of ``original`` carried over to ``proposal``, widened
+    to cover what the proposal changed (so the follow-up's area holds the previous edit)."""
+    head = common_head(original, proposal)
+    tail = common_tail(original, proposal, min(len(original), len(proposal)) - head)
+    old_end, new_end = len(original) - tail, len(proposal) - tail
+
+    def moved(offset: int, inside: int) -> int:
+        if offset <= head:
+            return offset
+        return offset + new_end - old_end if offset >= old_end else inside
+
+    return min(moved(start, head), head), max(moved(end, new_end), new_end)
+
+
+def follow_up_instruction(request: EditRequest) -> str:
+    """The user's turn of a follow-up: the earlier instructions (already carried out in the
+    current code) and the new one."""
+    earlier = "\n".join(f"- {turn.instruction}" for turn in request.earlier)
+    return (
+        f"Earlier instructions in this conversation, already carried out in the current "
+        f"code:\n{earlier}\n\nNow: {request.instruction}"
+    )
+
+
+def follow_up_request(text: str, request: EditRequest) -> EditRequest:
+    """A follow-up turn as a plain request on the last proposal: its selection carried over
+    to the proposal, its instruction with the earlier ones."""
+    proposal = request.earlier[-1].new_text
+    start, end = follow_up_area(text, proposal, *_offsets(text, request))
+    (start_line, start_column), (end_line, end_column) = position_at(proposal, start), position_at(proposal, end)
+    return dataclasses.replace(
+        request,
+        start_line=start_line,
+        start_column=start_column,
+        end_line=end_line,
+        end_column=end_column,
+        instruction=follow_up_instruction(request),
+        text=proposal,
+        earlier=(),
+    )
+
+
 def format_reminder(fmt: EditFormat, error: MalformedAnswer) -> str:
     """What the next round says about an answer outside the edit format."""
     return (
@@ -184,4 +233,4 @@ async def static_edit(engine: Engine, path: Path, text: str, request: EditReques
     return result
 
 
-__all__ = ["STATIC_CANNOT_FOLLOW", "model_edit", "static_edit", "unified"]
+__all__ = ["STATIC_CANNOT_FOLLOW", "follow_up_request", "model_edit", "static_edit", "unified"]

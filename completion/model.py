@@ -106,6 +106,17 @@ class EditRequest:
     instruction: str
     text: str | None = None
     format: EditFormat | None = None  # None uses the settings
+    # Earlier turns of the same inline-chat conversation, oldest first: the instruction is a
+    # follow-up to them, applied to the last proposal (see completion.editing.follow_up_edit).
+    earlier: tuple[EditTurn, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditTurn:
+    """One turn of an inline-chat conversation: the instruction and the whole text it proposed."""
+
+    instruction: str
+    new_text: str
 
 
 @dataclass(frozen=True)

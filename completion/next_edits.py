@@ -7,9 +7,13 @@ Three sources, in this order, each edit checked before it is shown:
 1. **the ripple** (:mod:`context.ripple`, no model needed): a definition renamed, a parameter
    added, removed or renamed, a return or attribute type changed → every reference, call or use
    to update; an added argument is a hole filled from the bindings in scope of its type (the
-   static filler), or by the model when one is configured (checked like every filling);
+   static filler), or by the model when one is configured (checked like every filling). When
+   the newest edit changed no definition (the user is updating a call site by hand), the
+   ripple of the newest earlier step of the history that did, and was not undone, stands in:
+   the references still waiting for it;
 2. **repeated edits** (:mod:`context.edit_shapes`, no model needed): the same edit made at two
-   places of the edit history → the other places that match;
+   places of the edit history → the other places that match (when none match as made, an
+   identifier renamed alike at both, wherever it stands);
 3. **a prediction** (a model configured): the CursorCore conversation without an instruction —
    the recent edit history and the current code — yields the next edit
    (:mod:`completion.next_edits_model`).
@@ -32,10 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from completion.history import EditStep
 from completion.static_filler import placeholder_for, static_candidates
 from context.api import Analyzer
 from context.argument_holes import argument_bindings
-from context.edit_shapes import places, repeated
+from context.definition_changes import definition_changes
+from context.edit_shapes import orphaned, places, repeated, unbound_uses
 from context.occurrences import INDEXES
 from context.privacy import privacy_filter
 from context.ripple import MAX_EDITS, find_ripple
@@ -133,6 +139,11 @@ async def propose_next_edits(engine: Engine, request: NextEditsRequest) -> NextE
     if previous is not None and previous != text:
         ripple = await engine.run_analysis(find_ripple, analyzer, path, previous, text,
                                            buffers=buffers, max_edits=request.max_edits)
+    from_history = request.previous is None and not (previous is None and _went_through(engine, path, text))
+    if not ripple.changes and from_history:  # the ripple of an earlier edit, where it still waits
+        earlier: Ripple | None = await engine.run_analysis(earlier_ripple, analyzer, engine.history.steps[-SHAPE_STEPS:],
+                                                           path, text, buffers, request.max_edits)
+        ripple = earlier or ripple
     timings = {"ripple_ms": _ms(started)}
     after = {**buffers, path: text}
     ripple, alternatives = await engine.run_analysis(fill_statically, analyzer, ripple, after)
@@ -157,6 +168,40 @@ async def propose_next_edits(engine: Engine, request: NextEditsRequest) -> NextE
              sum(e.verified for e in checked.edits), len(checked.holes), timings["total_ms"])
     return NextEditsReport(str(path), checked.changes, checked.edits, checked.holes, checked.notes,
                            checked.more, backend, timings)
+
+
+def _went_through(engine: Engine, path: Path, text: str) -> bool:
+    """Whether the history went through ``text`` of ``path`` (an edit undone)."""
+    return any(s.path == str(path) and s.old_text == text for s in engine.history.steps)
+
+
+def earlier_ripple(analyzer: Analyzer, steps: tuple[EditStep, ...], path: Path, text: str,
+                   buffers: Mapping[Path, str], max_edits: int = MAX_EDITS) -> Ripple | None:
+    """The ripple of the newest earlier step of the history that changed a definition, still in
+    place (its file does not read as before it): the references the user has not updated yet,
+    found with the file as it was before that step and the others as they are now. ``path`` now
+    reads ``text``; ``buffers``: other unsaved files."""
+    later: set[tuple[str, str]] = set()  # (path, text) the file had after a later step
+    for step in reversed(steps):
+        file = Path(step.path)
+        reverted = (step.path, step.old_text) in later
+        later.add((step.path, step.new_text))
+        current = text if file == path else buffers.get(file, INDEXES.text_of(file))
+        if current is None or current == step.old_text or reverted:
+            continue
+        old_tree = INDEXES.index(file, step.old_text).tree
+        if not definition_changes(step.old_text, step.new_text, old_tree, INDEXES.index(file, step.new_text).tree):
+            continue
+        others = {p: t for p, t in {**buffers, path: text}.items() if p != file}
+        ripple = find_ripple(analyzer, file, step.old_text, current, buffers=others, max_edits=max_edits)
+        if not ripple.edits and not ripple.holes:
+            return None
+        name = analyzer.workspace.module_name(file) if file != path else file.name
+        note = f"from your earlier edit of {name}: {', '.join(ripple.changes)}"
+        here = [e for e in ripple.edits if e.path == str(path)]  # the file in front of the user first
+        edits = (*here, *(e for e in ripple.edits if e.path != str(path)))
+        return dataclasses.replace(ripple, edits=edits, notes=(note, *ripple.notes))
+    return None
 
 
 def _ms(started: float) -> float:
@@ -221,25 +266,49 @@ async def _retry_fillings(engine: Engine, unverified: Ripple, checked: Ripple, a
 def with_repeats(ripple: Ripple, steps: list[tuple[Path, str, str]], path: Path, text: str) -> Ripple:
     """The ripple and the places a repeated edit of the history (``steps``: path, old text,
     new text, oldest first) applies next."""
-    found = repeated(steps)
-    if found is None:
-        return ripple
-    shape, files = found
-    edits = list(ripple.edits)
-    texts = dict(ripple.texts)
-    taken = {(e.path, e.start) for e in edits}
-    for file in files:
-        current = text if file == path else INDEXES.text_of(file)
-        if current is None:
+    for loose in (False, True):  # the shape as made, then an identifier renamed wherever it stands
+        found = repeated(steps, loose)
+        if found is None:
             continue
-        source, stamp = SourceText(current), content_stamp(current)
-        for change in places(shape, file, current):
-            if (str(file), change.start) in taken:
+        shape, files = found
+        edits = list(ripple.edits)
+        texts = dict(ripple.texts)
+        taken = {(e.path, e.start) for e in edits}
+        matched = False
+        for file in files:
+            current = text if file == path else INDEXES.text_of(file)
+            if current is None:
                 continue
-            edits.append(make_edit(source, str(file), change.start, change.end, change.new_text,
-                                   f"repeats your edit {shape.describe()}", "repeat", stamp=stamp))
-            texts.setdefault(str(file), current)
-    return dataclasses.replace(ripple, edits=tuple(edits), texts=texts)
+            source, stamp = SourceText(current), content_stamp(current)
+            for change in places(shape, file, current):
+                matched = True
+                if (str(file), change.start) in taken:
+                    continue
+                edits.append(make_edit(source, str(file), change.start, change.end, change.new_text,
+                                       f"repeats your edit {shape.describe()}", "repeat", stamp=stamp))
+                texts.setdefault(str(file), current)
+        if matched:  # the places of the shape as made (maybe proposed already): no looser guess
+            return dataclasses.replace(ripple, edits=tuple(edits), texts=texts)
+    return _orphaned_uses(ripple, steps, path, text)
+
+
+def _orphaned_uses(ripple: Ripple, steps: list[tuple[Path, str, str]], path: Path, text: str) -> Ripple:
+    """The newest step replaced a name its module no longer binds: the other uses of that name."""
+    if not steps:
+        return ripple
+    file, old, new = steps[-1]
+    shape = orphaned(file, old, new)
+    current = text if file == path else INDEXES.text_of(file)
+    if shape is None or current is None:
+        return ripple
+    taken = {(e.path, e.start) for e in ripple.edits}
+    source, stamp = SourceText(current), content_stamp(current)
+    reason = f"'{shape.before}' is no longer defined: {shape.before} → {shape.after}, as in your edit"
+    added = [make_edit(source, str(file), c.start, c.end, c.new_text, reason, "repeat", stamp=stamp)
+             for c in unbound_uses(shape, file, current) if (str(file), c.start) not in taken]
+    if not added:
+        return ripple
+    return dataclasses.replace(ripple, edits=(*ripple.edits, *added), texts={str(file): current, **ripple.texts})
 
 
 def first_of_overlapping(edits: tuple[RippleEdit, ...]) -> list[RippleEdit]:

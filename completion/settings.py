@@ -102,7 +102,23 @@ class Settings:
         default=2, metadata=_meta("Error rounds: re-prompts with the diagnostics of a candidate.", minimum=0, maximum=5)
     )
     debounce_ms: int = field(
-        default=50, metadata=_meta("Wait this long after typing before asking the model.", minimum=0, maximum=2000)
+        default=50, metadata=_meta("Wait this long after typing before asking the model (the shortest wait).", minimum=0, maximum=2000)
+    )
+    debounce_max_ms: int = field(
+        default=300,
+        metadata=_meta(
+            "Longest wait before asking a slow model while the user types quickly: the wait follows "
+            "the typing pace between debounceMs and this.",
+            minimum=0, maximum=5000,
+        ),
+    )
+    fast_backend_ms: int = field(
+        default=150,
+        metadata=_meta(
+            "Suggestions that recently took at most this many milliseconds (analysis, model and "
+            "check) are fast: they are asked for after debounceMs whatever the typing pace.",
+            minimum=0, maximum=10000,
+        ),
     )
     request_timeout_s: float = field(
         default=15.0, metadata=_meta("Timeout of one model request, in seconds.", minimum=0.1, maximum=600.0)
@@ -149,6 +165,68 @@ class Settings:
         default=False,
         metadata=_meta("Allow sending code to a non-loopback http:// (not https) endpoint."),
     )
+    automatic_suggestions: bool = field(
+        default=True,
+        metadata=_meta(
+            "Suggest while typing. Off: manual-only mode, suggestions come only on the explicit "
+            "trigger (the editor's 'trigger inline suggestion' command)."
+        ),
+    )
+    suggest_exclude_globs: tuple[str, ...] = field(
+        default=(),
+        metadata=_meta(
+            "Globs of files where no suggestion is offered (matched against the file name and "
+            "the workspace-relative path, e.g. 'tests/*', '*_pb2.py'). Unlike excludeGlobs, "
+            "these files are still read as context for other files.",
+        ),
+    )
+    suggest_in_comments_and_strings: bool = field(
+        default=False,
+        metadata=_meta(
+            "Offer automatic suggestions inside comments and strings (off: only the explicit "
+            "trigger suggests there)."
+        ),
+    )
+    suggest_mid_word: bool = field(
+        default=False,
+        metadata=_meta(
+            "Offer automatic suggestions in the middle of a word (a letter, digit or '_' right "
+            "after the cursor); off: only the explicit trigger suggests there."
+        ),
+    )
+
+
+# Settings whose globs are checked: a bad one is reported and dropped, the rest stay. (The
+# privacy globs of excludeGlobs are kept as given: dropping one could only expose more.)
+GLOB_SETTINGS = ("suggest_exclude_globs",)
+
+
+def glob_problem(glob: str) -> str | None:
+    """Why ``glob`` cannot work as a file glob of these settings (fnmatch semantics, matched
+    against a file name or a workspace-relative path), or None."""
+    if not glob.strip():
+        return "it is empty"
+    if "\\" in glob:
+        return "use / as the path separator"
+    if glob.startswith("/"):
+        return "it is matched against workspace-relative paths: drop the leading /"
+    if "{" in glob or "}" in glob:
+        return "braces are not supported: list each glob on its own"
+    if re.search(r"\[(?![^\]]*\])", glob):
+        return "a '[' is never closed"
+    return None
+
+
+def _checked_globs(name: str, globs: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    kept: list[str] = []
+    warnings: list[str] = []
+    for glob in globs:
+        problem = glob_problem(glob)
+        if problem is None:
+            kept.append(glob)
+        else:
+            warnings.append(f"holepilot.{camel(name)}: glob {glob!r} ignored ({problem})")
+    return tuple(kept), warnings
 
 
 def camel(name: str) -> str:
@@ -228,6 +306,10 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
         except (ValueError, TypeError) as error:
             default = getattr(base, name)
             warnings.append(f"holepilot.{camel(name)}: {value!r} is invalid ({error}); using {default!r}")
+            continue
+        if name in GLOB_SETTINGS:
+            changes[name], bad = _checked_globs(name, changes[name])
+            warnings += bad
     return dataclasses.replace(base, **changes), warnings
 
 

@@ -41,6 +41,8 @@ CONTAINER_LITERALS = {
 _HEADER = re.compile(
     r"^(?:async )?(?:def )?(?P<label>[\w.]+)\((?P<params>.*)\)(?: -> (?P<ret>.+))?$", re.S
 )
+PLACEHOLDER = "..."  # what placeholder_for gives for a type it has no value of
+NOT_CALLABLE = frozenset({"Any", "Union", "Optional", "Literal", "Never", "NoReturn"})  # typing forms
 MAX_CANDIDATES = 8
 HEADER_WEIGHT = 0.9
 ELSEWHERE_WEIGHT = 0.25  # a header not reachable from the file: below the literals (0.3)
@@ -119,8 +121,11 @@ def _argument(param: str, bindings: list[Binding], used: set[str]) -> str | None
 
 
 def call_with_arguments(header: Definition, bindings: list[Binding]) -> str | None:
+    """The header called with an argument for each required parameter; None when it cannot be
+    called (``typing.Any`` and the like are types, not constructors) or when an argument is
+    unknown (a ``...`` placeholder is no value: ``Config(...)`` is not worth showing)."""
     match = _HEADER.match(header.text.strip())
-    if match is None:
+    if match is None or match.group("label").rsplit(".", 1)[-1] in NOT_CALLABLE:
         return None
     used: set[str] = set()
     args = [
@@ -128,6 +133,8 @@ def call_with_arguments(header: Definition, bindings: list[Binding]) -> str | No
         for a in (_argument(p, bindings, used) for p in _split_params(match.group("params")))
         if a is not None
     ]
+    if PLACEHOLDER in args:
+        return None
     return f"{match.group('label')}({', '.join(args)})"
 
 
@@ -159,7 +166,10 @@ def _member_candidates(hole: HoleContext) -> list[_Scored]:
             )
             params = [p for p in _split_params(header.group("params"))[1:]] if header else []
             required = [p for p in params if "=" not in p and not p.startswith("*")]
-            text = f"{m.name}({', '.join(placeholder_for(p.partition(':')[2].strip() or None) for p in required)})"
+            args = [placeholder_for(p.partition(":")[2].strip() or None) for p in required]
+            if PLACEHOLDER in args:  # an argument of unknown type: no call worth showing
+                continue
+            text = f"{m.name}({', '.join(args)})"
         out.append(_Scored(text, 0.5 + fit - i * 0.001, m.text.split("\n")[0]))
     return out
 
@@ -201,8 +211,8 @@ def _assigned_name(hole: HoleContext) -> str | None:
 
 
 def static_candidates(hole: HoleContext) -> list[Candidate]:
-    """Ranked fillings for the hole, each real code (placeholders are ``...`` only when nothing
-    typed fits)."""
+    """Ranked fillings for the hole, each real code: never a ``...`` placeholder argument nor
+    ``Any()`` (the checker flags both)."""
     partial = _partial_word(hole.prefix) if hole.hole_kind != "placeholder" else ""
     target = _assigned_name(hole)
     usable = [

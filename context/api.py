@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from context.calls import call_info
@@ -22,13 +22,16 @@ from context.errors import PositionError
 from context.expected_type import ExpectedType
 from context.gather import cross_file_definitions, names_used, receiver_members, relevant_types
 from context.headers import relevant_headers
-from context.hole import HoleSite, enclosing_chain, locate_hole
-from context.infer import Scope
+from context.hole import HOLE, HoleSite, enclosing_chain, locate_hole
+from context.infer import Inferred, Scope
+from context.jedi_types import CAP_S, JediTypes
 from context.members import (
     FIRST_LIMITS,
     LIMITS,
     RECEIVER_LIMITS,
     MemberContext,
+    Receiver,
+    fresh_locals,
     receiver_class_of,
     receivers_near,
     shown_class,
@@ -83,12 +86,15 @@ class Analyzer:
         max_files: int = 5000,
         max_file_bytes: int = 4_000_000,
         private_globs: Sequence[str] = (),
+        jedi_cap_s: float | None = CAP_S,
     ) -> None:
         self.workspace = Workspace(
             Path(root), python, max_files=max_files, max_file_bytes=max_file_bytes,
             private_globs=private_globs,
         )
         self.resolver = Resolver(self.workspace)
+        # receivers the index cannot follow are asked of jedi, waiting at most ``jedi_cap_s``
+        self.jedi = JediTypes(Path(root), jedi_cap_s) if jedi_cap_s is not None else None
 
     def read(self, path: Path | str) -> str:
         """A file's text, cut at the size limit (for indexing)."""
@@ -147,16 +153,20 @@ class Analyzer:
         expected = expectation.type
         receiver_text, receiver_type, members = None, None, []
         receiver_class: tuple[Symbol, TypeExpr] | None = None
+        jedi_notes: tuple[str, ...] = ()
         if isinstance(node, ast.Attribute):
             receiver_text = ast.unparse(node.value)
             inferred = scope.expr(node.value)
+            if inferred.symbol is None and receiver_class_of(scope, inferred) is None:
+                # unknown to the index, or a type it cannot follow to a class (a type variable)
+                inferred, jedi_notes = self._jedi_receiver(scope, site, node.value, receiver_text, inferred)
             members = receiver_members(scope, inferred)
             receiver_class = receiver_class_of(scope, inferred)
             receiver_type = display(inferred.type) or (
                 inferred.symbol.qualname if inferred.symbol else None
             ) or (display(receiver_class[1]) if receiver_class is not None else None)
         bindings, binding_types = self._bindings(scope)
-        members_nearby = self._members_nearby(scope, site, receiver_class, binding_types)
+        members_nearby = self._members_nearby(scope, site, receiver_class, binding_types, expected)
         seeds = [expected] if expected is not None else []
         if isinstance(node, ast.Attribute) and receiver_type:
             inferred_type = scope.expr(node.value).type
@@ -175,7 +185,7 @@ class Analyzer:
             (f"the workspace is being indexed: {left_out} files were not searched for headers yet",)
             if left_out
             else ()
-        )
+        ) + jedi_notes
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
         pending = unused_imports(module, site.text)
         imported = [i.local for i in module.imports.values() if i.module != "__future__"]
@@ -203,19 +213,66 @@ class Analyzer:
             notes=notes,
         )
 
+    def _jedi_receiver(self, scope: Scope, site: HoleSite, receiver: ast.expr, text: str,
+                       known: Inferred) -> tuple[Inferred, tuple[str, ...]]:
+        """The type of an attribute hole's receiver that the index cannot follow, from jedi
+        (a dotted name only), within the time cap; else what the index knows (``known``), with a
+        note saying why."""
+        if self.jedi is None or not isinstance(receiver, ast.Name | ast.Attribute):
+            return known, ()
+        line_text = site.text.split("\n")[site.line]
+        end = line_text.rfind("." + HOLE, 0, site.column + len(HOLE) + 1)
+        if end <= 0:
+            return known, ()
+        found, note = self._jedi_type(scope, site, text, (site.line, end), None)
+        return found or known, ((f"the type of `{text}` was asked of jedi: {note}",) if note else ())
+
+    def _jedi_type(self, scope: Scope, site: HoleSite, text: str, end: tuple[int, int],
+                   cap_s: float | None) -> tuple[Inferred | None, str]:
+        """What jedi says ``text``, ending at ``end`` (0-based line, code points), is: a class or
+        an instance of one the index knows; None and why not when there is no answer in time."""
+        assert self.jedi is not None
+        function = scope.function.name if scope.function is not None else ""
+        owner = scope.class_symbol.qualname if scope.class_symbol is not None else ""
+        key = (scope.module.path, owner, function, text)
+        answer = self.jedi.types_at(key, scope.module.path, site.text, end[0], end[1], cap_s)
+        if answer.types is None:
+            return None, answer.note
+        for found in answer.types:
+            symbol = self.resolver.class_symbol(found.full_name)
+            if symbol is not None:
+                return (Inferred(symbol=symbol) if found.is_class else Inferred(type=TypeExpr(symbol.qualname))), ""
+        return None, ""
+
+    def _ask_jedi(self, scope: Scope, site: HoleSite) -> Callable[[Receiver], Inferred | None] | None:
+        """For the receivers used near a hole: jedi's answers kept from before, not waited for."""
+        if self.jedi is None:
+            return None
+        lines = site.text.split("\n")
+
+        def ask(receiver: Receiver) -> Inferred | None:
+            if receiver.end is None or not 0 <= receiver.end[0] < len(lines):
+                return None
+            line, byte_column = receiver.end
+            column = len(lines[line].encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
+            return self._jedi_type(scope, site, receiver.text, (line, column), 0.0)[0]
+
+        return ask
+
     def _members_nearby(self, scope: Scope, site: HoleSite, receiver: tuple[Symbol, TypeExpr] | None,
-                        binding_types: list[TypeExpr]) -> list[Definition]:
+                        binding_types: list[TypeExpr], expected: TypeExpr | None = None) -> list[Definition]:
         """The receiver's class (of an attribute hole), then the classes used around the hole."""
         out: list[Definition] = []
         skip: set[str] = set()
-        context = MemberContext(scope, site.text, _lines_around(site.text, site.line, MEMBERS_BEFORE, MEMBERS_AFTER))
+        window = _lines_around(site.text, site.line, MEMBERS_BEFORE, MEMBERS_AFTER)
+        context = MemberContext(scope, site.text, window, expected, self._ask_jedi(scope, site))
         roots: list[tuple[Symbol, TypeExpr, str]] = []
         if receiver is not None and shown_class(receiver[0]):
             reached = ast.unparse(site.node.value) if isinstance(site.node, ast.Attribute) else ""
             out.extend(context.blocks(receiver[0], receiver[1], reached, limits=RECEIVER_LIMITS, kind="receiver"))
             skip.add(receiver[0].qualname)
             roots.append((receiver[0], receiver[1], reached))
-        receivers = receivers_near(site.tree, site.line, MEMBERS_BEFORE, MEMBERS_AFTER)
+        receivers = fresh_locals(scope, site) + receivers_near(site.tree, site.line, MEMBERS_BEFORE, MEMBERS_AFTER)
         classes = context.classes_of(receivers, binding_types, skip, roots)
         for i, (symbol, t, reached) in enumerate(classes):
             limits = FIRST_LIMITS if i == 0 else LIMITS
@@ -259,13 +316,19 @@ class Analyzer:
                             f"self.{f.name}", display(t), "attribute", Location(module.path, f.line)
                         )
                     )
-        out.extend(self._globals(scope))
+        out.extend(self._globals(scope, MAX_BINDINGS - len(out)))
         return out[:MAX_BINDINGS], types
 
-    def _globals(self, scope: Scope) -> list[Binding]:
+    def _globals(self, scope: Scope, limit: int) -> list[Binding]:
+        """Up to ``limit`` of the module's globals and imports: only the types of those shown are
+        inferred (a generated module may hold tens of thousands)."""
         module = scope.module
         out: list[Binding] = []
+        if limit <= 0:
+            return out
         for var in module.variables.values():
+            if len(out) >= limit:
+                return out
             if not var.is_alias and var.name not in scope.locals:
                 symbol = self.resolver.lookup(module, var.name)
                 t = scope.symbol_value(symbol) if symbol is not None else None
@@ -278,6 +341,8 @@ class Analyzer:
                     )
                 )
         for imp in module.imports.values():
+            if len(out) >= limit:
+                break
             if imp.module != "__future__":
                 out.append(Binding(imp.local, None, "import", Location(module.path, imp.line)))
         return out

@@ -55,6 +55,7 @@ class LocalBindings:
     def _collect(self, chain: list[ast.AST]) -> None:
         class_names = self.class_names
         previous: ast.AST | None = None
+        functions = [n for n in chain if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
         for node in chain:
             if isinstance(node, ast.ClassDef):
                 class_names.append(node.name)
@@ -64,6 +65,8 @@ class LocalBindings:
                 self.function = node
                 self._add_params(node, class_names if isinstance(previous, ast.ClassDef) else [])
                 self._collect_body(node.body)
+                if node is not functions[-1]:
+                    self._collect_later(node.body)
             elif isinstance(node, ast.Lambda):
                 for a in node.args.args:
                     self.locals[a.arg] = LocalBinding(a.arg, "parameter", node.lineno - 1)
@@ -111,6 +114,19 @@ class LocalBindings:
                 self.locals[extra.arg] = LocalBinding(
                     extra.arg, "parameter", extra.lineno - 1, annotation=text
                 )
+
+    def _collect_later(self, body: list[ast.stmt]) -> None:
+        """Names an enclosing function binds after the nested one: a closure sees them when it
+        runs (``stdin`` assigned below ``def send(): stdin.send(...)``)."""
+        known, line, column = self.locals, self.line, self.column
+        self.locals, self.line, self.column = {}, 10**9, 0
+        try:
+            self._collect_body(body)
+            later = self.locals
+        finally:
+            self.locals, self.line, self.column = known, line, column
+        for name, binding in later.items():
+            known.setdefault(name, binding)
 
     def _collect_body(self, body: list[ast.stmt]) -> None:
         stack: list[ast.AST] = list(reversed(body))

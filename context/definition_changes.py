@@ -2,8 +2,9 @@
 module-level name; a parameter added, removed or renamed; a return or attribute type changed.
 
 The two versions are parsed; each definition of the old text (module level and class level,
-classes nested in classes included) is paired with the one of the new text that starts at the
-same place once the edit's span is accounted for (a definition that starts before the edited
+classes nested in classes included) is paired with the one of the new text of the same name
+when that name is unique in its class (or module) on both sides, else with the one that starts
+at the same place once the edit's span is accounted for (a definition that starts before the edited
 span keeps its offset, one after it moves by the edit's length). Definitions whose statement
 the edit rewrote from its first character are paired by order among the unpaired ones.
 """
@@ -11,6 +12,7 @@ the edit rewrote from its first character are paired by order among the unpaired
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -156,15 +158,30 @@ def definition_changes(old_text: str, new_text: str, old_tree: ast.Module | None
     new_defs = definitions(new_tree or _parse(new_text), new_source)
     shift = len(new_text) - len(old_text)
     by_start = {(d.start, d.owner is None): d for d in new_defs}
+    # A definition whose name (in its class) is unique on both sides keeps its name: a new
+    # definition inserted right before it, whose first characters the diff takes for its own
+    # (``    def a`` + ``    def b``), renames nothing.
+    old_names = Counter((d.owner, d.name) for d in old_defs)
+    new_names: dict[tuple[str | None, str], list[_Def]] = {}
+    for n in new_defs:
+        new_names.setdefault((n.owner, n.name), []).append(n)
     pairs: list[tuple[_Def, _Def]] = []
     unpaired_old: list[_Def] = []
-    for d in old_defs:
-        if d.end < head or d.start >= old_end:
-            continue  # untouched by the edit
+    taken: set[int] = set()
+    touched = [d for d in old_defs if not (d.end < head or d.start >= old_end)]  # the others: untouched
+    for d in touched:
+        same = new_names.get((d.owner, d.name), [])
+        if old_names[(d.owner, d.name)] == 1 and len(same) == 1:
+            pairs.append((d, same[0]))
+            taken.add(id(same[0]))
+    for d in touched:
+        if any(old is d for old, _ in pairs):
+            continue
         mapped = d.start if d.start < head else d.start + shift if d.start >= old_end else None
         partner = by_start.get((mapped, d.owner is None)) if mapped is not None else None
-        if partner is not None:
+        if partner is not None and id(partner) not in taken:
             pairs.append((d, partner))
+            taken.add(id(partner))
         else:
             unpaired_old.append(d)
     paired_new = {id(n) for _, n in pairs}

@@ -8,12 +8,15 @@ The shape of one edit (one step of the edit history) is either
   one renamed, or gained or lost a positional argument — the same callee, the same change.
 
 When the newest step's shape is also the shape of an earlier step, the other places of the
-files those steps edited that match the shape's *before* side are where it applies next.
+files those steps edited that match the shape's *before* side are where it applies next. One
+step is enough when it replaced a name that its module no longer binds (:func:`orphaned`): the
+other uses of that name are undefined now, and get the same replacement.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,7 @@ from context.occurrences import INDEXES, ModuleIndex
 from context.positions import common_head, common_tail
 
 MAX_PIECE = 80
+BUILTIN_NAMES = frozenset(dir(builtins))
 WORD = re.compile(r"\w")
 
 
@@ -126,21 +130,35 @@ def shape_of(path: Path, old: str, new: str) -> Shape | None:
     return call_shape(path, old, new) or replacement_shape(old, new)
 
 
-def repeated(steps: list[tuple[Path, str, str]]) -> tuple[Shape, list[Path]] | None:
-    """The newest step's shape and the files of the steps having it, when at least two have."""
+def loosened(shape: Shape | None) -> Shape | None:
+    """A replacement of one identifier by another without the characters around it: the same
+    rename wherever the identifier stands (``scale(`` and ``import scale``); None for other shapes."""
+    if shape is None or shape.kind != "replace" or not (shape.before.isidentifier() and shape.after.isidentifier()):
+        return None
+    return Shape("replace", shape.before, shape.after)
+
+
+def repeated(steps: list[tuple[Path, str, str]], loose: bool = False) -> tuple[Shape, list[Path]] | None:
+    """The newest step's shape and the files of the steps having it, when at least two have.
+    ``loose``: identifiers renamed alike count as one shape whatever stands around them
+    (:func:`loosened`)."""
     if len(steps) < 2:
         return None
     path, old, new = steps[-1]
     shape = shape_of(path, old, new)
+    if loose:
+        shape = loosened(shape)
     if shape is None:
         return None
     files = [path]
+    found = False
     for other_path, other_old, other_new in reversed(steps[:-1]):
-        if shape_of(other_path, other_old, other_new) == shape:
+        other = shape_of(other_path, other_old, other_new)
+        if (loosened(other) if loose else other) == shape:
+            found = True
             if other_path not in files:
                 files.append(other_path)
-            return shape, files
-    return None
+    return (shape, files) if found else None
 
 
 def places(shape: Shape, path: Path, text: str) -> list[TextChange]:
@@ -205,3 +223,61 @@ def _call_change(shape: Shape, call: ast.Call, index: ModuleIndex) -> TextChange
     if action == "remove":
         return removal(call, source, call.args[int(shape.op[1])])
     return None
+
+
+# -- one edit that left a name undefined ------------------------------------------------------------
+def orphaned(path: Path, old: str, new: str) -> Shape | None:
+    """The edit's identifier renamed (``X`` → ``Y``, :func:`loosened`) when ``X`` is bound nowhere
+    in the module now — no definition, assignment or import, no ``import *``, no builtin (its
+    definition went in this edit or an earlier one): its other uses are undefined names,
+    waiting for the same edit."""
+    shape = loosened(shape_of(path, old, new))
+    if shape is None or shape.before in BUILTIN_NAMES:
+        return None
+    after = INDEXES.index(path, new)
+    if after.broken:
+        return None
+    bound = module_bindings(after.tree)
+    return shape if bound is not None and shape.before not in bound else None
+
+
+def unbound_uses(shape: Shape, path: Path, text: str) -> list[TextChange]:
+    """The uses of ``shape.before`` that no scope of ``text`` binds, as the edit ``shape`` makes."""
+    index = INDEXES.index(path, text)
+    out: list[TextChange] = []
+    for occurrence in index.occurrences(shape.before):
+        node = occurrence.node
+        if occurrence.kind != "name" or not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load):
+            continue
+        scopes = [s for s in occurrence.chain if not isinstance(s, ast.ClassDef)]
+        if any(shape.before in index.binds(s).names for s in scopes):
+            continue
+        start = index.source.node_start(node)
+        out.append(TextChange(start, start + len(shape.before), shape.after))
+    return out
+
+
+def module_bindings(tree: ast.Module) -> set[str] | None:
+    """The names a module binds at its top level (in ``if``/``try`` blocks too); None when an
+    ``import *`` may bind any."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            continue
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add((alias.asname or alias.name).split(".")[0])
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names

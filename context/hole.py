@@ -141,6 +141,8 @@ def locate_hole(text: str, line: int, column: int, offset: int) -> HoleSite:
     analysis = "\n".join([*lines[:line], best, *lines[line + 1 :]])
     parsed = segmented_ast(analysis)
     node, parents = _find_placeholder(parsed.tree, line)
+    if node not in parents and isinstance(node, ast.Name):
+        node = _dotted_stand_in(current[:column], line) or node
     if span and span != (column, column):
         replace = (line_start + span[0], line_start + span[1])
         kind: HoleKind = "placeholder"
@@ -193,6 +195,24 @@ def _find_placeholder(tree: ast.Module, line: int) -> tuple[ast.expr, dict[ast.A
 
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+DOTTED_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\.[A-Za-z0-9_]*$")
+
+
+def _dotted_stand_in(before: str, line: int) -> ast.Attribute | None:
+    """``a.b.__hole__`` for a hole after ``a.b.`` on a line that could not be kept in the tree
+    (the statement was replaced to make the module parse): its receiver is still known."""
+    found = DOTTED_BEFORE.search(before)
+    if found is None:
+        return None
+    try:
+        value = ast.parse(found.group(1), mode="eval").body
+    except SyntaxError:
+        return None
+    for child in ast.walk(value):
+        child.lineno, child.end_lineno = line + 1, line + 1  # type: ignore[attr-defined]
+        child.col_offset, child.end_col_offset = 0, 0  # type: ignore[attr-defined]
+    return ast.Attribute(value=value, attr=HOLE, ctx=ast.Load(), lineno=line + 1, col_offset=0,
+                         end_lineno=line + 1, end_col_offset=0)
 
 
 def _placeholder_in(root: ast.AST, line: int) -> ast.expr | None:

@@ -234,6 +234,8 @@ class Scope:
             return self.call(node)
         if isinstance(node, ast.Subscript):
             base = self.expr(node.value)
+            if base.symbol is not None and base.symbol.kind == "class":
+                return base  # ``Ruler[T]``: the generic class itself (``Ruler[T]()`` makes one)
             if isinstance(node.slice, ast.Slice):
                 return Inferred(type=base.type)
             index = (

@@ -13,9 +13,12 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from context.gather import is_stdlib
+from context.headers import fit
+from context.hole import HoleSite
 from context.infer import Inferred, Scope, parse_expression
 from context.model import Definition, Location
 from context.resolve import Symbol
@@ -31,6 +34,10 @@ MAX_OWNERS = 6  # classes of one MRO shown
 KEPT_DUNDERS = frozenset({"__init__", "__call__", "__enter__", "__aenter__", "__iter__", "__getitem__"})
 MEMBER_USE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)")
 CHAINED_USE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]")
+FIT_WEIGHT = 1.5  # rank of a member whose result fits the expected type (near the hole: 2)
+FRESH_LINES = 8  # a local bound this close above the hole and unused since is about to be used
+MAX_ASKED = 3  # receivers near a hole whose types are asked of jedi
+MAX_TRIED = 12  # fields of an attribute hole's receiver that no code near reads members of
 MAX_EXPANDED = 2  # classes reached through the fields of the nearest receivers' classes
 
 
@@ -38,12 +45,13 @@ MAX_EXPANDED = 2  # classes reached through the fields of the nearest receivers'
 class Receiver:
     text: str  # as written near the hole: ``self.reader``
     distance: int  # lines from the hole
+    end: tuple[int, int] | None = None  # where its nearest use ends (0-based line, UTF-8 column)
 
 
 def receivers_near(tree: ast.AST, line: int, before: int, after: int) -> list[Receiver]:
     """Receivers of attribute chains (``a`` and ``a.b`` of ``a.b.c``) on the lines around ``line``
     (0-based), nearest first."""
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, tuple[int, int] | None]] = {}
     for node in _nodes_between(tree, line - before, line + after):
         if not isinstance(node, ast.Attribute) or node.attr == "__hole__":
             continue
@@ -51,9 +59,27 @@ def receivers_near(tree: ast.AST, line: int, before: int, after: int) -> list[Re
         text = _dotted(value)
         if text is not None:
             distance = abs(value.lineno - 1 - line)
-            found[text] = min(distance, found.get(text, distance))
-    ranked = sorted(found.items(), key=lambda item: (item[1], -len(item[0])))
-    return [Receiver(text, distance) for text, distance in ranked[:MAX_RECEIVERS]]
+            if text not in found or distance < found[text][0]:
+                end = value.end_lineno, value.end_col_offset
+                found[text] = distance, ((end[0] - 1, end[1]) if end[0] is not None and end[1] is not None
+                                         else None)
+    ranked = sorted(found.items(), key=lambda item: (item[1][0], -len(item[0])))
+    return [Receiver(text, distance, end) for text, (distance, end) in ranked[:MAX_RECEIVERS]]
+
+
+def fresh_locals(scope: Scope, site: HoleSite) -> list[Receiver]:
+    """Locals bound just above the hole (within ``FRESH_LINES``) and not used since: a value
+    computed to be used next (``lines = Lines(...)`` then ``lines.pop()``), nearest first."""
+    lines = site.text.split("\n")
+    found: list[tuple[int, str]] = []
+    for name, binding in scope.locals.items():
+        distance = site.line - binding.line
+        if binding.kind not in ("local", "loop") or not 0 < distance <= FRESH_LINES:
+            continue
+        used = re.compile(rf"\b{re.escape(name)}\b")
+        if not any(used.search(text) for text in lines[binding.line + 1 : site.line]):
+            found.append((distance, name))
+    return [Receiver(name, 0) for _, name in sorted(found)]
 
 
 def _nodes_between(tree: ast.AST, first: int, last: int) -> list[ast.AST]:
@@ -83,12 +109,19 @@ def _dotted(node: ast.expr) -> str | None:
 class MemberContext:
     """Member blocks for the classes of receivers and bindings, in the order they are offered."""
 
-    def __init__(self, scope: Scope, text: str, window: str) -> None:
+    def __init__(self, scope: Scope, text: str, window: str, expected: TypeExpr | None = None,
+                 ask: Callable[[Receiver], Inferred | None] | None = None) -> None:
         self.scope = scope
+        self.ask = ask  # for receivers the index cannot follow (jedi's cached answers)
+        self.expected = expected if expected is not None and without_none(expected).name not in (
+            "Any", "object", "None") else None
+        self._returns: dict[tuple[str, int, str], TypeExpr | None] = {}  # of the class being shown
         self.uses = Counter(MEMBER_USE.findall(text))  # how often the file uses each member name
         self.chained = Counter(CHAINED_USE.findall(text))  # members whose own members are read
         self._lines: dict[tuple[str, int, str, str], str] = {}  # member lines of the class being shown
         self.near = set(MEMBER_USE.findall(window))
+        if scope.function is not None:  # an override calls its base's method (``super().run()``)
+            self.near.add(scope.function.name)
         self._seen: set[str] = set()
 
     def classes_of(self, receivers: list[Receiver], bindings: list[TypeExpr], skip: set[str],
@@ -98,11 +131,20 @@ class MemberContext:
         and of the nearest of those classes."""
         out: list[tuple[Symbol, TypeExpr, str]] = []
         seen = set(skip)
+        for symbol, t, text in roots or []:  # one step further from an attribute hole's receiver
+            self._expand(symbol, t, text, True, seen, out, MAX_EXPANDED)
         candidates: list[tuple[Inferred, str]] = []
+        asked = 0
         for receiver in receivers:
             node = parse_expression(receiver.text)
-            if node is not None:
-                candidates.append((self.scope.expr(node), receiver.text))
+            if node is None:
+                continue
+            inferred = self.scope.expr(node)
+            if not self._classes(inferred) and inferred.symbol is None and self.ask is not None \
+                    and asked < MAX_ASKED and receiver.end is not None:
+                asked += 1
+                inferred = self.ask(receiver) or inferred
+            candidates.append((inferred, receiver.text))
         candidates.extend((Inferred(type=t), "") for t in bindings)
         for inferred, text in candidates:
             for symbol, t in self._classes(inferred):
@@ -111,28 +153,41 @@ class MemberContext:
                     out.append((symbol, t, text))
             if len(out) >= MAX_CLASSES:
                 break
-        first = out[:MAX_CLASSES]
-        for symbol, t, text in [*(roots or []), *first[:MAX_EXPANDED]]:
-            for field, field_type in self._used_fields(symbol, t):
-                for inner, inner_type in self._classes(Inferred(type=field_type)):
-                    if inner.qualname not in seen and _shown(inner) and len(out) < MAX_CLASSES + 2 * MAX_EXPANDED:
-                        seen.add(inner.qualname)
-                        out.append((inner, inner_type, f"{text or display(t)}.{field}"))
+        for symbol, t, text in out[:MAX_EXPANDED]:
+            self._expand(symbol, t, text, False, seen, out, MAX_CLASSES + 2 * MAX_EXPANDED)
         return out
 
-    def _used_fields(self, symbol: Symbol, receiver: TypeExpr) -> list[tuple[str, TypeExpr]]:
+    def _expand(self, symbol: Symbol, t: TypeExpr, text: str, every: bool, seen: set[str],
+                out: list[tuple[Symbol, TypeExpr, str]], limit: int) -> None:
+        """Add the classes of ``symbol``'s fields (see :meth:`_used_fields`) to ``out``."""
+        for field, field_type in self._used_fields(symbol, t, every):
+            for inner, inner_type in self._classes(Inferred(type=field_type)):
+                if inner.qualname not in seen and _shown(inner) and len(out) < limit:
+                    seen.add(inner.qualname)
+                    out.append((inner, inner_type, f"{text or display(t)}.{field}"))
+
+    def _used_fields(self, symbol: Symbol, receiver: TypeExpr, every: bool = False) -> list[tuple[str, TypeExpr]]:
         """The class's fields and properties the file reads members of (``.url.`` in
-        ``request.url.host``), most used first, with their types."""
+        ``request.url.host``), most used first, with their types; with ``every`` (the receiver of
+        an attribute hole: ``state.md.block.ruler.getRules()`` goes one further), the other
+        public ones after them."""
         found: list[tuple[int, str, TypeExpr]] = []
         names: set[str] = set()
-        for cls, _module in self.scope.resolver.mro(symbol)[:MAX_OWNERS]:
+        tried = 0
+        for cls, module in self.scope.resolver.mro(symbol)[:MAX_OWNERS]:
+            if not _shown_module(module):
+                continue
             candidates = [f.name for f in cls.fields] + [m.name for m in cls.methods if m.is_property]
             for name in candidates:
-                if name in names or self.chained[name] == 0:
+                if name in names or (self.chained[name] == 0 and (not every or name.startswith("_"))):
                     continue
+                if self.chained[name] == 0:
+                    if tried >= MAX_TRIED:
+                        continue
+                    tried += 1
                 names.add(name)
                 t = self.scope.field_of(symbol, name, receiver).type
-                if t is not None:
+                if t is not None and (self.chained[name] or self._classes(Inferred(type=t))):
                     found.append((self.chained[name], name, t))
         found.sort(key=lambda item: -item[0])
         return [(name, t) for _, name, t in found[:MAX_EXPANDED]]
@@ -160,7 +215,12 @@ class MemberContext:
             cls is symbol.cls for cls, _ in self.scope.resolver.mro(self.scope.class_symbol)
         )
         owners, listed = self._listed(symbol, inside, "" if kind == "receiver" else self.scope.module.path)
-        members = [(self._rank(member.name), i, cls, member) for i, (cls, member) in enumerate(listed)]
+        if not inside:  # private members of another class: those this file reads anyway
+            listed = [(cls, m) for cls, m in listed if _wanted(m.name, False) or (
+                not m.name.startswith("__") and self.uses[m.name] > 0)]
+        modules = {id(cls): module for cls, module in owners}
+        members = [(self._rank(member.name) + self._fits(cls, modules.get(id(cls)), member), i, cls, member)
+                   for i, (cls, member) in enumerate(listed)]
         ranked = sorted(members, key=lambda m: (-m[0], m[1]))
         out: list[Definition] = []
         if not members:
@@ -189,7 +249,7 @@ class MemberContext:
         cached = resolver.lasting.get(key)
         if isinstance(cached, tuple) and len(cached[0]) == len(mro) and all(
                 a is b for a, (_, b) in zip(cached[0], mro, strict=True)):
-            self._lines = cached[3]
+            self._lines, self._returns = cached[3], cached[4]
             return cached[1], cached[2]
         owners = [(c, m) for c, m in mro if _shown_module(m) and m.path != here][:MAX_OWNERS]
         listed: list[tuple[ClassSummary, FieldSummary | FunctionSummary]] = []
@@ -198,16 +258,28 @@ class MemberContext:
             every: list[FieldSummary | FunctionSummary] = [*cls.fields, *cls.methods]
             for member in every:
                 name = member.name
-                if name in names or not _wanted(name, inside) or (
+                if name in names or not _wanted(name, True) or (
                     isinstance(member, FieldSummary) and member.class_var and cls.kind != "enum"
                     and name.isupper()
                 ):
                     continue
                 names.add(name)
                 listed.append((cls, member))
-        self._lines = {}
-        resolver.lasting[key] = (tuple(m for _, m in mro), owners, listed, self._lines)
+        self._lines, self._returns = {}, {}
+        resolver.lasting[key] = (tuple(m for _, m in mro), owners, listed, self._lines, self._returns)
         return owners, listed
+
+    def _fits(self, cls: ClassSummary, module: ModuleSummary | None,
+              member: FieldSummary | FunctionSummary) -> float:
+        """A bonus for a member whose value (a method's result) fits the expected type."""
+        if self.expected is None or module is None:
+            return 0.0
+        key = (cls.name, cls.line, member.name)
+        if key not in self._returns:
+            written = member.returns if isinstance(member, FunctionSummary) else member.annotation
+            self._returns[key] = self.scope.resolver.resolve_type(written, module) if written else None
+        returns = self._returns[key]
+        return FIT_WEIGHT * fit(self.scope.resolver, returns, self.expected) if returns is not None else 0.0
 
     def _rank(self, name: str) -> float:
         return (2.0 if name in self.near else 0.0) + min(self.uses[name], 8) * 0.25 + (
@@ -291,4 +363,4 @@ def shown_class(symbol: Symbol) -> bool:
     return _shown(symbol)
 
 
-__all__ = ["MemberContext", "Receiver", "receiver_class_of", "receivers_near", "shown_class"]
+__all__ = ["MemberContext", "Receiver", "fresh_locals", "receiver_class_of", "receivers_near", "shown_class"]

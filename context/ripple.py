@@ -167,16 +167,32 @@ class RippleFinder:
         builtins = self.analyzer.workspace.module("builtins")
         if builtins is not None and any(c.method(name) or c.field(name) for c in builtins.classes.values()):
             return False
-        own = self.summaries.get(self.path)
-        summaries = [own] if own is not None else []
-        summaries += [s for s in self.analyzer.workspace.all_summaries() if s.path != str(self.path)]
         found = 0
-        for summary in summaries:
+        for summary in self.summaries_holding(name):
             found += (name in summary.functions) + (name in summary.classes) + (name in summary.variables)
             found += sum(1 for cls in _classes(summary.classes.values()) if cls.method(name) or cls.field(name))
             if found > 1:
                 return False
         return True
+
+    def summaries_holding(self, name: str) -> Iterator[ModuleSummary]:
+        """The summaries of the edited file (before the edit) and of the workspace files whose
+        text holds ``name``: the only ones that may define it (the others are never summarized
+        for it)."""
+        own = self.summaries.get(self.path)
+        if own is not None:
+            yield own
+        workspace = self.analyzer.workspace
+        for path in workspace.files():
+            path = path.resolve()
+            if path == self.path:
+                continue
+            text = self.buffers[path] if path in self.buffers else INDEXES.text_of(path)
+            if text is None or name not in text:
+                continue
+            summary = self.summaries.get(path) or workspace.summary_for_path(path)
+            if summary is not None:
+                yield summary
 
     def report_dynamic(self, found: Found, change: DefinitionChange) -> None:
         for ref in found.dynamic:

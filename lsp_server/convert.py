@@ -22,6 +22,7 @@ from context.positions import (
     position_at,
     split_lines,
 )
+from context.ripple_model import RippleEdit, Span
 
 
 def internal_position(text: str, position: types.Position) -> tuple[int, int]:
@@ -118,3 +119,49 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     return value
+
+
+# -- next edits (their spans carry UTF-16 columns already) -------------------------------------
+def span_range(span: Span) -> types.Range:
+    return types.Range(
+        start=types.Position(line=span.start_line, character=span.start_character),
+        end=types.Position(line=span.end_line, character=span.end_character),
+    )
+
+
+def next_edit_json(edit: RippleEdit, uri: str) -> dict[str, Any]:
+    """An edit of ``holepilot/nextEdits``: ``{uri, range, newText, reason}``."""
+    return {"uri": uri, "range": edit.span.lsp(), "newText": edit.new_text, "reason": edit.reason}
+
+
+def copilot_inline_edit(edit: RippleEdit, uri: str, version: int | None) -> dict[str, Any]:
+    """An edit in the shape of Copilot's ``textDocument/copilotInlineEdit`` answer:
+    ``{text, textDocument: {uri, version}, range}``."""
+    return {
+        "text": edit.new_text,
+        "textDocument": {"uri": uri, "version": version},
+        "range": edit.span.lsp(),
+    }
+
+
+def ripple_workspace_edit(
+    edits: list[tuple[str, int | None, RippleEdit]], document_changes: bool
+) -> types.WorkspaceEdit:
+    """One WorkspaceEdit of ``(uri, version, edit)``s: with ``document_changes``, one
+    versioned TextDocumentEdit per file (a client refuses it once the document moved on),
+    else ``changes`` by URI."""
+    by_uri: dict[str, tuple[int | None, list[types.TextEdit]]] = {}
+    for uri, version, edit in edits:
+        text_edit = types.TextEdit(range=span_range(edit.span), new_text=edit.new_text)
+        by_uri.setdefault(uri, (version, []))[1].append(text_edit)
+    if not document_changes:
+        return types.WorkspaceEdit(changes={uri: list(e) for uri, (_, e) in by_uri.items()})
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                edits=list(text_edits),
+            )
+            for uri, (version, text_edits) in by_uri.items()
+        ]
+    )

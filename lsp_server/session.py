@@ -16,16 +16,20 @@ from pathlib import Path
 
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
+from completion.acceptance import append_record, new_record
 from completion.errors import HolepilotError
 from completion.model import CompletionReport, ContextReport, HoleRequest, Trigger
 from completion.settings import Settings
 from context.errors import SourceError
+from context.positions import internal_to_lsp
 from context.workspace import read_source
 from lsp_server.access import document_path
 from lsp_server.background import Background, LatestWins
 from lsp_server.caches import SessionCaches
+from lsp_server.conversations import Conversations
 from lsp_server.projects import Projects
 from lsp_server.status import StatusReporter
+from lsp_server.suggestions import IssuedSuggestions
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +104,8 @@ class Session:
         self.documents = OpenDocuments(self.projects)
         self.caches = SessionCaches()
         self.automatic = LatestWins(lambda: self.settings.current.debounce_ms / 1000)
+        self.suggestions = IssuedSuggestions()  # handed out, by id (acceptance feedback)
+        self.conversations = Conversations()  # inline chat
 
     def start(self, root: str | None, settings: Settings, warnings: list[str]) -> None:
         """At ``initialize``: the settings of the initialization options, the engine."""
@@ -153,6 +159,9 @@ class Session:
             logger.info("suggestion held back at %s:%d:%d: %s", snap.path, line + 1, column + 1,
                         problems or report.held_back_reason)
             self.status.held_back(self.projects.backend_status(), report.held_back_reason)
+            held_at = internal_to_lsp(snap.text, line, column)
+            kind = "automatic" if trigger == "automatic" else "invoked"  # the LSP trigger kinds
+            append_record(new_record("held_back", snap.uri, *held_at, trigger=kind, reason=report.held_back_reason))
         else:
             self._report_backend()
         return report

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from context.diagnose.attributes import AttributeChecks
-from context.diagnose.calls import CallChecks
 from context.diagnose.names import NameChecks
+from context.diagnose.placeholders import PlaceholderChecks
 from context.model import Diagnostic
 
 
-class Checker(NameChecks, AttributeChecks, CallChecks):
+class Checker(NameChecks, AttributeChecks, PlaceholderChecks):
     """The checks of one module text; caches live as long as the check."""
 
     def run(self) -> list[Diagnostic]:
@@ -16,4 +16,5 @@ class Checker(NameChecks, AttributeChecks, CallChecks):
         out += self.attribute_problems()
         out += self.call_problems()
         out += self.declared_type_problems()
+        out += self.placeholder_problems()
         return out

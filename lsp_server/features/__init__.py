@@ -11,7 +11,15 @@ from typing import Any
 
 from lsprotocol import types
 
-from lsp_server.features import chat, commands, completions, documents, feedback, lifecycle
+from lsp_server.features import (
+    chat,
+    commands,
+    completions,
+    documents,
+    feedback,
+    lifecycle,
+    next_edits,
+)
 from lsp_server.server import HolepilotServer
 
 Handler = Callable[..., Any]
@@ -48,6 +56,9 @@ FEATURES: tuple[tuple[str, Handler, Any], ...] = (
     ("textDocument/llmCompletion", chat.llm_completion, None),
     ("textDocument/llmCompletionResolveErrors", chat.llm_completion_resolve_errors, None),
     ("holepilot/context", chat.holepilot_context, None),
+    (next_edits.NEXT_EDITS, next_edits.next_edits, None),
+    (next_edits.COPILOT_INLINE_EDIT, next_edits.copilot_inline_edits, None),
+    (next_edits.COPILOT_SHOWN_INLINE_EDIT, next_edits.shown_inline_edit, None),
     *(
         (method, functools.partial(feedback.record_feedback, event=event), None)
         for method, event in feedback.EVENTS.items()
@@ -58,6 +69,8 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     (commands.FILL_HOLE, commands.fill_hole_command),
     (commands.INLINE_CHAT, commands.inline_chat_command),
     (commands.DOCTOR, commands.doctor),
+    (feedback.STATS, feedback.stats_command),
+    *((name, feedback.accept_command) for name in feedback.ACCEPT_COMMANDS),
 )
 
 

@@ -1,4 +1,5 @@
-"""``workspace/executeCommand`` (inline chat, fill hole, doctor) and ``textDocument/codeAction``."""
+"""``workspace/executeCommand`` (inline chat, fill hole, doctor) and ``textDocument/codeAction``
+(fill hole, edit the selection, and "Update N call sites" from :mod:`lsp_server.features.next_edits`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from completion.doctor import Check, run_doctor
 from completion.model import EditRequest, TextRange
 from context.positions import code_points_to_utf16, split_lines
 from lsp_server.access import HolepilotOff
+from lsp_server.conversations import Conversation
 from lsp_server.convert import changed_span, internal_position, plain, replace_edit
+from lsp_server.features.next_edits import update_call_sites
 from lsp_server.filling import fill_hole
 from lsp_server.server import HolepilotServer, lsp_errors
 
@@ -68,32 +71,81 @@ async def fill_hole_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
     return {"edit": edit, "text": text}
 
 
+def _conversation_argument(arg: dict[str, Any]) -> tuple[str | None, int | None, bool]:
+    """The conversation id, the turns the client keeps (its own undos) and whether to undo."""
+    conversation_id = arg.get("conversationId")
+    if conversation_id is not None and not isinstance(conversation_id, str):
+        raise JsonRpcInvalidParams("'conversationId' must be a string")
+    turns = arg.get("turns")
+    if turns is not None and (not isinstance(turns, int) or isinstance(turns, bool) or turns < 0):
+        raise JsonRpcInvalidParams("'turns' must be a number of turns (0 or more)")
+    return conversation_id, turns, arg.get("undo") is True
+
+
 @lsp_errors
 async def inline_chat_command(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
+    """An instruction applied to a selection. With a ``conversationId`` it is a follow-up
+    of that conversation (the previous proposal in its history; ``turns`` first drops the
+    turns the client undid); with ``undo: true`` the conversation goes back one turn."""
     arg = _argument(args)
+    conversation_id, turns, undo = _conversation_argument(arg)
     instruction = arg.get("instruction")
+    if undo:
+        return _undo_turn(ls, arg["uri"], conversation_id, turns)
     if not isinstance(instruction, str) or not instruction.strip():
         raise JsonRpcInvalidParams("inline chat needs a non-empty 'instruction'")
     snap = ls.snapshot(arg["uri"])
+    conversation, note = ls.session.conversations.resume(conversation_id, snap.uri, snap.text)
+    if turns is not None:
+        del conversation.reports[turns:]
     selection = _range(arg.get("range"))
     start = internal_position(snap.text, selection.start)
     end = internal_position(snap.text, selection.end)
     request = EditRequest(
-        snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format")
+        snap.path, *start, *end, instruction, text=snap.text, format=arg.get("format"),
+        earlier=conversation.earlier(),
     )
     report = await ls.session.projects.engine_for(request.path).edit(request)
     ls.drop_if_moved_on(snap)
-    span, replacement = changed_span(snap.text, report.new_text)
-    edit = replace_edit(snap.uri, snap.text, span, replacement)
+    conversation.reports.append((instruction, report))
+    answer = _chat_answer(snap.text, snap.uri, conversation, note)
     if arg.get("apply") and report.new_text != snap.text:
         await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label=instruction)
+            types.ApplyWorkspaceEditParams(edit=answer["edit"], label=instruction)
         )
+    return answer
+
+
+def _undo_turn(ls: HolepilotServer, uri: str, conversation_id: str | None, turns: int | None) -> dict[str, Any]:
+    """The conversation one turn back (after keeping its first ``turns``): its proposal before."""
+    if conversation_id is None:
+        raise JsonRpcInvalidParams("'undo' needs the 'conversationId' of the conversation")
+    snap = ls.snapshot(uri)
+    conversation, why_not = ls.session.conversations.find(conversation_id, snap.uri, snap.text)
+    if conversation is None:
+        raise JsonRpcInvalidParams(f"nothing to undo: {why_not.split(':')[0]}")
+    if turns is not None:
+        del conversation.reports[turns:]
+    del conversation.reports[-1:]
+    return _chat_answer(snap.text, snap.uri, conversation, "")
+
+
+def _chat_answer(text: str, uri: str, conversation: Conversation, note: str) -> dict[str, Any]:
+    """The conversation's current proposal (none after its first turn is undone) as the
+    command's answer: the edit, the diff, the problems it leaves, the id and turn."""
+    report = conversation.reports[-1][1] if conversation.reports else None
+    new_text = report.new_text if report is not None else text
+    span, replacement = changed_span(text, new_text)
+    notes = [part for part in (note, report.note if report is not None else "") if part]
     return {
-        "edit": edit,
-        "diff": report.diff,
-        "diagnostics": [problem.to_json() for problem in report.diagnostics],
-        "newText": report.new_text,
+        "edit": replace_edit(uri, text, span, replacement),
+        "diff": report.diff if report is not None else "",
+        "diagnostics": [problem.to_json() for problem in report.diagnostics] if report else [],
+        "newText": new_text,
+        "conversationId": conversation.id,
+        "turn": len(conversation.reports),
+        "newConversation": bool(note),
+        **({"note": "; ".join(notes)} if notes else {}),
     }
 
 
@@ -155,7 +207,7 @@ async def doctor(ls: HolepilotServer, *args: Any) -> dict[str, Any]:
 CODE_ACTION_KINDS = [types.CodeActionKind.RefactorRewrite, types.CodeActionKind.QuickFix]
 
 
-def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     try:
         snap = ls.snapshot(params.text_document.uri)
     except HolepilotOff:  # a private file: no actions offered
@@ -179,4 +231,6 @@ def code_action(ls: HolepilotServer, params: types.CodeActionParams) -> list[typ
                 {"uri": uri, "range": params.range},
             )
         )
+    if ls.session.settings.current.enable:
+        actions += await update_call_sites(ls, snap, params.range)
     return actions

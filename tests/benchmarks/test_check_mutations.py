@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.check_mutants import GROUPS, KINDS, Mutation
 from benchmarks.check_mutations import (
+    LARGE_LINES,
     Bench,
     Found,
     Outcome,
@@ -151,6 +152,19 @@ def test_the_summary_counts_catch_per_kind_and_checker_and_false_alarms() -> Non
     # a misspelled keyword pyright's oracle does not call an error, that the built-in checker flags
     assert summary["misspelled_unjudged"] == {"count": 1, "builtin": 1, "pyright": 0, "combined": 1}
     assert "| 1 | 1/1 (100.0 %) | 0/1 (0.0 %) | 1/1 (100.0 %) |" in markdown(summary, [])
+
+
+def test_checks_of_long_buffers_have_a_latency_row_of_their_own(tmp_path: Path) -> None:
+    bench = Bench("pkg", tmp_path, lambda path, text: [], None, set())
+    try:
+        bench._builtin(tmp_path / "short.py", "x = 1\n")
+        bench._builtin(tmp_path / "long.py", "x = 1\n" * LARGE_LINES)
+    finally:
+        bench.thread.shutdown()
+    assert len(bench.timings.builtin_ms) == 2 and len(bench.timings.builtin_large_ms) == 1
+    summary = summarize([], bench.timings)
+    assert summary["latency_ms"]["builtin_large"]["n"] == 1  # type: ignore[index]
+    assert f"| built-in, buffers of {LARGE_LINES}+ lines (wall) |" in markdown(summary, [])
 
 
 async def test_a_split_runs_its_packages_and_writes_the_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

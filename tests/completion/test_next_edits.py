@@ -90,6 +90,16 @@ async def test_the_previous_text_comes_from_the_edit_history_and_an_undone_edit_
     assert same.edits == ()
 
 
+async def test_a_huge_fan_out_is_capped_and_the_report_says_how_many_more(
+        root: Path, engines: Callable[..., Engine]) -> None:
+    engine = engines(root, backend="static")
+    path, old = geometry(root)
+    new = old.replace("def area(", "def surface(")
+    report = await engine.next_edits(NextEditsRequest(str(path), text=new, previous=old, max_edits=2))
+    assert len(report.edits) == 2 and report.more == 5
+    assert report.to_json()["more"] == 5 and any("5 more edits" in note for note in report.notes)
+
+
 REPEAT = """\
 from pkg.geometry import Shape, area
 
@@ -145,6 +155,85 @@ async def test_a_repeated_replacement_is_proposed_at_the_places_still_waiting(
     assert "undefined name 'surface'" in repeats[0]["problems"][0]["message"]
 
 
+async def test_an_identifier_renamed_alike_at_two_places_is_renamed_at_the_others(
+        root: Path, engines: Callable[..., Engine]) -> None:
+    engine = engines(root, backend="static")
+    path = (root / "pkg/repeat.py").resolve()
+    path.write_text(REPEAT, encoding="utf-8")
+    one = REPEAT.replace("Shape, area\n", "Shape, surface\n")  # ``area`` before a line end...
+    two = one.replace("area(a)", "surface(a)")  # ...then before ``(``: the same rename, not the same text
+    engine.record_change(str(path), REPEAT, one)
+    engine.record_change(str(path), one, two)
+    report = await engine.next_edits(NextEditsRequest(str(path), text=two))
+    repeats = [e for e in report.to_json()["edits"] if e["kind"] == "repeat"]
+    assert [(e["new_text"], e["range"]["start"]["line"]) for e in repeats] == [("surface", 8), ("surface", 12)]
+    assert "area → surface" in repeats[0]["reason"]
+
+
+ORPHAN = """\
+from pkg.geometry import Shape, area
+
+
+def _measure(s: Shape) -> float:
+    return area(s)
+
+
+def first(a: Shape) -> float:
+    return _measure(a)
+
+
+def second(b: Shape) -> float:
+    _measure = area
+    return _measure(b)
+
+
+def third(c: Shape) -> float:
+    return _measure(c) + _measure(c)
+"""
+
+
+async def test_a_name_replaced_once_where_it_is_no_longer_defined_is_replaced_at_its_other_uses(
+        root: Path, engines: Callable[..., Engine]) -> None:
+    engine = engines(root, backend="static")
+    path = (root / "pkg/orphan.py").resolve()
+    one = ORPHAN.replace("def _measure(s: Shape) -> float:\n    return area(s)\n\n\n", "")  # the helper goes
+    two = one.replace("return _measure(a)", "return area(a)")  # and one of its calls is rewritten
+    path.write_text(two, encoding="utf-8")
+    engine.history.record(str(path), ORPHAN, one, now=0.0)
+    engine.history.record(str(path), one, two, now=60.0)  # a pause: two steps, not one
+    report = await engine.next_edits(NextEditsRequest(str(path), text=two))
+    repeats = [e for e in report.to_json()["edits"] if e["kind"] == "repeat"]
+    assert [(e["new_text"], e["range"]["start"]["line"]) for e in repeats] == [("area", 13), ("area", 13)]
+    assert all(e["verified"] for e in repeats)  # not in second(): its own ``_measure`` is bound there
+    assert "'_measure' is no longer defined" in repeats[0]["reason"]
+    report = await engine.next_edits(NextEditsRequest(str(path), text=two, previous=one))
+    assert len([e for e in report.edits if e.kind == "repeat"]) == 2
+
+
+async def test_the_ripple_of_an_earlier_edit_follows_the_call_sites_the_user_updates(
+        root: Path, engines: Callable[..., Engine]) -> None:
+    engine = engines(root, backend="static")
+    path, old = geometry(root)
+    new = old.replace("def area(", "def surface(")
+    path.write_text(new, encoding="utf-8")
+    engine.record_change(str(path), old, new)
+    use = (root / "pkg/use.py").resolve()
+    before = use.read_text(encoding="utf-8")
+    after = before.replace("return area(s)", "return surface(s)")  # one call site updated by hand
+    engine.record_change(str(use), before, after)
+    report = await engine.next_edits(NextEditsRequest(str(use), text=after))
+    assert report.changes == ("renamed area → surface",)
+    assert any("from your earlier edit of pkg.geometry" in note for note in report.notes)
+    in_use = [e for e in report.edits if e.path == str(use)]
+    assert len(in_use) == 4 and all(e.verified and e.new_text == "surface" for e in in_use)
+    assert "return surface(t) + surface(x, precise=True) + surface(y, True) + n" in apply_edits(after, in_use)
+    assert {Path(e.path).name for e in report.edits} == {"use.py", "__init__.py"}
+    path.write_text(old, encoding="utf-8")  # the definition's edit undone: nothing waits any more
+    engine.record_change(str(path), new, old)
+    undone = await engine.next_edits(NextEditsRequest(str(use), text=after))
+    assert undone.edits == () and undone.changes == ()
+
+
 # -- with a model -------------------------------------------------------------------------------------
 async def test_the_model_fills_added_arguments_in_checked_rounds(
         root: Path, llm_server: StartServer, engines: Callable[..., Engine]) -> None:
@@ -164,10 +253,14 @@ PREDICTED = "<|next_start|>```python\n    o.scale(3.0)\n<|search_and_replace|>\n
 BROKEN = "<|next_start|>```python\n    o.scale(3.0)\n<|search_and_replace|>\n    o.scale(nowhere)\n```<|next_end|>"
 
 
+PREDICTED_LC = "<|next_start|>7,8\n```python\n    o.scale(3.5)\n```<|next_end|>"  # lines [7, 8) replaced
+
+
+@pytest.mark.parametrize(("edit_format", "answer"), [("sr", PREDICTED), ("lc", PREDICTED_LC)])
 async def test_the_next_edit_is_predicted_from_the_history_without_an_instruction(
-        root: Path, llm_server: StartServer, engines: Callable[..., Engine]) -> None:
-    server = llm_server([{"answer": PREDICTED}])
-    engine = engines(root, backend="openai", base_url=server.url, model="m")
+        root: Path, llm_server: StartServer, engines: Callable[..., Engine], edit_format: str, answer: str) -> None:
+    server = llm_server([{"answer": answer}])
+    engine = engines(root, backend="openai", base_url=server.url, model="m", edit_format=edit_format)
     path = (root / "pkg/use.py").resolve()
     old = path.read_text(encoding="utf-8")
     new = old.replace("Square().scale(1.0)", "Square().scale(1.5)")
@@ -178,7 +271,12 @@ async def test_the_next_edit_is_predicted_from_the_history_without_an_instructio
     assert predicted["verified"] and predicted["reason"] == "predicted from your recent edits"
     asked = server.requests[0].body["messages"][-1]["content"]
     assert "Programming process 1" in asked and "Current code" in asked
-    assert "User instruction" not in asked  # the conversation has no instruction
+    history, current = asked.split("Current code", 1)
+    # The history holds the line before the step; the current code is the text after it (cursor marked).
+    assert "Square().scale(1.0)" in history
+    assert "Square().scale(1." in current and "Square().scale(1.0)" not in current
+    assert "User instruction" not in asked  # the conversation has no instruction (the worked example has one)
+    assert len(server.requests) == 1 and len(report.edits) == 1  # one prediction, checked, no ripple here
 
 
 async def test_a_predicted_edit_that_brings_an_error_is_dropped(

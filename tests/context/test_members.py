@@ -102,3 +102,79 @@ def test_member_blocks_are_masked_like_every_definition() -> None:
     leaky = dataclasses.replace(leaky, text=leaky.text + f'\n    api_key = "{secret}"')
     masked = with_masked_definitions(dataclasses.replace(hole, nearby_members=(leaky,)))
     assert secret not in masked.nearby_members[0].text
+
+
+def test_a_local_bound_just_above_and_unused_since_comes_first() -> None:
+    hole = _hole(
+        "from lex.env import Environment\n"
+        "from lex.rules import Parser\n\n\n"
+        "def run(env: Environment, parser: Parser) -> None:\n"
+        "    env.open_reader('x').skip()\n"
+        "    lines = parser.tokenize('t')\n"
+        "    env.copy()\n"
+        "    <>\n"
+    )
+    assert hole.nearby_members[0].name == "lex.rules.Lines"
+    assert hole.nearby_members[0].text.startswith("# lines: Lines\n")
+
+
+def test_members_whose_result_fits_the_expected_type_come_first() -> None:
+    hole = _hole(
+        "from lex.wide import make_wide\n\n\n"
+        "def run() -> bytes:\n"
+        "    w = make_wide()\n"
+        "    w.m33()\n"
+        "    return <>\n"
+    )
+    first = next(d for d in hole.nearby_members if d.name == "lex.wide.Wide")
+    assert "def label(self) -> bytes: ..." in first.text
+
+
+def test_an_override_sees_the_method_it_overrides_first() -> None:
+    hole = _hole(
+        "from lex.wide import Wide\n\n\n"
+        "class Mine(Wide):\n"
+        "    def m37(self) -> int:\n"
+        "        self.m1()\n"
+        "        return <>\n"
+    )
+    first = hole.nearby_members[0]
+    assert first.kind == "members" and first.text.startswith("# self: Mine\n")
+    assert "def m37(self) -> int: ..." in first.text.split("class Wide:")[1]
+
+
+def test_the_fields_of_an_attribute_holes_receiver_have_their_members_shown() -> None:
+    hole = _hole(
+        "from lex.rules import Parser\n\n\n"
+        "def run(parser: Parser) -> None:\n"
+        "    parser.<>\n"
+    )
+    names = [d.name for d in hole.nearby_members if d.kind != "more"]
+    assert names[:2] == ["lex.rules.Parser", "lex.rules.Ruler"]  # right after the receiver
+    assert hole.nearby_members[names.index("lex.rules.Ruler")].text.startswith("# parser.ruler: ")
+
+
+def test_a_receiver_is_kept_when_its_line_cannot_be() -> None:
+    hole = _hole(
+        "from lex.rules import Parser\n\n\n"
+        "def run(parser: Parser) -> dict:\n"
+        "    return {\n"
+        "        'server': (parser.<>\n"
+        "        'client': 1,\n"
+        "    }\n"
+    )
+    assert hole.hole_kind == "attribute"
+    assert (hole.receiver, hole.receiver_type) == ("parser", "Parser")
+
+
+def test_private_members_of_another_class_are_shown_when_the_file_reads_them() -> None:
+    hole = _hole(
+        "from lex.rules import Outcome\n\n\n"
+        "def run(outcome: Outcome) -> None:\n"
+        "    if outcome._error is None:\n"
+        "        outcome.value()\n"
+        "    <>\n"
+    )
+    block = next(d for d in hole.nearby_members if d.name == "lex.rules.Outcome")
+    assert "_error: Exception | None" in block.text
+    assert "_hidden" not in block.text

@@ -290,6 +290,14 @@ def test_definition_changes_reads_each_kind_of_edit() -> None:
     assert definition_changes(old, old.replace("-> int:", "-> int:  # same")) == []
 
 
+def test_a_definition_inserted_before_another_renames_nothing() -> None:
+    old = "class A:\n    def b(self) -> int:\n        return 1\n"
+    # The diff takes the new method's first characters for the old one's: ``    def `` then ``c``.
+    new = "class A:\n    def c(self) -> int | None:\n        return None\n\n    def b(self) -> int:\n        return 1\n"
+    assert definition_changes(old, new) == []
+    assert [c.reason() for c in definition_changes(old, old.replace("def b(", "def d("))] == ["renamed b → d"]
+
+
 def test_make_edit_spans_and_stamps_the_text() -> None:
     text = "a = 1\nb = 'é😀x'\n"
     edit_ = make_edit(SourceText(text), "f.py", text.index("x"), text.index("x") + 1, "y", "why", "rename")

@@ -144,6 +144,16 @@ def test_only_precise_pyright_errors_join_and_one_finding_is_said_once() -> None
     assert combined(builtin, external) == [builtin[0], external[1]]
 
 
+def test_a_type_error_about_a_value_pyright_knows_only_as_object_is_not_charged() -> None:
+    lost = diag(0, 'Argument of type "object" cannot be assigned to parameter "width" of type "int" in function '
+                   '"__new__"\n  "object" is not assignable to "int"', 5, 17, source="pyright", code="reportArgumentType")
+    wrong = diag(1, 'Argument of type "Literal[\'wrong\']" cannot be assigned to parameter "width" of type "int"',
+                 5, 12, source="pyright", code="reportArgumentType")
+    returned = diag(2, 'Type "object" is not assignable to return type "int"', 11, 14, source="pyright",
+                    code="reportReturnType")
+    assert combined([], [lost, wrong, returned]) == [wrong]
+
+
 class FakeChecker:
     name = "pyright"
 

@@ -94,6 +94,12 @@ def test_messages_must_name_the_mistake() -> None:
     assert not names_the_problem("extra_argument", "render", 'Argument of type "None" cannot be assigned to '
                                  'parameter "x" of type "str" in function "other"', "pyright")
     assert names_the_problem("missing_argument", "f", 'Argument missing for parameter "x"', "pyright")
+    assert names_the_problem("extra_argument", "enumerate", 'Argument of type "None" cannot be assigned to '
+                             'parameter "start" of type "int" in function "__new__"', "pyright")
+    assert names_the_problem("missing_argument", "run_sync", 'Argument of type "tuple[()]" cannot be assigned to '
+                             'parameter "args" of type "PosArgsT@run_sync" in function "run_sync"', "pyright")
+    assert not names_the_problem("missing_argument", "run_sync", 'Argument of type "None" cannot be assigned to '
+                                 'parameter "x" of type "str" in function "other"', "pyright")
     # arguments that fit no signature of an overloaded callee (a builtin class's is its __init__)
     assert names_the_problem("missing_argument", "cast", 'No overloads for "cast" match the provided arguments',
                              "pyright")

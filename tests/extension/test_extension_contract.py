@@ -24,7 +24,11 @@ def _source() -> str:
 
 
 def _methods_sent() -> set[str]:
-    return set(re.findall(r"send(?:Request|Notification)\(\s*'([\w/.]+)'", _source()))
+    """Method names sent literally, or through a constant (``export const NAME = 'method'``)."""
+    source = _source()
+    constants = dict(re.findall(r"const (\w+) = '([\w/.]+)'", source))
+    sent = re.findall(r"send(?:Request|Notification)\(\s*(?:'([\w/.]+)'|([A-Z_]+)\b)", source)
+    return {literal or constants[name] for literal, name in sent if literal or name in constants}
 
 
 def _commands_executed() -> set[str]:
@@ -33,7 +37,12 @@ def _commands_executed() -> set[str]:
 
 def test_the_sources_are_found() -> None:
     assert "holepilot/context" in _methods_sent()
-    assert "holepilot/didShowCompletion" in _methods_sent()
+    assert {
+        "textDocument/didShowCompletion",
+        "textDocument/didPartiallyAcceptCompletion",
+        "holepilot/didAcceptCompletion",
+        "holepilot/nextEdits",
+    } <= _methods_sent()
     assert {
         "holepilot.inlineChat",
         "holepilot.fillHole",

@@ -58,7 +58,7 @@ async def test_invoked_items_come_verified_first(start_session, llm):
     session = await start_session(options=openai_options(model.url))
     uri = session.open("shapes.py", SHAPES)
     result = await inline(session, uri, HOLE_LINE, HOLE_COLUMN)
-    marked = [item.command is not None for item in result.items]
+    marked = [item.command.title.startswith("holepilot: unverified: ") for item in result.items]
     assert len(result.items) >= 2, [item.insert_text for item in result.items]
     assert marked == sorted(marked), marked  # unmarked (verified) ones, then the marked ones
     assert marked[0] is False and marked[-1] is True
@@ -69,7 +69,8 @@ async def test_automatic_trigger_shows_a_verified_filling_unmarked(start_session
     session = await start_session(options=openai_options(model.url))
     uri = session.open("shapes.py", SHAPES)
     result = await inline(session, uri, HOLE_LINE, HOLE_COLUMN, automatic=True)
-    assert [(i.insert_text, i.command) for i in result.items] == [("shapes[0]", None)]
+    # unmarked: only the acceptance command every item carries, not titled unverified
+    assert [(i.insert_text, i.command.title) for i in result.items] == [("shapes[0]", "holepilot: suggestion accepted")]
     assert session.statuses[-1]["state"] == "ok"
 
 

@@ -8,7 +8,7 @@
 // Environment: HOLEPILOT_PYTHON (a python with holepilot importable; default: the repository's
 // .venv), HOLEPILOT_E2E_DIR or CODE_SERVER_DIR (where tools/install-code-server.sh put code-server;
 // default: the repository's .cache/code-server, where `make test-e2e` installs it),
-// HOLEPILOT_E2E_SKIP_BUILD=1 to reuse dist/holepilot.vsix, HOLEPILOT_E2E_TIMEOUT_S (default 300).
+// HOLEPILOT_E2E_SKIP_BUILD=1 to reuse dist/holepilot.vsix, HOLEPILOT_E2E_TIMEOUT_S (default 600).
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +17,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processesInGroup, run, startProcess, stopAll, waitForLine } from './processes.mjs';
 import { steps } from './steps.mjs';
+import { nextEditSteps, writeNextEditsWorkspace } from './steps_next_edits.mjs';
+import { controlSteps, writeControlWorkspace } from './steps_control.mjs';
 import { llmScript, writeUserSettings, writeWorkspace } from './workspace.mjs';
 
 const extensionDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +27,7 @@ const artifacts = join(extensionDir, 'artifacts');
 const e2eDir = resolve(process.env.HOLEPILOT_E2E_DIR ?? process.env.CODE_SERVER_DIR ?? join(repoRoot, '.cache', 'code-server'));
 const codeServer = join(e2eDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const python = resolve(repoRoot, process.env.HOLEPILOT_PYTHON ?? join('.venv', 'bin', 'python'));
-const timeoutS = Number(process.env.HOLEPILOT_E2E_TIMEOUT_S ?? 300);
+const timeoutS = Number(process.env.HOLEPILOT_E2E_TIMEOUT_S ?? 600);
 const editFormat = 'sr';
 
 // The server runs from the repository without an install: its packages are top-level directories.
@@ -150,14 +152,24 @@ async function main() {
     });
     const llm = await startLlmServer(temp, apiKey);
     writeWorkspace(workspace);
+    writeNextEditsWorkspace(workspace);
+    writeControlWorkspace(workspace);
     writeUserSettings(dirs.userData, { llmUrl: llm.url, python, editFormat });
     const cs = await startCodeServer(dirs, workspace);
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey,
+    // Each step file runs even when one before it failed; the run fails with all their failures.
+    const failed = [];
+    const attempt = (run) => run().catch((error) => failed.push(error));
+    await attempt(() => steps({ page, url: cs.url, workspace, artifacts, log, llmUrl: llm.url, apiKey,
       cacheDir: join(dirs.home, '.cache'),
       serverPids: () => processesInGroup(cs.proc.child.pid, /-m lsp_server/),
-    });
+    }));
+    await attempt(() => nextEditSteps({ page, workspace, artifacts, log }));
+    await attempt(() => controlSteps({ page, workspace, artifacts, log, cacheDir: join(dirs.home, '.cache') }));
+    if (failed.length > 0) {
+      throw new Error(failed.map((error) => error.message).join('\n'));
+    }
   } finally {
     await browser?.close().catch(() => undefined);
     await stopAll();

@@ -79,7 +79,9 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
 
   await group('log', async () => {
     await step('status-bar-click-shows-log', async () => {
+      // The item opens the menu of controls; its last entry shows the log.
       await statusItem(page).click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show log' }).first().click({ timeout: 10000 });
       const panel = page.locator('.part.panel .view-lines', { hasText: 'The server is running.' });
       await panel.first().waitFor({ timeout: 20000 });
     });
@@ -286,19 +288,19 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
   }
 }
 
-function statusItem(page) {
+export function statusItem(page) {
   return page.locator('.statusbar-item', { hasText: /holepilot/ }).first();
 }
 
-function notificationButton(page, label) {
+export function notificationButton(page, label) {
   return page.locator('.notifications-toasts .monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
 }
 
-async function focusEditor(page) {
+export async function focusEditor(page) {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
 }
 
-async function openFile(page, name) {
+export async function openFile(page, name) {
   await page.keyboard.press(`${CONTROL}+p`);
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
@@ -309,7 +311,7 @@ async function openFile(page, name) {
   await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
 }
 
-async function gotoLine(page, line, column) {
+export async function gotoLine(page, line, column) {
   await page.keyboard.press(`${CONTROL}+g`);
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
@@ -318,7 +320,7 @@ async function gotoLine(page, line, column) {
   await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
 
-async function runCommand(page, title) {
+export async function runCommand(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 10000 });
@@ -327,7 +329,7 @@ async function runCommand(page, title) {
 }
 
 /** Polls `probe` until it returns a value, within `timeoutMs`. */
-async function waitFor(probe, timeoutMs) {
+export async function waitFor(probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = probe();
@@ -340,7 +342,7 @@ async function waitFor(probe, timeoutMs) {
 }
 
 /** Polls the file on disk (saving is asynchronous) until it is exactly `expected`, within `timeoutMs`. */
-async function fileEquals(path, expected, timeoutMs) {
+export async function fileEquals(path, expected, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let content = '';
   while (Date.now() < deadline) {

@@ -96,6 +96,16 @@ function editAnswer(python, repoRoot, format, oldText, newText) {
   });
 }
 
+// An inline-chat conversation of two turns (steps_control.mjs): the follow-up's prompt holds
+// both instructions, so its rule comes first.
+export const GREET_PY = `def greet(name: str) -> str:
+    return "hello " + name
+`;
+export const GREET_INSTRUCTION = 'shout the greeting';
+export const GREET_FOLLOW_UP = 'also end it with an exclamation mark';
+export const GREET_SHOUTED_PY = GREET_PY.replace('"hello "', '"HELLO "');
+export const GREET_FOLLOWED_PY = GREET_SHOUTED_PY.replace('+ name', '+ name + "!"');
+
 /**
  * Rules of the scripted model: each instruction gets its edit, the comment in area.py its
  * filling, everything else completes the hole of main.py.
@@ -103,6 +113,11 @@ function editAnswer(python, repoRoot, format, oldText, newText) {
 export function llmScript({ python, repoRoot, format }) {
   return {
     rules: [
+      {
+        match: GREET_FOLLOW_UP,
+        answer: editAnswer(python, repoRoot, format, GREET_SHOUTED_PY, GREET_FOLLOWED_PY),
+      },
+      { match: GREET_INSTRUCTION, answer: editAnswer(python, repoRoot, format, GREET_PY, GREET_SHOUTED_PY) },
       { match: INSTRUCTION, answer: editAnswer(python, repoRoot, format, REPORT_PY, REPORT_EDITED_PY) },
       {
         match: REJECTED_INSTRUCTION,

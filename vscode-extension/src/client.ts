@@ -23,9 +23,13 @@ import {
   RegistrationData,
   StaticFeature,
   State,
+  ProgressToken,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 import { serverCommandsToRegister } from './commandIds';
-import { feedbackMiddleware } from './feedback';
+import { FeedbackHooks, feedbackMiddleware } from './feedback';
 import {
   adviseOnStartFailure,
   FailureAdvice,
@@ -48,6 +52,8 @@ export interface ClientEvents {
   onStarting(apiKey: boolean): void;
   onFailed(advice: FailureAdvice): void;
   onRequestFailed(method: string, message: string): void;
+  onProgress(token: ProgressToken, value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): void;
+  feedback: FeedbackHooks;
 }
 
 /** A language client that leaves the extension's own command ids to the extension. */
@@ -177,6 +183,12 @@ export class HoleClient implements vscode.Disposable {
     }
     const client = new HoleLanguageClient('holepilot', 'holepilot', () => this.spawn(command, apiKey), this.options());
     client.onNotification('holepilot/status', (raw: unknown) => this.events.onStatus(parseStatus(raw)));
+    // A restart after a crash starts the client again: the item says so until the new server reports.
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Starting) {
+        this.events.onStarting(apiKey !== undefined);
+      }
+    });
     client.onRequestFailure = (method, message) => {
       this.log.warn(`${method} failed: ${message}`);
       this.events.onRequestFailed(method, message);
@@ -277,7 +289,11 @@ export class HoleClient implements vscode.Disposable {
             return result.map((value, i) => (params.items[i]?.section === SECTION ? withoutClientOnly(value) : value));
           },
         },
-        ...feedbackMiddleware(() => this.running),
+        handleWorkDoneProgress: (token, params, next) => {
+          this.events.onProgress(token, params);
+          next(token, params);
+        },
+        ...feedbackMiddleware(() => this.running, this.events.feedback),
       },
     };
   }

@@ -1,10 +1,12 @@
-// "Fill hole" and "Show context at cursor": one request each to the server.
+// "Fill hole", "Show context at cursor", the doctor and the acceptance statistics: one request
+// each to the server.
 
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 import { renderContextMarkdown } from './contextView';
 import { renderDoctorMarkdown } from './doctorView';
+import { renderStatsMarkdown } from './statsView';
 import { errorText } from './inlineChat';
 import { VirtualDocuments } from './virtualDocuments';
 
@@ -107,5 +109,18 @@ export async function showDoctor(
     await showMarkdown(documents, 'holepilot-doctor.md', renderDoctorMarkdown(result, serverCommand));
   } catch (error) {
     void vscode.window.showErrorMessage(`holepilot: doctor failed: ${errorText(error)}`);
+  }
+}
+
+export async function showStats(running: LanguageClient | undefined, documents: VirtualDocuments): Promise<void> {
+  if (!running) {
+    void vscode.window.showWarningMessage('holepilot: the server is not running (see "holepilot: Show log").');
+    return;
+  }
+  try {
+    const result = await running.sendRequest(ExecuteCommandRequest.type, { command: 'holepilot.stats', arguments: [] });
+    await showMarkdown(documents, 'holepilot-stats.md', renderStatsMarkdown(result));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`holepilot: statistics failed: ${errorText(error)}`);
   }
 }

@@ -1,5 +1,7 @@
 // Inline chat: ask the server for an edit of the selection (or the cursor line), show it as a
-// diff against the file, and apply it only when the user accepts.
+// diff against the file, and apply it only when the user accepts. A follow-up continues the
+// same conversation (its id comes back with each proposal) and updates the diff; "undo turn"
+// goes back one proposal; rejecting drops every turn.
 
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -15,13 +17,28 @@ export interface InlineChatResult {
   diff?: string;
   diagnostics?: unknown[];
   newText?: string;
+  /** The conversation the proposal belongs to; a follow-up passes it back. */
+  conversationId?: string;
+  /** True when the server could not continue the conversation asked for and began a new one. */
+  newConversation?: boolean;
+  /** What the server wants said about the answer (e.g. why a new conversation began). */
+  note?: string;
+}
+
+/** One turn of the conversation: an instruction and the proposal it got. */
+interface Turn {
+  instruction: string;
+  result: InlineChatResult;
+  text: string; // the whole document as the proposal would make it
+  edit: vscode.WorkspaceEdit;
 }
 
 interface Pending {
   document: vscode.TextDocument;
   version: number;
+  range: vscode.Range;
   proposal: vscode.Uri;
-  edit: vscode.WorkspaceEdit;
+  turns: Turn[];
 }
 
 export function sameUri(a: string, b: string): boolean {
@@ -58,7 +75,12 @@ export class InlineChat implements vscode.Disposable {
     this.tabWatch.dispose();
   }
 
+  /** A new conversation on the selection; with a proposal pending, a follow-up on it. */
   async run(): Promise<void> {
+    if (this.pending) {
+      await this.followUp();
+      return;
+    }
     const editor = vscode.window.activeTextEditor;
     const client = this.client();
     if (!editor || !client) {
@@ -77,12 +99,105 @@ export class InlineChat implements vscode.Disposable {
     if (!instruction?.trim()) {
       return;
     }
-    const document = editor.document;
-    const version = document.version;
-    const result = await this.requestEdit(client, document, range, instruction.trim());
-    if (result) {
-      await this.preview(client, document, version, result);
+    await this.converse(client, editor.document, range, instruction.trim(), undefined);
+  }
+
+  /** Continues the conversation of the pending proposal: the diff shows the new proposal. */
+  async followUp(): Promise<void> {
+    const pending = this.pending;
+    const client = this.client();
+    if (!pending) {
+      await this.run();
+      return;
     }
+    if (!client) {
+      void vscode.window.showWarningMessage('holepilot: the server is not running (see "holepilot: Show log").');
+      return;
+    }
+    const instruction = await vscode.window.showInputBox({
+      title: `holepilot: inline chat, turn ${pending.turns.length + 1}`,
+      prompt: 'Follow up on the proposal (Escape in the diff rejects all of it)',
+      placeHolder: 'e.g. also handle None',
+      ignoreFocusOut: true,
+    });
+    if (!instruction?.trim() || this.pending !== pending) {
+      return;
+    }
+    const { document, range } = pending;
+    if (document.version !== pending.version) {
+      await this.clear();
+      void vscode.window.showInformationMessage(
+        'holepilot: the file changed under the proposal; starting a new conversation.',
+      );
+      await this.converse(client, document, range, instruction.trim(), undefined);
+      return;
+    }
+    await this.converse(client, document, range, instruction.trim(), pending);
+  }
+
+  /** Goes back one turn: the previous proposal again (the first turn undone: no proposal). */
+  async undoTurn(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) {
+      return;
+    }
+    if (pending.turns.length <= 1) {
+      await this.reject();
+      return;
+    }
+    pending.turns.pop();
+    const turn = pending.turns[pending.turns.length - 1];
+    this.proposals.set(pending.proposal, turn.text);
+    void this.ask(pending);
+  }
+
+  private async converse(
+    client: LanguageClient,
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    instruction: string,
+    pending: Pending | undefined,
+  ): Promise<void> {
+    const version = document.version;
+    const conversationId = pending?.turns[pending.turns.length - 1].result.conversationId;
+    const result = await this.requestEdit(client, document, range, instruction, conversationId, pending?.turns.length);
+    if (!result || (pending && this.pending !== pending)) {
+      return;
+    }
+    if (result.note) {
+      void vscode.window.showInformationMessage(`holepilot: ${result.note}`);
+    }
+    const plain = (result.edit ?? {}) as PlainWorkspaceEdit;
+    const uri = client.code2ProtocolConverter.asUri(document.uri);
+    const edits = editsForDocument(plain, uri, sameUri);
+    if (edits.length === 0) {
+      void vscode.window.showInformationMessage('holepilot: no change proposed.');
+      return;
+    }
+    const turn: Turn = {
+      instruction,
+      result,
+      text: applyTextEdits(document.getText(), edits),
+      edit: await client.protocol2CodeConverter.asWorkspaceEdit(result.edit),
+    };
+    if (pending) {
+      if (result.newConversation) {
+        pending.turns = []; // the server kept none of the earlier turns
+      }
+      pending.turns.push(turn);
+      this.proposals.set(pending.proposal, turn.text);
+      void this.ask(pending, otherDocuments(plain, uri, sameUri));
+      return;
+    }
+    await this.clear();
+    const proposal = document.uri.with({ scheme: PROPOSAL_SCHEME, query: `proposal=${++this.counter}` });
+    this.proposals.set(proposal, turn.text);
+    const started: Pending = { document, version, range, proposal, turns: [turn] };
+    this.pending = started;
+    await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
+    const title = `${path.basename(document.uri.path)} ↔ holepilot proposal`;
+    await vscode.commands.executeCommand('vscode.diff', document.uri, proposal, title, { preview: true });
+    void this.ask(started, otherDocuments(plain, uri, sameUri));
   }
 
   private async requestEdit(
@@ -90,12 +205,15 @@ export class InlineChat implements vscode.Disposable {
     document: vscode.TextDocument,
     range: vscode.Range,
     instruction: string,
+    conversationId: string | undefined,
+    turns: number | undefined,
   ): Promise<InlineChatResult | undefined> {
     const argument = {
       uri: client.code2ProtocolConverter.asUri(document.uri),
       range: client.code2ProtocolConverter.asRange(range),
       instruction,
       apply: false,
+      ...(conversationId ? { conversationId, turns } : {}),
     };
     try {
       return await vscode.window.withProgress(
@@ -113,37 +231,20 @@ export class InlineChat implements vscode.Disposable {
     }
   }
 
-  private async preview(
-    client: LanguageClient,
-    document: vscode.TextDocument,
-    version: number,
-    result: InlineChatResult,
-  ): Promise<void> {
-    const plain = (result.edit ?? {}) as PlainWorkspaceEdit;
-    const uri = client.code2ProtocolConverter.asUri(document.uri);
-    const edits = editsForDocument(plain, uri, sameUri);
-    if (edits.length === 0) {
-      void vscode.window.showInformationMessage('holepilot: no change proposed.');
-      return;
-    }
-    await this.clear();
-    const proposal = document.uri.with({ scheme: PROPOSAL_SCHEME, query: `proposal=${++this.counter}` });
-    this.proposals.set(proposal, applyTextEdits(document.getText(), edits));
-    const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
-    this.pending = { document, version, proposal, edit };
-    await vscode.commands.executeCommand('setContext', PENDING_CONTEXT, true);
-    const title = `${path.basename(document.uri.path)} ↔ holepilot proposal`;
-    await vscode.commands.executeCommand('vscode.diff', document.uri, proposal, title, { preview: true });
-    void this.ask(this.pending, proposalSummary(result, otherDocuments(plain, uri, sameUri)));
-  }
-
-  private async ask(pending: Pending, summary: string): Promise<void> {
-    const choice = await vscode.window.showInformationMessage(summary, 'Accept', 'Reject');
-    if (this.pending !== pending) {
-      return;
+  private async ask(pending: Pending, others: string[] = []): Promise<void> {
+    const turns = pending.turns.length;
+    const turn = pending.turns[turns - 1];
+    const choices = ['Accept', 'Follow up…', ...(turns > 1 ? ['Undo turn'] : []), 'Reject'];
+    const choice = await vscode.window.showInformationMessage(proposalSummary(turn.result, others, turns), ...choices);
+    if (this.pending !== pending || pending.turns[pending.turns.length - 1] !== turn) {
+      return; // answered by a key or a newer turn
     }
     if (choice === 'Accept') {
       await this.accept();
+    } else if (choice === 'Follow up…') {
+      await this.followUp();
+    } else if (choice === 'Undo turn') {
+      await this.undoTurn();
     } else if (choice === 'Reject') {
       await this.reject();
     }
@@ -159,13 +260,14 @@ export class InlineChat implements vscode.Disposable {
       void vscode.window.showWarningMessage('holepilot: the file changed since the proposal; run inline chat again.');
       return;
     }
-    if (!(await vscode.workspace.applyEdit(pending.edit))) {
+    if (!(await vscode.workspace.applyEdit(pending.turns[pending.turns.length - 1].edit))) {
       void vscode.window.showErrorMessage('holepilot: the edit could not be applied.');
       return;
     }
     await vscode.window.showTextDocument(pending.document, { preview: false });
   }
 
+  /** Rejects the proposal and every turn of its conversation. */
   async reject(): Promise<void> {
     const pending = this.pending;
     await this.clear();
@@ -193,9 +295,9 @@ function isProposalTab(tab: vscode.Tab, proposal: vscode.Uri): boolean {
   return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.toString();
 }
 
-function proposalSummary(result: InlineChatResult, others: string[]): string {
+function proposalSummary(result: InlineChatResult, others: string[], turns: number): string {
   const problems = Array.isArray(result.diagnostics) ? result.diagnostics.length : 0;
-  const parts = ['holepilot: apply the proposed edit?'];
+  const parts = [turns > 1 ? `holepilot: apply the proposed edit (turn ${turns})?` : 'holepilot: apply the proposed edit?'];
   if (problems > 0) {
     parts.push(`${problems} problem${problems === 1 ? '' : 's'} remain${problems === 1 ? 's' : ''} in it.`);
   }

@@ -11,6 +11,8 @@ export interface StatusParams {
   lastLatencyMs?: number | null;
   lastError?: string | null;
   reason?: string;
+  /** Set when the notification is about one document (holepilot is off for it). */
+  uri?: string;
 }
 
 export type Severity = 'normal' | 'warning';
@@ -19,6 +21,9 @@ export interface StatusView {
   text: string;
   tooltip: string;
   severity: Severity;
+  /** What a click opens: the menu of controls, the doctor view when the backend fails, or
+   * (by default, while no server runs) the log. */
+  click?: 'menu' | 'doctor' | 'log';
 }
 
 const ICONS: Record<ServerState, string> = {
@@ -98,6 +103,7 @@ export function parseStatus(raw: unknown): StatusParams {
     lastLatencyMs: typeof latency === 'number' ? latency : null,
     lastError: text('lastError') ?? null,
     reason: text('reason'),
+    uri: text('uri'),
   };
 }
 
@@ -109,4 +115,73 @@ export function apiKeyLabel(present: boolean): string {
 export function accessibleLabel(view: StatusView, apiKey: boolean): string {
   const text = view.text.replace(/\$\([\w~-]+\)\s*/g, '');
   return `${text}, ${apiKeyLabel(apiKey)}`;
+}
+
+/** What the extension itself knows, laid over the server's last status. */
+export interface ClientState {
+  /** Time left of a snooze of automatic suggestions (ms, or 'restart'). */
+  snoozed?: number | 'restart';
+  /** The server is indexing the workspace. */
+  indexing?: { percentage?: number; message?: string };
+  /** holepilot is off for the active file: the server's reason. */
+  offForFile?: string;
+  /** The automatic-suggestions setting of the active file's scope. */
+  automatic?: boolean;
+}
+
+/**
+ * The one status the item shows, most important first: backend error, snoozed, off for this
+ * file, indexing, then the server's own state (working, held back, ready with the model).
+ * `formatSnooze` renders the time left (see snooze.ts).
+ */
+export function displayView(
+  status: StatusParams,
+  client: ClientState,
+  formatSnooze: (left: number | 'restart') => string,
+): StatusView {
+  const base = statusView(status);
+  const hint = 'Click for the holepilot menu.';
+  const tooltip = (lines: (string | undefined)[]) =>
+    [...lines, ...base.tooltip.split('\n').slice(1, -1)].filter((l): l is string => !!l).concat(hint).join('\n');
+  if (status.state === 'error') {
+    return { ...base, tooltip: base.tooltip.replace(/Click to show the log\.$/, 'Click for the doctor view with the fix.'), click: 'doctor' };
+  }
+  if (client.snoozed !== undefined) {
+    const left = formatSnooze(client.snoozed);
+    const text = client.snoozed === 'restart' ? 'snoozed until restart' : `snoozed ${left}`;
+    return {
+      text: `$(bell-slash) holepilot: ${text}`,
+      tooltip: tooltip([`holepilot: automatic suggestions snoozed (${left} left)`, 'The explicit trigger still works.']),
+      severity: 'normal',
+      click: 'menu',
+    };
+  }
+  if (client.offForFile !== undefined) {
+    return {
+      text: '$(circle-slash) holepilot: off for this file',
+      tooltip: tooltip(['holepilot: off for this file', client.offForFile]),
+      severity: 'normal',
+      click: 'menu',
+    };
+  }
+  if (client.indexing) {
+    const pct = client.indexing.percentage;
+    const progress = typeof pct === 'number' && Number.isFinite(pct) ? ` ${Math.round(pct)}%` : '';
+    return {
+      text: `$(sync~spin) holepilot: indexing${progress}`,
+      tooltip: tooltip([`holepilot: indexing the workspace${progress}`, client.indexing.message]),
+      severity: 'normal',
+      click: 'menu',
+    };
+  }
+  const manual = client.automatic === false && status.state === 'ok';
+  return {
+    ...base,
+    text: manual ? `${base.text} · manual` : base.text,
+    tooltip: tooltip([
+      status.state === 'ok' ? 'holepilot: ready' : base.tooltip.split('\n')[0],
+      manual ? 'Automatic suggestions are off: trigger one with Alt+\\.' : undefined,
+    ]),
+    click: 'menu',
+  };
 }

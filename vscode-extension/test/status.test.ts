@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   accessibleLabel,
+  displayView,
   failedRequestStatus,
   failedView,
   formatLatency,
@@ -69,4 +70,45 @@ test('a held-back suggestion shows in the item and its reason in the tooltip', (
   assert.match(view.tooltip, /^holepilot: held back\n/);
   assert.ok(view.tooltip.includes(reason));
   assert.equal(statusView({ state: 'heldBack' }).text, '$(eye-closed) holepilot: held back');
+});
+
+const fmt = (left: number | 'restart') => (left === 'restart' ? 'until restart' : `${Math.ceil(left / 1000)}s`);
+const ready = { state: 'ok' as const, backend: 'openai', model: 'qwen' };
+
+test('ready names the model; the item opens the menu', () => {
+  const view = displayView(ready, {}, fmt);
+  assert.equal(view.text, '$(sparkle) holepilot: openai · qwen');
+  assert.equal(view.click, 'menu');
+  assert.match(view.tooltip, /^holepilot: ready\n/);
+  assert.match(view.tooltip, /Click for the holepilot menu\.$/);
+  assert.match(displayView(ready, { automatic: false }, fmt).text, /· manual$/);
+});
+
+test('a backend error wins and its click opens the doctor view', () => {
+  const view = displayView({ ...ready, state: 'error', lastError: 'refused' }, { snoozed: 5000 }, fmt);
+  assert.equal(view.click, 'doctor');
+  assert.equal(view.severity, 'warning');
+  assert.match(view.tooltip, /Click for the doctor view with the fix\.$/);
+});
+
+test('snoozed shows the time left, then off for this file, then indexing', () => {
+  const all = { snoozed: 65_000, offForFile: 'matches suggestExcludeGlobs', indexing: { percentage: 40 } };
+  assert.equal(displayView(ready, all, fmt).text, '$(bell-slash) holepilot: snoozed 65s');
+  assert.equal(displayView(ready, { snoozed: 'restart' }, fmt).text, '$(bell-slash) holepilot: snoozed until restart');
+  const off = displayView(ready, { ...all, snoozed: undefined }, fmt);
+  assert.equal(off.text, '$(circle-slash) holepilot: off for this file');
+  assert.match(off.tooltip, /matches suggestExcludeGlobs/);
+  assert.equal(displayView(ready, { indexing: { percentage: 39.6 } }, fmt).text, '$(sync~spin) holepilot: indexing 40%');
+  assert.equal(displayView(ready, { indexing: {} }, fmt).text, '$(sync~spin) holepilot: indexing');
+});
+
+test('working and held back come from the server', () => {
+  assert.match(displayView({ ...ready, state: 'working' }, {}, fmt).text, /^\$\(loading~spin\) holepilot: openai · qwen$/);
+  const held = displayView({ ...ready, state: 'heldBack', reason: 'suggestion held back: 1 problem' }, {}, fmt);
+  assert.match(held.text, /held back$/);
+  assert.match(held.tooltip, /suggestion held back: 1 problem/);
+});
+
+test('a status about one file carries its uri', () => {
+  assert.equal(parseStatus({ state: 'disabled', uri: 'file:///w/x.py', reason: 'off' }).uri, 'file:///w/x.py');
 });

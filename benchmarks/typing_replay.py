@@ -1,0 +1,538 @@
+"""Typing replay: real files typed through the real server over LSP, with a scripted model that
+is right most of the time and plausibly wrong otherwise; how fast, how costly and how often wrong
+are the ghost texts?
+
+Segments of real files (of this repository, or ``--root``) are cut out and typed back one
+keystroke at a time (an Enter brings the next line's indentation, as an editor's auto-indent
+does), each keystroke a ``didChange`` followed by an automatic ``inlineCompletion`` request, at
+human intervals (longer after a line or a punctuation mark, now and then a pause to think). A
+correct suggestion of a few characters is sometimes accepted (one keystroke, and the acceptance
+report the editor sends). The model, an OpenAI-compatible FIM server on 127.0.0.1, finds the
+cursor in the file from the prompt's prefix and answers the true continuation, or, at a rate
+of ``--wrong``, a plausibly wrong one: a misspelled member, a call with an argument too many or
+too few, a misspelled name.
+
+Reported: keystroke-to-ghost-text latency (p50/p95, from the ``didChange`` to an answer with an
+item), model requests and generated tokens (streamed chunks, about one token each) per 100
+keystrokes, the share of the shown suggestions that were wrong (goal <= 2 %), and the share of
+the model's correct answers that were held back (goal <= 5 %). "Checker off" is the same run
+with nothing held back: every answer the model gave is shown as it came.
+
+    python benchmarks/typing_replay.py [--root DIR] [--files 4] [--lines 6] [--wrong 0.15]
+                                       [--accept 0.5] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.client import LanguageClient
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.typing_burst import Burst, change, drain, inline_params, make_client, percentile  # noqa: E402
+from tests.support.llm_script import Rule  # noqa: E402
+from tests.support.llm_server import ScriptedLLMServer  # noqa: E402
+
+PREFIX_MARK, SUFFIX_MARK = "<fim_prefix>", "<fim_suffix>"
+PREFIX_TAIL = 400  # characters of the prompt's prefix that locate the cursor in the file
+ANSWER_LINES = 3  # lines of true continuation after the current one (a model goes on)
+SKIP_DIRS = {".venv", ".git", "node_modules", ".cache", ".work", "build", "dist", "__pycache__"}
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+MEMBER = re.compile(r"\.([A-Za-z_]\w{2,})")
+STRING = re.compile(r"[rbfu]*(\"[^\"]*\"?|'[^']*'?)", re.I)  # code to leave alone: a string's words
+ACCEPT_MIN_CHARS = 4  # shorter suggestions are typed, not accepted
+GOAL_WRONG, GOAL_HELD = 0.02, 0.05
+
+
+# -- what is typed -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Segment:
+    """Lines ``[start, end)`` (offsets) of ``text`` cut out, then typed back."""
+
+    path: Path
+    text: str
+    start: int
+    end: int
+
+    @property
+    def typed(self) -> str:
+        return self.text[self.start : self.end]
+
+
+def segments(root: Path, files: int, lines: int, seed: int) -> list[Segment]:
+    """One segment of ``lines`` indented code lines from each of ``files`` Python files."""
+    rng = random.Random(seed)
+    candidates = sorted(p for p in root.rglob("*.py") if not SKIP_DIRS & set(p.relative_to(root).parts))
+    rng.shuffle(candidates)
+    out: list[Segment] = []
+    for path in candidates:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = pick_segment(path, text, lines, rng)
+        if found is not None:
+            out.append(found)
+        if len(out) >= files:
+            break
+    return out
+
+
+def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segment | None:
+    """``lines`` consecutive code lines inside a block (no docstring, no comment, no blank line)."""
+    rows = text.split("\n")
+    starts = [i for i in range(len(rows) - lines) if all(_codelike(r) for r in rows[i : i + lines])]
+    if not starts:
+        return None
+    first = rng.choice(starts)
+    start = sum(len(r) + 1 for r in rows[:first])
+    end = start + sum(len(r) + 1 for r in rows[first : first + lines])
+    return Segment(path, text, start, end)
+
+
+def _codelike(row: str) -> bool:
+    stripped = row.strip()
+    return (row.startswith("    ") and bool(stripped) and not stripped.startswith(("#", '"', "'", "@"))
+            and '"""' not in row and "'''" not in row and len(row) <= 100)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One keystroke: the text it inserts and the wait before it."""
+
+    text: str
+    wait_s: float
+
+
+def keystrokes(typed: str, rng: random.Random, base_ms: float) -> list[Key]:
+    """The keystrokes typing ``typed``: a character each, an Enter with the next line's
+    indentation, at human intervals (longer after a line or punctuation, now and then a pause)."""
+    keys: list[Key] = []
+    index = 0
+    previous = ""
+    while index < len(typed):
+        char = typed[index]
+        if char == "\n":
+            indent = re.match(r"[ \t]*", typed[index + 1 :])
+            text = "\n" + (indent.group(0) if indent else "")
+        elif char in " \t" and previous == "\n":
+            index += 1
+            continue  # the indentation came with the Enter
+        else:
+            text = char
+        wait = rng.gauss(base_ms, base_ms / 3)
+        if previous in ("\n", ":", ",", "(", ")"):
+            wait += rng.uniform(base_ms, 4 * base_ms)
+        if rng.random() < 0.03:
+            wait += rng.uniform(800, 2000)  # thinking
+        keys.append(Key(text, max(25.0, wait) / 1000))
+        index += len(text) if char == "\n" else 1
+        previous = char
+    return keys
+
+
+# -- the scripted model ---------------------------------------------------------------------------
+def continuation(text: str, at: int) -> str:
+    """The true text after ``at``: the rest of its line and :data:`ANSWER_LINES` more."""
+    end = at
+    for _ in range(ANSWER_LINES + 1):
+        newline = text.find("\n", end + (1 if end > at else 0))
+        if newline == -1:
+            return text[at:]
+        end = newline
+    return text[at:end]
+
+
+def wrong_version(answer: str, rng: random.Random) -> str | None:
+    """A plausibly wrong version of the first line of ``answer``: a misspelled member, an
+    argument too many or too few, or a misspelled name; None when there is nothing to get wrong."""
+    line, _, rest = answer.partition("\n")
+    tail = "\n" + rest if rest or answer.endswith("\n") else ""
+    makers = [_misspelled_member, _wrong_arity, _misspelled_name]
+    rng.shuffle(makers)
+    for make in makers:
+        wrong = make(line, rng)
+        if wrong is not None and wrong != line:
+            return wrong + tail
+    return None
+
+
+def _misspell(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if word[i] != word[i + 1] else word[:i] + word[i + 1 :]
+
+
+def _misspelled_member(line: str, rng: random.Random) -> str | None:
+    quoted = [m.span() for m in STRING.finditer(line)]
+    found = [m for m in MEMBER.finditer(line) if not any(a <= m.start() < b for a, b in quoted)]
+    if not found:
+        return None
+    match = rng.choice(found)
+    return line[: match.start(1)] + _misspell(match.group(1), rng) + line[match.end(1) :]
+
+
+def _wrong_arity(line: str, rng: random.Random) -> str | None:
+    calls = [m for m in re.finditer(r"\w\(([^()]*)\)", line)]
+    if not calls:
+        return None
+    match = rng.choice(calls)
+    inner = match.group(1)
+    args = [a for a in inner.split(",") if a.strip()]
+    if args and rng.random() < 0.5:
+        changed = ",".join(args[:-1]).strip()
+    else:
+        changed = f"{inner}, None" if inner.strip() else "None"
+    return line[: match.start(1)] + changed + line[match.end(1) :]
+
+
+def _misspelled_name(line: str, rng: random.Random) -> str | None:
+    quoted = [m.span() for m in STRING.finditer(line)]
+    words = [m for m in IDENTIFIER.finditer(line)
+             if len(m.group(0)) >= 4 and not any(a <= m.start() < b for a, b in quoted)]
+    if not words:
+        return None
+    match = rng.choice(words)
+    return line[: match.start()] + _misspell(match.group(0), rng) + line[match.end() :]
+
+
+@dataclass
+class Answered:
+    at: int  # offset of the cursor in the file
+    text: str
+    correct: bool
+    file: str = ""
+
+
+def locate(text: str, prefix: str) -> int | None:
+    """The offset in ``text`` right after the end of ``prefix`` (its last
+    :data:`PREFIX_TAIL` characters, less the leading lines that are not in ``text``: the file's
+    path a FIM prompt starts with)."""
+    tail = prefix[-PREFIX_TAIL:]
+    while tail:
+        found = text.find(tail)
+        if found != -1:
+            return found + len(tail)
+        newline = tail.find("\n")
+        if newline == -1:
+            return None
+        tail = tail[newline + 1 :]
+    return None
+
+
+class Oracle:
+    """Locates the cursor from a FIM prompt and answers, deterministically per position."""
+
+    def __init__(self, wrong_rate: float, seed: int) -> None:
+        self.wrong_rate = wrong_rate
+        self.seed = seed
+        self.text = ""
+        self.file = ""
+        self.answers: list[Answered] = []
+        self._lock = threading.Lock()
+
+    def answer(self, prompt: str) -> str:
+        at = locate(self.text, prompt.split(SUFFIX_MARK, 1)[0].split(PREFIX_MARK)[-1])
+        if at is None:
+            return ""
+        true = continuation(self.text, at)
+        rng = random.Random(f"{self.seed}:{at}")
+        wrong = wrong_version(true, rng) if rng.random() < self.wrong_rate else None
+        with self._lock:
+            self.answers.append(Answered(at, wrong if wrong is not None else true, wrong is None, self.file))
+        return wrong if wrong is not None else true
+
+
+class ReplayModel(ScriptedLLMServer):
+    """The scripted server's wire formats, answered by the :class:`Oracle`."""
+
+    def __init__(self, oracle: Oracle) -> None:
+        super().__init__([])
+        self.oracle = oracle
+
+    def pick(self, method: str, path: str, text: str) -> Rule | None:
+        if method != "POST":
+            return super().pick(method, path, text)
+        try:
+            body = json.loads(text)
+        except ValueError:
+            return None
+        prompt = body.get("prompt") if isinstance(body, dict) else None
+        return Rule(answer=self.oracle.answer(prompt if isinstance(prompt, str) else ""))
+
+
+# -- the replay ----------------------------------------------------------------------------------
+@dataclass
+class Shown:
+    at: int  # the cursor's offset in the file
+    sent: float
+    done: float | None = None
+    kind: str = "pending"  # "shown" | "empty" | "stale" | "cancelled" | "error"
+    text: str = ""
+    command: Any = None
+
+
+@dataclass
+class Replay:
+    keystrokes: int = 0
+    accepted: int = 0
+    outcomes: list[Shown] = field(default_factory=list)
+
+
+async def ask(client: LanguageClient, params: types.InlineCompletionParams, shown: Shown) -> None:
+    try:
+        result = await client.text_document_inline_completion_async(params)
+        items = list(result.items) if isinstance(result, types.InlineCompletionList) else list(result or [])
+        shown.kind = "shown" if items else "empty"
+        if items:
+            first = items[0].insert_text
+            shown.text = first if isinstance(first, str) else first.value
+            shown.command = items[0].command
+    except JsonRpcException as error:
+        shown.kind = {-32801: "stale", -32800: "cancelled"}.get(error.code, "error")
+    shown.done = time.perf_counter()
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+async def replay_segment(client: LanguageClient, oracle: Oracle, segment: Segment, replay: Replay,
+                         rng: random.Random, args: argparse.Namespace, version: int) -> int:
+    """Type ``segment`` into its file (opened without it); the next free version."""
+    oracle.text, oracle.file = segment.text, str(segment.path)
+    uri = segment.path.as_uri()
+    document = segment.text[: segment.start] + segment.text[segment.end :]
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri, "python", version, document)))
+    cursor = segment.start  # in the file's offsets; the document is file[:cursor] + file[end:]
+    pending: list[asyncio.Future[None]] = []
+    keys = keystrokes(segment.typed, rng, args.interval_ms)
+    starts = key_starts(keys, segment.start)
+    index = 0
+    last: Shown | None = None
+    while index < len(keys):
+        await asyncio.sleep(keys[index].wait_s)
+        insert = keys[index].text[cursor - starts[index] :]  # an accept may have typed part of it
+        accepting = _acceptable(last, segment, cursor) and rng.random() < args.accept
+        if accepting:
+            assert last is not None
+            insert = last.text
+        line, column = position(segment.text, cursor)
+        version += 1
+        client.text_document_did_change(change(uri, version, line, column, insert))
+        if accepting and last is not None and last.command is not None and last.command.arguments:
+            client.protocol.notify("holepilot/didAcceptCompletion", last.command.arguments[0])
+            replay.accepted += 1
+        cursor += len(insert)
+        replay.keystrokes += 1
+        while index < len(keys) and starts[index] + len(keys[index].text) <= cursor:
+            index += 1
+        shown = Shown(cursor, time.perf_counter())
+        replay.outcomes.append(shown)
+        params = inline_params(uri, *position(segment.text, cursor), True)
+        pending.append(asyncio.ensure_future(ask(client, params, shown)))
+        last = shown
+    await asyncio.wait_for(asyncio.gather(*pending), 120)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    return version + 1
+
+
+def key_starts(keys: list[Key], start: int) -> list[int]:
+    """The offset each keystroke types at."""
+    out = []
+    for key in keys:
+        out.append(start)
+        start += len(key.text)
+    return out
+
+
+def _acceptable(last: Shown | None, segment: Segment, cursor: int) -> bool:
+    """The suggestion shown for the current text is true, long enough, and inside the segment."""
+    if last is None or last.kind != "shown" or last.at != cursor or len(last.text) < ACCEPT_MIN_CHARS:
+        return False
+    return segment.text.startswith(last.text, cursor) and cursor + len(last.text) <= segment.end
+
+
+# -- the scores ----------------------------------------------------------------------------------
+@dataclass
+class Scores:
+    keystrokes: int
+    accepted: int
+    latencies_ms: list[float]
+    shown: int
+    shown_wrong: int
+    distinct: int  # shown suggestions that are not the rest of the one shown before, typed along
+    distinct_wrong: int
+    correct_answered: int  # answered requests whose model answer was right and had a first line
+    correct_held: int
+    requests: int
+    tokens: int
+
+    def per_100(self, count: int) -> float:
+        return 100 * count / self.keystrokes if self.keystrokes else 0.0
+
+
+def is_correct(text: str, shown: str, at: int) -> bool:
+    return bool(shown) and text.startswith(shown, at)
+
+
+def score(replay: Replay, answers: dict[tuple[str, int], Answered], texts: dict[int, Segment], requests: int,
+          tokens: int, checker: bool) -> Scores:
+    """The scores of the run; ``checker`` False: what showing every model answer would have given
+    (a held-back answer shown as the model gave it). ``texts`` maps the outcomes' index to the
+    segment typed; ``answers`` (file, cursor offset) to the model's answer there."""
+    latencies: list[float] = []
+    shown = wrong = correct = held = distinct = distinct_wrong = 0
+    before: Shown | None = None
+    for number, outcome in enumerate(replay.outcomes):
+        if outcome.kind in ("stale", "cancelled", "error", "pending"):
+            continue
+        segment = texts[number]
+        text = segment.text
+        model = answers.get((str(segment.path), outcome.at))
+        first_line = model.text.split("\n", 1)[0] if model else ""
+        if outcome.kind == "shown":
+            shown += 1
+            bad = not is_correct(text, outcome.text, outcome.at)
+            wrong += bad
+            if not typed_along(before, outcome):
+                distinct += 1
+                distinct_wrong += bad
+            before = outcome
+            if outcome.done is not None:
+                latencies.append((outcome.done - outcome.sent) * 1000)
+        elif not checker and model is not None and first_line.strip():
+            shown += 1  # held back, shown without the checker
+            distinct += 1
+            wrong += not model.correct
+            distinct_wrong += not model.correct
+        if model is not None and model.correct and first_line.strip():
+            correct += 1
+            held += checker and outcome.kind == "empty"
+    return Scores(replay.keystrokes, replay.accepted, latencies, shown, wrong, distinct, distinct_wrong, correct,
+                  held, requests, tokens)
+
+
+def typed_along(before: Shown | None, outcome: Shown) -> bool:
+    """``outcome`` shows the rest of the suggestion shown ``before``, the user having typed its
+    first characters (the type-ahead cache's doing): the same suggestion, not a new one."""
+    if before is None or outcome.at <= before.at:
+        return False
+    return before.text[outcome.at - before.at :] == outcome.text
+
+
+def table(on: Scores, off: Scores) -> str:
+    def share(count: int, total: int) -> str:
+        return f"{100 * count / total:.1f} % ({count}/{total})" if total else "–"
+
+    rows = [
+        ("keystrokes (accepts among them)", f"{on.keystrokes} ({on.accepted})", "same"),
+        ("keystroke to ghost text p50 (ms)", f"{percentile(on.latencies_ms, 0.5):.0f}", "same"),
+        ("keystroke to ghost text p95 (ms)", f"{percentile(on.latencies_ms, 0.95):.0f}", "same"),
+        ("model requests per 100 keystrokes", f"{on.per_100(on.requests):.1f}", "same"),
+        ("generated tokens per 100 keystrokes", f"{on.per_100(on.tokens):.0f}", "same"),
+        ("keystrokes with a suggestion shown", str(on.shown), str(off.shown)),
+        (f"shown that were wrong, per keystroke (goal <= {GOAL_WRONG:.0%})", share(on.shown_wrong, on.shown),
+         share(off.shown_wrong, off.shown)),
+        ("distinct suggestions shown that were wrong", share(on.distinct_wrong, on.distinct),
+         share(off.distinct_wrong, off.distinct)),
+        (f"correct ones held back (goal <= {GOAL_HELD:.0%})", share(on.correct_held, on.correct_answered),
+         share(off.correct_held, off.correct_answered)),
+    ]
+    width = max(len(r[0]) for r in rows)
+    out = [f"| {'measure'.ljust(width)} | checker on | checker off |", f"|{'-' * (width + 2)}|---:|---:|"]
+    out += [f"| {name.ljust(width)} | {a} | {b} |" for name, a, b in rows]
+    return "\n".join(out)
+
+
+# -- the server -----------------------------------------------------------------------------------
+async def start(root: Path, model_url: str, cache: Path, log_file: Path) -> tuple[LanguageClient, Any, Burst]:
+    burst = Burst()
+    client = make_client(burst)
+    await client.start_io(sys.executable, "-m", "lsp_server", "--log-level", "INFO", "--log-file", str(log_file),
+                          cwd=str(REPO), env={**os.environ, "HOLEPILOT_CACHE_DIR": str(cache)})
+    assert client._server is not None
+    stderr = asyncio.ensure_future(drain(client._server.stderr))
+    options = {"backend": "openai-completions", "baseUrl": model_url, "model": "scripted-model",
+               "fimProfile": "starcoder", "maxRounds": 0}
+    capabilities = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
+    await client.initialize_async(types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri(),
+                                                         initialization_options=options))
+    client.initialized(types.InitializedParams())
+    return client, stderr, burst
+
+
+async def run(args: argparse.Namespace) -> tuple[Scores, Scores]:
+    root = args.root.resolve()
+    chosen = segments(root, args.files, args.lines, args.seed)
+    if not chosen:
+        raise SystemExit(f"no Python file under {root} has {args.lines} lines of code in a row to type")
+    oracle = Oracle(args.wrong, args.seed)
+    rng = random.Random(args.seed)
+    replay = Replay()
+    texts: dict[int, Segment] = {}
+    with ReplayModel(oracle) as model, tempfile.TemporaryDirectory() as cache:
+        log_file = Path(cache) / "server.log"
+        client, stderr, burst = await start(root, model.url, Path(cache), log_file)
+        await asyncio.wait_for(burst.index_done.wait(), 600)
+        version = 1
+        for segment in chosen:
+            before = len(replay.outcomes)
+            version = await replay_segment(client, oracle, segment, replay, rng, args, version)
+            texts.update(dict.fromkeys(range(before, len(replay.outcomes)), segment))
+            print(f"typed {len(segment.typed)} characters of {segment.path.relative_to(root)}", file=sys.stderr)
+        await client.shutdown_async(None)
+        client.exit(None)
+        stderr.cancel()
+        posts = list(model.posts())
+        requests, tokens = len(posts), sum(p.chunks_sent for p in posts)
+    answers = {(a.file, a.at): a for a in oracle.answers}
+    return (score(replay, answers, texts, requests, tokens, checker=True),
+            score(replay, answers, texts, requests, tokens, checker=False))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="the files to type (default: this repository)")
+    parser.add_argument("--files", type=int, default=4, help="files, one segment each (default: 4)")
+    parser.add_argument("--lines", type=int, default=6, help="lines per segment (default: 6)")
+    parser.add_argument("--wrong", type=float, default=0.15, help="share of wrong model answers (default: 0.15)")
+    parser.add_argument("--accept", type=float, default=0.5,
+                        help="chance a true suggestion is accepted (default: 0.5)")
+    parser.add_argument("--interval-ms", type=float, default=140.0, help="mean inter-keystroke interval")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        parser.error(f"--root {args.root} is not a directory")
+    if not 0 <= args.wrong <= 1 or not 0 <= args.accept <= 1:
+        parser.error("--wrong and --accept are shares between 0 and 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    on, off = asyncio.run(run(args))
+    print(table(on, off))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
