@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from completion.model import (
     BACKENDS,
@@ -24,175 +24,127 @@ from completion.model import (
     FimProfileName,
 )
 
+T = TypeVar("T")
 
-def _meta(description: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, **extra}
+
+def setting(default: T, description: str, **schema: Any) -> T:
+    """A setting's default, with its description and JSON-schema constraints (``minimum``,
+    ``maximum``, ``enum``) as the field's metadata."""
+    return field(default=default, metadata={"description": description, **schema})
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every setting, with its default. ``field.metadata`` carries the schema description."""
 
-    enable: bool = field(default=True, metadata=_meta("Enable holepilot completions."))
-    backend: BackendName = field(
-        default="auto",
-        metadata=_meta(
-            "Model backend. 'auto' uses a reachable local Ollama on 127.0.0.1:11434, else 'static'.",
-            enum=BACKENDS,
-        ),
+    enable: bool = setting(True, "Enable holepilot completions.")
+    backend: BackendName = setting(
+        "auto",
+        "Model backend. 'auto' uses a reachable local Ollama on 127.0.0.1:11434, else 'static'.",
+        enum=BACKENDS,
     )
-    base_url: str = field(
-        default="", metadata=_meta("Base URL of the backend; empty for the backend's default.")
+    base_url: str = setting("", "Base URL of the backend; empty for the backend's default.")
+    model: str = setting("", "Model name sent to the backend.")
+    api_key_env: str = setting(
+        "",
+        "Name of the environment variable holding the API key (default: OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY by backend). The key itself is never stored in settings.",
     )
-    model: str = field(default="", metadata=_meta("Model name sent to the backend."))
-    api_key_env: str = field(
-        default="",
-        metadata=_meta(
-            "Name of the environment variable holding the API key (default: OPENAI_API_KEY or "
-            "ANTHROPIC_API_KEY by backend). The key itself is never stored in settings."
-        ),
+    fim_profile: FimProfileName = setting(
+        "auto",
+        "Fill-in-the-middle prompt format; 'auto' guesses from the model name.",
+        enum=FIM_PROFILES,
     )
-    fim_profile: FimProfileName = field(
-        default="auto",
-        metadata=_meta("Fill-in-the-middle prompt format; 'auto' guesses from the model name.", enum=FIM_PROFILES),
+    budget_tokens: int = setting(2048, "Token budget of the prompt.", minimum=128, maximum=131072)
+    max_tokens: int = setting(
+        256,
+        "Most tokens the model may generate for one request; caps the limits of each hole shape.",
+        minimum=1,
+        maximum=8192,
     )
-    budget_tokens: int = field(
-        default=2048, metadata=_meta("Token budget of the prompt.", minimum=128, maximum=131072)
+    line_max_tokens: int = setting(
+        48,
+        "Most tokens for a hole inside a line (an argument, a right-hand side, a condition): "
+        "the suggestion ends at the line end.",
+        minimum=1,
+        maximum=1024,
     )
-    max_tokens: int = field(
-        default=256,
-        metadata=_meta(
-            "Most tokens the model may generate for one request; caps the limits of each hole shape.",
-            minimum=1, maximum=8192,
-        ),
+    brackets_max_tokens: int = setting(
+        128,
+        "Most tokens for a hole after brackets its line leaves open (a call written over "
+        "several lines): the suggestion ends where the brackets balance.",
+        minimum=1,
+        maximum=4096,
     )
-    line_max_tokens: int = field(
-        default=48,
-        metadata=_meta(
-            "Most tokens for a hole inside a line (an argument, a right-hand side, a condition): "
-            "the suggestion ends at the line end.",
-            minimum=1, maximum=1024,
-        ),
+    block_max_tokens: int = setting(
+        256,
+        "Most tokens for a block (an empty line after a block opener, an empty body: the "
+        "suggestion ends where the code dedents below the block) or a statement on an empty "
+        "line (it ends with its line, or with the block that line opens).",
+        minimum=1,
+        maximum=8192,
     )
-    brackets_max_tokens: int = field(
-        default=128,
-        metadata=_meta(
-            "Most tokens for a hole after brackets its line leaves open (a call written over "
-            "several lines): the suggestion ends where the brackets balance.",
-            minimum=1, maximum=4096,
-        ),
+    block_max_lines: int = setting(24, "Most lines of a block or statement suggestion.", minimum=1, maximum=500)
+    temperature: float = setting(0.2, "Sampling temperature.", minimum=0.0, maximum=2.0)
+    max_rounds: int = setting(2, "Error rounds: re-prompts with the diagnostics of a candidate.", minimum=0, maximum=5)
+    debounce_ms: int = setting(
+        50,
+        "Wait this long after typing before asking the model (the shortest wait).",
+        minimum=0,
+        maximum=2000,
     )
-    block_max_tokens: int = field(
-        default=256,
-        metadata=_meta(
-            "Most tokens for a block (an empty line after a block opener, an empty body: the "
-            "suggestion ends where the code dedents below the block) or a statement on an empty "
-            "line (it ends with its line, or with the block that line opens).",
-            minimum=1, maximum=8192,
-        ),
+    debounce_max_ms: int = setting(
+        300,
+        "Longest wait before asking a slow model while the user types quickly: the wait follows "
+        "the typing pace between debounceMs and this.",
+        minimum=0,
+        maximum=5000,
     )
-    block_max_lines: int = field(
-        default=24,
-        metadata=_meta("Most lines of a block or statement suggestion.", minimum=1, maximum=500),
+    fast_backend_ms: int = setting(
+        150,
+        "Suggestions that recently took at most this many milliseconds (analysis, model and "
+        "check) are fast: they are asked for after debounceMs whatever the typing pace.",
+        minimum=0,
+        maximum=10000,
     )
-    temperature: float = field(
-        default=0.2, metadata=_meta("Sampling temperature.", minimum=0.0, maximum=2.0)
+    request_timeout_s: float = setting(15.0, "Timeout of one model request, in seconds.", minimum=0.1, maximum=600.0)
+    connect_timeout_s: float = setting(3.0, "Connect timeout to the backend, in seconds.", minimum=0.1, maximum=60.0)
+    max_retries: int = setting(2, "Retries on 429 and 5xx answers.", minimum=0, maximum=10)
+    max_concurrent_requests: int = setting(2, "Most model requests in flight at once.", minimum=1, maximum=32)
+    edit_format: EditFormat = setting("sr", "Answer format of inline-chat edits.", enum=EDIT_FORMATS)
+    python: str = setting("", "Python interpreter of the workspace (for third-party imports).")
+    pyright: bool = setting(False, "Also check completions with a running pyright (basedpyright).")
+    max_file_bytes: int = setting(4_000_000, "Largest file analysed, in bytes.", minimum=1000)
+    max_index_files: int = setting(5000, "Most workspace files indexed.", minimum=1)
+    history_max_steps: int = setting(20, "Most edit-history steps kept per workspace.", minimum=0, maximum=1000)
+    exclude_globs: tuple[str, ...] = setting((), "Extra globs of files never read into a prompt.")
+    guided_decoding: bool = setting(
+        False,
+        "The OpenAI-compatible server takes vLLM-style guided_choice/guided_regex: holes with "
+        "a closed set of answers (a member after a dot, a keyword name, a Literal value) are "
+        "constrained to it. Leave off for servers that refuse unknown fields (OpenAI's own API).",
     )
-    max_rounds: int = field(
-        default=2, metadata=_meta("Error rounds: re-prompts with the diagnostics of a candidate.", minimum=0, maximum=5)
+    allow_insecure_http: bool = setting(False, "Allow sending code to a non-loopback http:// (not https) endpoint.")
+    automatic_suggestions: bool = setting(
+        True,
+        "Suggest while typing. Off: manual-only mode, suggestions come only on the explicit "
+        "trigger (the editor's 'trigger inline suggestion' command).",
     )
-    debounce_ms: int = field(
-        default=50, metadata=_meta("Wait this long after typing before asking the model (the shortest wait).", minimum=0, maximum=2000)
+    suggest_exclude_globs: tuple[str, ...] = setting(
+        (),
+        "Globs of files where no suggestion is offered (matched against the file name and "
+        "the workspace-relative path, e.g. 'tests/*', '*_pb2.py'). Unlike excludeGlobs, "
+        "these files are still read as context for other files.",
     )
-    debounce_max_ms: int = field(
-        default=300,
-        metadata=_meta(
-            "Longest wait before asking a slow model while the user types quickly: the wait follows "
-            "the typing pace between debounceMs and this.",
-            minimum=0, maximum=5000,
-        ),
+    suggest_in_comments_and_strings: bool = setting(
+        False,
+        "Offer automatic suggestions inside comments and strings (off: only the explicit "
+        "trigger suggests there).",
     )
-    fast_backend_ms: int = field(
-        default=150,
-        metadata=_meta(
-            "Suggestions that recently took at most this many milliseconds (analysis, model and "
-            "check) are fast: they are asked for after debounceMs whatever the typing pace.",
-            minimum=0, maximum=10000,
-        ),
-    )
-    request_timeout_s: float = field(
-        default=15.0, metadata=_meta("Timeout of one model request, in seconds.", minimum=0.1, maximum=600.0)
-    )
-    connect_timeout_s: float = field(
-        default=3.0, metadata=_meta("Connect timeout to the backend, in seconds.", minimum=0.1, maximum=60.0)
-    )
-    max_retries: int = field(
-        default=2, metadata=_meta("Retries on 429 and 5xx answers.", minimum=0, maximum=10)
-    )
-    max_concurrent_requests: int = field(
-        default=2, metadata=_meta("Most model requests in flight at once.", minimum=1, maximum=32)
-    )
-    edit_format: EditFormat = field(
-        default="sr", metadata=_meta("Answer format of inline-chat edits.", enum=EDIT_FORMATS)
-    )
-    python: str = field(
-        default="", metadata=_meta("Python interpreter of the workspace (for third-party imports).")
-    )
-    pyright: bool = field(
-        default=False, metadata=_meta("Also check completions with a running pyright (basedpyright).")
-    )
-    max_file_bytes: int = field(
-        default=4_000_000, metadata=_meta("Largest file analysed, in bytes.", minimum=1000)
-    )
-    max_index_files: int = field(
-        default=5000, metadata=_meta("Most workspace files indexed.", minimum=1)
-    )
-    history_max_steps: int = field(
-        default=20, metadata=_meta("Most edit-history steps kept per workspace.", minimum=0, maximum=1000)
-    )
-    exclude_globs: tuple[str, ...] = field(
-        default=(), metadata=_meta("Extra globs of files never read into a prompt.")
-    )
-    guided_decoding: bool = field(
-        default=False,
-        metadata=_meta(
-            "The OpenAI-compatible server takes vLLM-style guided_choice/guided_regex: holes with "
-            "a closed set of answers (a member after a dot, a keyword name, a Literal value) are "
-            "constrained to it. Leave off for servers that refuse unknown fields (OpenAI's own API)."
-        ),
-    )
-    allow_insecure_http: bool = field(
-        default=False,
-        metadata=_meta("Allow sending code to a non-loopback http:// (not https) endpoint."),
-    )
-    automatic_suggestions: bool = field(
-        default=True,
-        metadata=_meta(
-            "Suggest while typing. Off: manual-only mode, suggestions come only on the explicit "
-            "trigger (the editor's 'trigger inline suggestion' command)."
-        ),
-    )
-    suggest_exclude_globs: tuple[str, ...] = field(
-        default=(),
-        metadata=_meta(
-            "Globs of files where no suggestion is offered (matched against the file name and "
-            "the workspace-relative path, e.g. 'tests/*', '*_pb2.py'). Unlike excludeGlobs, "
-            "these files are still read as context for other files.",
-        ),
-    )
-    suggest_in_comments_and_strings: bool = field(
-        default=False,
-        metadata=_meta(
-            "Offer automatic suggestions inside comments and strings (off: only the explicit "
-            "trigger suggests there)."
-        ),
-    )
-    suggest_mid_word: bool = field(
-        default=False,
-        metadata=_meta(
-            "Offer automatic suggestions in the middle of a word (a letter, digit or '_' right "
-            "after the cursor); off: only the explicit trigger suggests there."
-        ),
+    suggest_mid_word: bool = setting(
+        False,
+        "Offer automatic suggestions in the middle of a word (a letter, digit or '_' right "
+        "after the cursor); off: only the explicit trigger suggests there.",
     )
 
 

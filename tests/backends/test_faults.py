@@ -53,7 +53,7 @@ async def test_hang_fails_within_the_request_timeout(backend_name: str) -> None:
     error, url, _ = await failure(backend_name, [{"fault": "hang"}], request_timeout_s=1.0)
     elapsed = time.monotonic() - started
     assert isinstance(error, BackendTimeout)
-    assert 0.9 <= elapsed < 2.0
+    assert 0.9 <= elapsed < 1.0 + 5.0  # the 1 s timeout, not the default 15 s (slack for a loaded machine)
     assert_one_line(error, backend_name, url, "timed out (no answer within 1 s)")
 
 

@@ -144,11 +144,9 @@ async def test_repeated_failures_switch_pyright_off_for_a_while(tmp_path: Path,
     for _ in range(pyright_module.MAX_FAILURES):
         with pytest.raises(CheckerError):
             await fake.diagnose(tmp_path / "a.py", "x = 1\n")
-    started = time.perf_counter()
     with pytest.raises(CheckerError, match="off for"):
         await fake.diagnose(tmp_path / "a.py", "x = 1\n")
-    assert time.perf_counter() - started < 0.5
-    assert count(tmp_path / "bin", "starts") == pyright_module.MAX_FAILURES
+    assert count(tmp_path / "bin", "starts") == pyright_module.MAX_FAILURES  # not started again
     clock = time.monotonic
     monkeypatch.setattr(time, "monotonic", lambda: clock() + 2 * pyright_module.RETRY_AFTER_S)
     with pytest.raises(CheckerError, match=r"exited|failed"):  # tried again once the pause is over
