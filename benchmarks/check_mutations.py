@@ -71,6 +71,7 @@ class Found:
 
     builtin: list[Diagnostic]
     pyright: list[Diagnostic] | None
+    text: str | None = None  # the buffer (the verdict drops type errors against pyright's guesses)
 
 
 @dataclass
@@ -112,10 +113,10 @@ def verdicts(before: Found, after: Found, edit: Edit) -> dict[str, list[Diagnost
     if before.pyright is None or after.pyright is None:
         out["combined"] = out["builtin"]
         return out
-    out["pyright"] = introduced(precise(before.pyright), precise(after.pyright), edit)
+    out["pyright"] = introduced(precise(before.pyright, before.text), precise(after.pyright, after.text), edit)
     out["pyright_all"] = introduced(errors(before.pyright), errors(after.pyright), edit)
-    out["combined"] = introduced(combined(before.builtin, before.pyright),
-                                 combined(after.builtin, after.pyright), edit)
+    out["combined"] = introduced(combined(before.builtin, before.pyright, before.text),
+                                 combined(after.builtin, after.pyright, after.text), edit)
     return out
 
 
@@ -164,7 +165,7 @@ class Bench:
             pyright = await self._pyright(path, text)
         finally:
             found = await builtin
-        return Found(found, pyright)
+        return Found(found, pyright, text)
 
     def _builtin(self, path: Path, text: str) -> list[Diagnostic]:
         started, cpu = time.perf_counter(), time.thread_time()

@@ -342,7 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     if not commits:
         print(f"error: no commit of {repo} has two hunks in modified Python files", file=sys.stderr)
         return 2
-    cases = asyncio.run(replay(repo, commits, args.per_commit))
+    try:
+        cases = asyncio.run(replay(repo, commits, args.per_commit))
+    except (ReplayError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.cases:
         for line in iter_lines(cases):
             print(line)

@@ -3,29 +3,35 @@ is right most of the time and plausibly wrong otherwise; how fast, how costly an
 are the ghost texts?
 
 Segments of real files (of this repository, or ``--root``) are cut out and typed back one
-keystroke at a time (an Enter brings the next line's indentation, as an editor's auto-indent
-does), each keystroke a ``didChange`` followed by an automatic ``inlineCompletion`` request, at
+keystroke at a time on a line of their own, nothing after the cursor (an Enter brings the next
+line's indentation, as an editor's auto-indent does), each keystroke a ``didChange`` followed by an automatic ``inlineCompletion`` request, at
 human intervals (longer after a line or a punctuation mark, now and then a pause to think). A
 correct suggestion of a few characters is sometimes accepted (one keystroke, and the acceptance
 report the editor sends). The model, an OpenAI-compatible FIM server on 127.0.0.1, finds the
 cursor in the file from the prompt's prefix and answers the true continuation, or, at a rate
 of ``--wrong``, a plausibly wrong one: a misspelled member, a call with an argument too many or
-too few, a misspelled name.
+too few, a misspelled name. Each wrong answer is labelled with its kind; a misspelled name the line
+binds (``new-binding``) is valid code no checker can tell from an intended name, and is also
+reported apart.
 
 Reported: keystroke-to-ghost-text latency (p50/p95, from the ``didChange`` to an answer with an
 item), model requests and generated tokens (streamed chunks, about one token each) per 100
 keystrokes, the share of the shown suggestions that were wrong (goal <= 2 %), and the share of
 the model's correct answers that were held back (goal <= 5 %). "Checker off" is the same run
-with nothing held back: every answer the model gave is shown as it came.
+with nothing held back: every answer the model gave is shown as it came. The files are taken in
+an order fixed by a hash of the seed and their paths (or from ``--paths``), so the sample stays
+put as the repository grows.
 
-    python benchmarks/typing_replay.py [--root DIR] [--files 4] [--lines 6] [--wrong 0.15]
-                                       [--accept 0.5] [--seed 7]
+    python benchmarks/typing_replay.py [--root DIR] [--files 20] [--lines 8] [--paths FILE]
+                                       [--wrong 0.15] [--accept 0.5] [--seed 7] [--server-log FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
+import hashlib
 import json
 import os
 import random
@@ -34,6 +40,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +72,9 @@ GOAL_WRONG, GOAL_HELD = 0.02, 0.05
 # -- what is typed -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Segment:
-    """Lines ``[start, end)`` (offsets) of ``text`` cut out, then typed back."""
+    """Lines of ``text`` cut out, then typed back: ``[start, end)`` (offsets) from the first
+    line's start to the last line's end, its newline left in place, so the line being typed
+    has nothing after the cursor, as when new lines are typed between existing ones."""
 
     path: Path
     text: str
@@ -76,23 +86,33 @@ class Segment:
         return self.text[self.start : self.end]
 
 
-def segments(root: Path, files: int, lines: int, seed: int) -> list[Segment]:
-    """One segment of ``lines`` indented code lines from each of ``files`` Python files."""
-    rng = random.Random(seed)
-    candidates = sorted(p for p in root.rglob("*.py") if not SKIP_DIRS & set(p.relative_to(root).parts))
-    rng.shuffle(candidates)
+def segments(root: Path, files: int, lines: int, seed: int, paths: list[str] | None = None) -> list[Segment]:
+    """One segment of ``lines`` indented code lines from each of ``files`` Python files: the files
+    of ``paths`` (relative to ``root``) in that order, or else every file ordered by a hash of the
+    seed and its path. Each file's segment is picked with a generator seeded by the seed and its
+    path, so a file added, removed or edited elsewhere leaves the other files' segments alone."""
+    if paths is not None:
+        candidates = [root / p for p in paths]
+    else:
+        found = [p for p in root.rglob("*.py") if not SKIP_DIRS & set(p.relative_to(root).parts)]
+        candidates = sorted(found, key=lambda p: _order(seed, p.relative_to(root).as_posix()))
     out: list[Segment] = []
     for path in candidates:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        found = pick_segment(path, text, lines, rng)
-        if found is not None:
-            out.append(found)
+        name = path.relative_to(root).as_posix()
+        chosen = pick_segment(path, text, lines, random.Random(f"{seed}:{name}"))
+        if chosen is not None:
+            out.append(chosen)
         if len(out) >= files:
             break
     return out
+
+
+def _order(seed: int, name: str) -> str:
+    return hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
 
 
 def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segment | None:
@@ -103,7 +123,7 @@ def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segme
         return None
     first = rng.choice(starts)
     start = sum(len(r) + 1 for r in rows[:first])
-    end = start + sum(len(r) + 1 for r in rows[first : first + lines])
+    end = start + sum(len(r) + 1 for r in rows[first : first + lines]) - 1
     return Segment(path, text, start, end)
 
 
@@ -160,17 +180,31 @@ def continuation(text: str, at: int) -> str:
     return text[at:end]
 
 
+# What kind of mistake a wrong answer is. A misspelled name or attribute of ``self`` that the line
+# binds (an assignment or loop target, a parameter) is a new name: valid code no checker can tell
+# from an intended one, counted apart.
+KINDS = ("member", "name", "keyword", "extra-argument", "dropped-argument", "new-binding")
+UNSEEABLE = frozenset({"new-binding"})
+
+
 def wrong_version(answer: str, rng: random.Random) -> str | None:
-    """A plausibly wrong version of the first line of ``answer``: a misspelled member, an
-    argument too many or too few, or a misspelled name; None when there is nothing to get wrong."""
+    """A plausibly wrong version of the first line of ``answer`` (see :func:`mistake`)."""
+    found = mistake(answer, rng)
+    return found[0] if found is not None else None
+
+
+def mistake(answer: str, rng: random.Random) -> tuple[str, str] | None:
+    """A plausibly wrong version of the first line of ``answer`` and its kind (:data:`KINDS`): a
+    misspelled member, an argument too many or too few, or a misspelled name; None when there is
+    nothing to get wrong."""
     line, _, rest = answer.partition("\n")
     tail = "\n" + rest if rest or answer.endswith("\n") else ""
     makers = [_misspelled_member, _wrong_arity, _misspelled_name]
     rng.shuffle(makers)
     for make in makers:
-        wrong = make(line, rng)
-        if wrong is not None and wrong != line:
-            return wrong + tail
+        found = make(line, rng)
+        if found is not None and found[0] != line:
+            return found[0] + tail, found[1]
     return None
 
 
@@ -179,16 +213,19 @@ def _misspell(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if word[i] != word[i + 1] else word[:i] + word[i + 1 :]
 
 
-def _misspelled_member(line: str, rng: random.Random) -> str | None:
+def _misspelled_member(line: str, rng: random.Random) -> tuple[str, str] | None:
     quoted = [m.span() for m in STRING.finditer(line)]
     found = [m for m in MEMBER.finditer(line) if not any(a <= m.start() < b for a, b in quoted)]
     if not found:
         return None
     match = rng.choice(found)
-    return line[: match.start(1)] + _misspell(match.group(1), rng) + line[match.end(1) :]
+    wrong = line[: match.start(1)] + _misspell(match.group(1), rng) + line[match.end(1) :]
+    return wrong, _name_kind(line, match.start(1), "member")
 
 
-def _wrong_arity(line: str, rng: random.Random) -> str | None:
+def _wrong_arity(line: str, rng: random.Random) -> tuple[str, str] | None:
+    if line.lstrip().startswith(("def ", "async def ", "class ")):
+        return None  # parameters or bases, not a call's arguments
     calls = [m for m in re.finditer(r"\w\(([^()]*)\)", line)]
     if not calls:
         return None
@@ -196,20 +233,63 @@ def _wrong_arity(line: str, rng: random.Random) -> str | None:
     inner = match.group(1)
     args = [a for a in inner.split(",") if a.strip()]
     if args and rng.random() < 0.5:
-        changed = ",".join(args[:-1]).strip()
+        changed, kind = ",".join(args[:-1]).strip(), "dropped-argument"
     else:
-        changed = f"{inner}, None" if inner.strip() else "None"
-    return line[: match.start(1)] + changed + line[match.end(1) :]
+        changed, kind = (f"{inner}, None" if inner.strip() else "None"), "extra-argument"
+    return line[: match.start(1)] + changed + line[match.end(1) :], kind
 
 
-def _misspelled_name(line: str, rng: random.Random) -> str | None:
+def _misspelled_name(line: str, rng: random.Random) -> tuple[str, str] | None:
     quoted = [m.span() for m in STRING.finditer(line)]
     words = [m for m in IDENTIFIER.finditer(line)
              if len(m.group(0)) >= 4 and not any(a <= m.start() < b for a, b in quoted)]
     if not words:
         return None
     match = rng.choice(words)
-    return line[: match.start()] + _misspell(match.group(0), rng) + line[match.end() :]
+    wrong = line[: match.start()] + _misspell(match.group(0), rng) + line[match.end() :]
+    after = line[match.end() :].lstrip()
+    if line[: match.start()].endswith("."):
+        kind = "member"
+    elif after.startswith("=") and not after.startswith("==") and "(" in line[: match.start()] \
+            and match.start() not in _bound(line):
+        kind = "keyword"
+    else:
+        kind = "name"
+    return wrong, _name_kind(line, match.start(), kind)
+
+
+def _name_kind(line: str, start: int, kind: str) -> str:
+    """``new-binding`` when the word at ``start`` is a name (or an attribute of ``self``/``cls``)
+    that the line binds, else ``kind``."""
+    return "new-binding" if start in _bound(line) else kind
+
+
+def _bound(line: str) -> set[int]:
+    """Where the names the line binds start: assignment, loop, ``with`` and ``import`` targets,
+    ``def`` and ``class`` names, parameters, and attributes of ``self`` or ``cls`` assigned to.
+    Empty for a line that does not parse on its own (a statement going on below)."""
+    indent = len(line) - len(line.lstrip())
+    code = line.strip()
+    if code.endswith(":"):
+        code += " pass"
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(indent + node.col_offset)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
+                and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") \
+                and node.end_col_offset is not None:
+            out.add(indent + node.end_col_offset - len(node.attr))
+        elif isinstance(node, ast.arg):
+            out.add(indent + node.col_offset)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            keyword = "class " if isinstance(node, ast.ClassDef) else "def "
+            out.add(indent + code.find(keyword, node.col_offset) + len(keyword))
+    return out
 
 
 @dataclass
@@ -218,6 +298,7 @@ class Answered:
     text: str
     correct: bool
     file: str = ""
+    kind: str = ""  # a wrong answer's kind of mistake (:data:`KINDS`)
 
 
 def locate(text: str, prefix: str) -> int | None:
@@ -253,10 +334,11 @@ class Oracle:
             return ""
         true = continuation(self.text, at)
         rng = random.Random(f"{self.seed}:{at}")
-        wrong = wrong_version(true, rng) if rng.random() < self.wrong_rate else None
+        wrong = mistake(true, rng) if rng.random() < self.wrong_rate else None
+        text, kind = wrong if wrong is not None else (true, "")
         with self._lock:
-            self.answers.append(Answered(at, wrong if wrong is not None else true, wrong is None, self.file))
-        return wrong if wrong is not None else true
+            self.answers.append(Answered(at, text, wrong is None, self.file, kind))
+        return text
 
 
 class ReplayModel(ScriptedLLMServer):
@@ -385,9 +467,17 @@ class Scores:
     correct_held: int
     requests: int
     tokens: int
+    wrong_kinds: Counter[str] = field(default_factory=Counter)  # wrong shown per keystroke, by kind
+    distinct_kinds: Counter[str] = field(default_factory=Counter)  # distinct wrong shown, by kind
+    notes: list[str] = field(default_factory=list)  # where each distinct wrong one and held-back right one was
 
     def per_100(self, count: int) -> float:
         return 100 * count / self.keystrokes if self.keystrokes else 0.0
+
+    @property
+    def unseeable(self) -> tuple[int, int]:
+        """Wrong shown per keystroke and distinct wrong shown whose mistake no checker can see."""
+        return (sum(self.wrong_kinds[k] for k in UNSEEABLE), sum(self.distinct_kinds[k] for k in UNSEEABLE))
 
 
 def is_correct(text: str, shown: str, at: int) -> bool:
@@ -401,6 +491,9 @@ def score(replay: Replay, answers: dict[tuple[str, int], Answered], texts: dict[
     segment typed; ``answers`` (file, cursor offset) to the model's answer there."""
     latencies: list[float] = []
     shown = wrong = correct = held = distinct = distinct_wrong = 0
+    kinds: Counter[str] = Counter()
+    distinct_kinds: Counter[str] = Counter()
+    notes: list[str] = []
     before: Shown | None = None
     for number, outcome in enumerate(replay.outcomes):
         if outcome.kind in ("stale", "cancelled", "error", "pending"):
@@ -413,9 +506,14 @@ def score(replay: Replay, answers: dict[tuple[str, int], Answered], texts: dict[
             shown += 1
             bad = not is_correct(text, outcome.text, outcome.at)
             wrong += bad
+            kind = mistake_of(outcome, segment, answers) if bad else ""
+            kinds[kind] += bad
             if not typed_along(before, outcome):
                 distinct += 1
                 distinct_wrong += bad
+                distinct_kinds[kind] += bad
+                if bad:
+                    notes.append(_note(f"wrong shown ({kind})", segment, outcome.at, outcome.text))
             before = outcome
             if outcome.done is not None:
                 latencies.append((outcome.done - outcome.sent) * 1000)
@@ -424,11 +522,35 @@ def score(replay: Replay, answers: dict[tuple[str, int], Answered], texts: dict[
             distinct += 1
             wrong += not model.correct
             distinct_wrong += not model.correct
+            kinds[model.kind] += not model.correct
+            distinct_kinds[model.kind] += not model.correct
         if model is not None and model.correct and first_line.strip():
             correct += 1
-            held += checker and outcome.kind == "empty"
+            if checker and outcome.kind == "empty":
+                held += 1
+                notes.append(_note("right held back", segment, outcome.at, model.text))
     return Scores(replay.keystrokes, replay.accepted, latencies, shown, wrong, distinct, distinct_wrong, correct,
-                  held, requests, tokens)
+                  held, requests, tokens, +kinds, +distinct_kinds, notes)
+
+
+def _note(what: str, segment: Segment, at: int, text: str) -> str:
+    line, column = position(segment.text, at)
+    typed = segment.text[segment.text.rfind("\n", 0, at) + 1 : at]
+    return f"{what}: {segment.path.name}:{line + 1}:{column + 1}: {typed.strip()!r} + {text.split(chr(10))[0]!r}"
+
+
+def mistake_of(outcome: Shown, segment: Segment, answers: dict[tuple[str, int], Answered]) -> str:
+    """The kind of mistake of the wrong model answer a wrong suggestion shows: the answer given at
+    the cursor, or at an earlier offset the user has typed along from; "unknown" when none fits."""
+    first = outcome.text.split("\n", 1)[0]
+    for at in range(outcome.at, max(segment.start, outcome.at - 400) - 1, -1):
+        model = answers.get((str(segment.path), at))
+        if model is None or model.correct or not model.text.startswith(segment.text[at : outcome.at]):
+            continue
+        rest = model.text[outcome.at - at :].split("\n", 1)[0]
+        if rest.startswith(first) or first.startswith(rest):
+            return model.kind
+    return "unknown"
 
 
 def typed_along(before: Shown | None, outcome: Shown) -> bool:
@@ -439,10 +561,12 @@ def typed_along(before: Shown | None, outcome: Shown) -> bool:
     return before.text[outcome.at - before.at :] == outcome.text
 
 
-def table(on: Scores, off: Scores) -> str:
-    def share(count: int, total: int) -> str:
-        return f"{100 * count / total:.1f} % ({count}/{total})" if total else "–"
+def share(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f} % ({count}/{total})" if total else "–"
 
+
+def table(on: Scores, off: Scores) -> str:
+    unseen_on, unseen_off = on.unseeable, off.unseeable
     rows = [
         ("keystrokes (accepts among them)", f"{on.keystrokes} ({on.accepted})", "same"),
         ("keystroke to ghost text p50 (ms)", f"{percentile(on.latencies_ms, 0.5):.0f}", "same"),
@@ -454,12 +578,37 @@ def table(on: Scores, off: Scores) -> str:
          share(off.shown_wrong, off.shown)),
         ("distinct suggestions shown that were wrong", share(on.distinct_wrong, on.distinct),
          share(off.distinct_wrong, off.distinct)),
+        ("  the same, misspelled new names left out, per keystroke",
+         share(on.shown_wrong - unseen_on[0], on.shown - unseen_on[0]),
+         share(off.shown_wrong - unseen_off[0], off.shown - unseen_off[0])),
+        ("  the same, misspelled new names left out, distinct",
+         share(on.distinct_wrong - unseen_on[1], on.distinct - unseen_on[1]),
+         share(off.distinct_wrong - unseen_off[1], off.distinct - unseen_off[1])),
         (f"correct ones held back (goal <= {GOAL_HELD:.0%})", share(on.correct_held, on.correct_answered),
          share(off.correct_held, off.correct_answered)),
     ]
-    width = max(len(r[0]) for r in rows)
-    out = [f"| {'measure'.ljust(width)} | checker on | checker off |", f"|{'-' * (width + 2)}|---:|---:|"]
-    out += [f"| {name.ljust(width)} | {a} | {b} |" for name, a, b in rows]
+    return _markdown(("measure", "checker on", "checker off"), rows)
+
+
+def kinds_table(on: Scores, off: Scores, answers: list[Answered]) -> str:
+    """Wrong answers by kind of mistake: how many the model gave, and how many distinct ones were
+    shown with the checker on and off (per keystroke in brackets)."""
+    given = Counter(a.kind for a in answers if not a.correct)
+    rows = []
+    for kind in [*KINDS, "unknown"]:
+        if not (given[kind] or on.distinct_kinds[kind] or off.distinct_kinds[kind]):
+            continue
+        label = kind + (" (no checker can see it)" if kind in UNSEEABLE else "")
+        rows.append((label, str(given[kind]), f"{on.distinct_kinds[kind]} ({on.wrong_kinds[kind]})",
+                     f"{off.distinct_kinds[kind]} ({off.wrong_kinds[kind]})"))
+    return _markdown(("wrong answer", "model answers", "shown, checker on", "shown, checker off"), rows)
+
+
+def _markdown(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    width = max(len(r[0]) for r in [header, *rows])
+    out = [f"| {header[0].ljust(width)} | " + " | ".join(header[1:]) + " |",
+           f"|{'-' * (width + 2)}|" + "---:|" * (len(header) - 1)]
+    out += [f"| {row[0].ljust(width)} | " + " | ".join(row[1:]) + " |" for row in rows]
     return "\n".join(out)
 
 
@@ -480,25 +629,26 @@ async def start(root: Path, model_url: str, cache: Path, log_file: Path) -> tupl
     return client, stderr, burst
 
 
-async def run(args: argparse.Namespace) -> tuple[Scores, Scores]:
+async def run(args: argparse.Namespace) -> tuple[Scores, Scores, list[Answered]]:
     root = args.root.resolve()
-    chosen = segments(root, args.files, args.lines, args.seed)
+    chosen = segments(root, args.files, args.lines, args.seed, args.paths)
     if not chosen:
         raise SystemExit(f"no Python file under {root} has {args.lines} lines of code in a row to type")
     oracle = Oracle(args.wrong, args.seed)
-    rng = random.Random(args.seed)
     replay = Replay()
     texts: dict[int, Segment] = {}
     with ReplayModel(oracle) as model, tempfile.TemporaryDirectory() as cache:
-        log_file = Path(cache) / "server.log"
+        log_file = args.server_log or Path(cache) / "server.log"
         client, stderr, burst = await start(root, model.url, Path(cache), log_file)
         await asyncio.wait_for(burst.index_done.wait(), 600)
         version = 1
         for segment in chosen:
             before = len(replay.outcomes)
+            name = segment.path.relative_to(root).as_posix()
+            rng = random.Random(f"{args.seed}:keys:{name}")  # the file's own: the others leave it alone
             version = await replay_segment(client, oracle, segment, replay, rng, args, version)
             texts.update(dict.fromkeys(range(before, len(replay.outcomes)), segment))
-            print(f"typed {len(segment.typed)} characters of {segment.path.relative_to(root)}", file=sys.stderr)
+            print(f"typed {len(segment.typed)} characters of {name}", file=sys.stderr)
         await client.shutdown_async(None)
         client.exit(None)
         stderr.cancel()
@@ -506,31 +656,58 @@ async def run(args: argparse.Namespace) -> tuple[Scores, Scores]:
         requests, tokens = len(posts), sum(p.chunks_sent for p in posts)
     answers = {(a.file, a.at): a for a in oracle.answers}
     return (score(replay, answers, texts, requests, tokens, checker=True),
-            score(replay, answers, texts, requests, tokens, checker=False))
+            score(replay, answers, texts, requests, tokens, checker=False), oracle.answers)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO, help="the files to type (default: this repository)")
-    parser.add_argument("--files", type=int, default=4, help="files, one segment each (default: 4)")
-    parser.add_argument("--lines", type=int, default=6, help="lines per segment (default: 6)")
+    parser.add_argument("--files", type=int, default=20, help="files, one segment each (default: 20)")
+    parser.add_argument("--lines", type=int, default=8, help="lines per segment (default: 8)")
+    parser.add_argument("--paths", type=Path, default=None,
+                        help="a file listing the files to type, one path relative to --root a line "
+                             "(default: every file, in an order fixed by the seed)")
     parser.add_argument("--wrong", type=float, default=0.15, help="share of wrong model answers (default: 0.15)")
     parser.add_argument("--accept", type=float, default=0.5,
                         help="chance a true suggestion is accepted (default: 0.5)")
     parser.add_argument("--interval-ms", type=float, default=140.0, help="mean inter-keystroke interval")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--server-log", type=Path, default=None,
+                        help="keep the server's log in this file (why suggestions were held back)")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         parser.error(f"--root {args.root} is not a directory")
     if not 0 <= args.wrong <= 1 or not 0 <= args.accept <= 1:
         parser.error("--wrong and --accept are shares between 0 and 1")
+    if args.files < 1 or args.lines < 1:
+        parser.error("--files and --lines must be at least 1")
+    if args.paths is not None:
+        args.paths = read_paths(parser, args.root, args.paths)
     return args
+
+
+def read_paths(parser: argparse.ArgumentParser, root: Path, listing: Path) -> list[str]:
+    """The relative paths ``listing`` names (blank lines and ``#`` comments left out), each a file
+    under ``root``."""
+    try:
+        lines = listing.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as error:
+        parser.error(f"--paths {listing}: cannot read it ({error.__class__.__name__})")
+    paths = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    missing = [p for p in paths if not (root / p).is_file()]
+    if missing or not paths:
+        parser.error(f"--paths {listing}: " + (f"no file {missing[0]} under {root}" if missing else "lists no file"))
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    on, off = asyncio.run(run(args))
+    on, off, answers = asyncio.run(run(args))
     print(table(on, off))
+    print()
+    print(kinds_table(on, off, answers))
+    for note in on.notes:
+        print(note, file=sys.stderr)
     return 0
 
 

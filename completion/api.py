@@ -46,7 +46,7 @@ from completion import editing
 from completion.backends import make_backend, resolve_auto
 from completion.backends.base import Backend, ModelRequest
 from completion.candidates import CandidateSet, candidate_set
-from completion.check import Checked, Checkers, check_text
+from completion.check import Checked, Checkers, check_text, finished, unfinished_tail
 from completion.errors import BackendError, HolepilotError
 from completion.history import EditHistory
 from completion.model import (
@@ -279,7 +279,7 @@ class Engine:
         closed = candidate_set(hole)
         if closed is not None:
             log.info("closed set of %d answers: %s", closed.size, closed.reason)
-        diagnose = with_closed_set(self._diagnoser(hole.path), region, closed)
+        diagnose = with_closed_set(as_unfinished(self._diagnoser(hole.path), region), region, closed)
         before = await diagnose(text)  # the buffer as the user has it: placeholders are valid code
         timings = {"context_ms": report.elapsed_ms}
         statics = static_candidates(hole)
@@ -540,6 +540,30 @@ def with_closed_set(diagnose: Diagnose, region: Hole, closed: CandidateSet | Non
         if changed and is_constant(filling) and not closed.fits(filling):
             problems.append(closed.miss(filling, region.start_line, region.start_column))
         return problems
+
+    return checked
+
+
+def as_unfinished(diagnose: Diagnose, region: Hole) -> Diagnose:
+    """``diagnose``, where a filling typed at the cursor leaves its statement open for the user
+    to go on (a block opener without its body yet, brackets the lines to come close): the
+    buffer is checked with that statement finished (:func:`completion.check.unfinished_tail`)
+    and the diagnostics are placed back in the buffer as it is, so a filling is charged with its
+    real errors, syntax errors included, and not with being unfinished. A filling that replaces
+    code (a placeholder) must stand on its own."""
+    tail = len(region.text) - region.end
+    if region.start != region.end:
+        return diagnose
+
+    async def checked(text: str) -> list[Diagnostic]:
+        end = len(text) - tail
+        if text[region.start : end] == region.text[region.start : region.end]:
+            return await diagnose(text)
+        finish = unfinished_tail(text[:end], text[end:])
+        if not finish:
+            return await diagnose(text)
+        problems = await diagnose(text[:end] + finish + text[end:])
+        return [finished(d, text, end, finish) for d in problems]
 
     return checked
 

@@ -16,14 +16,20 @@ the filling did not touch, are not its doing — a type checker reports those on
 Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
 flag correct code too often to reject a filling for them. Nor does a type error about a value
 pyright knows only as ``object`` (it lost track of the value: an unpacked union, a narrowing it
-does not follow) — it says nothing about the filling.
+does not follow) — it says nothing about the filling. Nor, given the buffer's text, an argument
+type error whose expected type is pyright's guess rather than a declaration (:func:`guessed`): a
+type variable it solved from another argument, or the element type of a container it inferred from
+the items of an unannotated ``[...]``/``{...}`` display (``names = ["a"]`` then
+``names.append(None)``) — code that declares neither is not wrong for it.
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -33,7 +39,9 @@ from pathlib import Path
 from typing import Protocol
 
 from completion.errors import CheckerError, ConfigError
+from completion.shape import STATEMENT_LOOKBACK, left_open, open_brackets, statement_window
 from context.api import Analyzer
+from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
 from context.model import Diagnostic
 from context.positions import position_at
 
@@ -94,17 +102,111 @@ def check_text(analyzer: Analyzer, path: str | Path, text: str | None = None) ->
     return analyzer.diagnose(path, text)
 
 
-def precise(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[Diagnostic]:
     """pyright's errors of the rules in :data:`PYRIGHT_RULES`, but for type errors about a value
-    it knows only as ``object``."""
-    return [d for d in diagnostics
+    it knows only as ``object`` and, given the buffer's ``text``, argument type errors against a
+    type pyright guessed (:func:`guessed`)."""
+    kept = [d for d in diagnostics
             if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)]
+    if text is None or not any(d.code == ARGUMENT_TYPE for d in kept):
+        return kept
+    tree = _parsed(text)
+    return [d for d in kept if d.code != ARGUMENT_TYPE or not guessed(d, tree)]
 
 
-def combined(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:
-    """The verdict's diagnostics of one buffer: the built-in checker's and pyright's precise
-    errors (``external`` as pyright gave them), merged."""
-    return merged(builtin, precise(external))
+def combined(builtin: list[Diagnostic], external: list[Diagnostic], text: str | None = None) -> list[Diagnostic]:
+    """The verdict's diagnostics of one buffer (``text``): the built-in checker's and pyright's
+    precise errors (``external`` as pyright gave them), merged."""
+    return merged(builtin, precise(external, text))
+
+
+ARGUMENT_TYPE = "reportArgumentType"
+# the expected type names a type variable pyright solved from the call (``list[T@pair]``)
+SOLVED_TYPE_VARIABLE = re.compile(r'parameter "[^"]*" of type "[^"]*\b\w+@\w+')
+DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
+    """Whether pyright's argument type error ``d`` holds only against a type pyright guessed,
+    not one the code declares: the parameter's type is a type variable solved from the other
+    arguments, or the call is a method of a local name whose every binding in its scope is an
+    unannotated container display (pyright takes the element type from the items it saw first).
+    ``tree`` is the buffer's syntax tree (None when it does not parse: nothing is guessed)."""
+    if SOLVED_TYPE_VARIABLE.search(d.message):
+        return True
+    if tree is None:
+        return False
+    found = _call_at(tree, (d.line + 1, d.column))
+    if found is None:
+        return False
+    call, scope = found
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
+        return False
+    return _bound_to_displays_only(scope, receiver.id)
+
+
+def _call_at(tree: ast.Module, position: Position) -> tuple[ast.Call, ast.AST] | None:
+    """The innermost call with an argument starting at ``position`` (1-based line, column),
+    and the function or module it is in."""
+    best: tuple[ast.Call, ast.AST] | None = None
+
+    def visit(node: ast.AST, scope: ast.AST) -> None:
+        nonlocal best
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else scope
+            if isinstance(child, ast.Call) and any(
+                    (argument.lineno, argument.col_offset) == position
+                    for argument in [*child.args, *(keyword.value for keyword in child.keywords)]):
+                best = (child, scope)
+            visit(child, inner)
+
+    visit(tree, tree)
+    return best
+
+
+def _bound_to_displays_only(scope: ast.AST, name: str) -> bool:
+    """Whether ``name`` is bound in ``scope`` (not in the functions or classes it holds), only by
+    plain assignments of container displays; a parameter, an annotation, a ``global`` or any
+    other binding declares or hides its type."""
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = scope.args
+        if any(a.arg == name for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                        *filter(None, (arguments.vararg, arguments.kwarg))]):
+            return False
+    values: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if getattr(node, "name", None) == name:
+                return False
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return False
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                values.append(node.value)
+        elif (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name
+              and not _plain_target(node, scope)):
+            return False
+        stack.extend(ast.iter_child_nodes(node))
+    return bool(values) and all(isinstance(value, DISPLAYS) for value in values)
+
+
+def _plain_target(node: ast.Name, scope: ast.AST) -> bool:
+    """Whether the binding ``node`` is a whole target of a plain assignment in ``scope``."""
+    for statement in ast.walk(scope):
+        if isinstance(statement, ast.Assign) and any(t is node for t in statement.targets):
+            return True
+    return False
 
 
 def merged(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:
@@ -140,7 +242,7 @@ class Checkers:
         finally:
             found = await builtin
         runs = (CheckerRun(BUILTIN, True),) + ((run,) if run is not None else ())
-        return Checked(tuple(combined(found, extra) if extra else found), runs)
+        return Checked(tuple(combined(found, extra, text) if extra else found), runs)
 
     async def _external(self, path: Path, text: str) -> tuple[CheckerRun | None, list[Diagnostic]]:
         if self.external is None:
@@ -265,6 +367,55 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
     return out
 
 
+BLOCK_KEYWORD = re.compile(r"(?:async\s+)?(?:if|elif|else|for|while|try|except|finally|with|def|class|match|case)\b")
+BODY = "pass"
+
+
+def unfinished_tail(head: str, rest: str) -> str:
+    """What finishes the statement a filling leaves open at the end of ``head`` (the buffer up
+    to the filling's end; ``rest`` the buffer after it) where the user goes on writing on the
+    next line: after a line that ends in an opening bracket or a comma, the closers of the
+    brackets that nothing in ``rest`` closes; after a block opener whose body is not written
+    yet, a ``pass`` body; "" otherwise (``f(1, (2)`` is unbalanced, not unfinished). Checking
+    the buffer with this tail charges a filling with its errors, not with being unfinished."""
+    lines = head.split("\n")
+    last = code_of(lines[-1]).rstrip()
+    if code_of(rest.split("\n", 1)[0]).strip():
+        return ""  # the line goes on after the filling
+    window = statement_window(head)
+    opened = open_brackets(window)
+    if opened:
+        if not last.endswith((*OPENERS, ",")):
+            return ""
+        statement_line = window[opened[0][1] :].split("\n", 1)[0]
+        left = left_open(rest, opened, window, _line_indent(statement_line))
+        return "".join(MATCHING[bracket] for bracket, _ in reversed(opened[len(opened) - left :]))
+    if not last.endswith(":"):
+        return ""
+    # the opener's first line: this one, or above a signature's closing line (``) -> int:``)
+    above = lines[-STATEMENT_LOOKBACK:] if last.lstrip()[:1] in CLOSERS else lines[-1:]
+    opener = next((line for line in reversed(above) if BLOCK_KEYWORD.match(line.strip())), None)
+    if opener is None:
+        return ""
+    indent = _line_indent(opener)
+    following = next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
+    if following and _line_indent(following) > indent:
+        return ""  # its body is there
+    return "\n" + " " * (indent + 4) + BODY
+
+
+def _line_indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def finished(d: Diagnostic, text: str, at: int, tail: str) -> Diagnostic:
+    """``d``, a diagnostic of ``text`` with ``tail`` inserted at offset ``at``, placed in
+    ``text`` itself (one on the tail lands where the tail was)."""
+    edit = Edit.of(text[:at] + tail + text[at:], at, at + len(tail), "")
+    (line, column), (end_line, end_column) = edit.moved_range(d)
+    return dataclasses.replace(d, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
 def _relative(d: Diagnostic, start_line: int, start_column: int, line_count: int) -> tuple[int, int] | None:
     """1-based (line, column) of a problem inside the filling; None when it lies outside."""
     line = d.line - start_line
@@ -315,5 +466,6 @@ def render_error_report(problems: list[Diagnostic], filling: str, path: str, *, 
 
 __all__ = [
     "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun", "Checkers", "Edit", "check_text",
-    "combined", "introduced", "merged", "on_span", "precise", "render_error_report", "splice",
+    "combined", "finished", "guessed", "introduced", "merged", "on_span", "precise", "render_error_report", "splice",
+    "unfinished_tail",
 ]

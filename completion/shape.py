@@ -4,7 +4,9 @@
                code on its line): ends at the line end
     brackets   inside brackets: when the rest of the code closes them, ends where the answer's
                own brackets balance (before the closer the code already has) or at the line end;
-               when nothing closes them, at the end of the line where the answer closes them
+               when nothing closes them, or the code closes only an outer one (a closer lined
+               up with that bracket's line), at the end of the line where the answer closes
+               the ones left to it
     block      an empty line after a block opener, or an empty body: ends where the code dedents
                below the block
     statement  an empty line between statements: one statement, ending at its line end, or, when
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from completion.settings import Settings
-from context.brackets import CLOSERS, OPENERS, CodeScanner, code_of
+from context.brackets import CLOSERS, MATCHING, OPENERS, CodeScanner, code_of
 from context.brackets import open_brackets as open_code_brackets
 from context.model import HoleContext
 
@@ -156,25 +158,48 @@ def statement_window(prefix: str) -> str:
     return "\n".join(lines[first:])
 
 
-def suffix_closes(suffix: str, statement_indent: int) -> bool:
-    """Whether the code after the hole closes the innermost bracket open at it: on the hole's
-    line, or on the lines that continue the statement (indented deeper, or opening with a
-    closer)."""
+def left_open(suffix: str, opened: list[tuple[str, int]], window: str, statement_indent: int) -> int:
+    """How many of the brackets open at the hole (``opened``, outermost first, each with its
+    line's start in ``window``) the answer must close itself: those inside the bracket that the
+    code after the hole closes first, or all of them when nothing after the hole closes one.
+
+    That closer, on the hole's line or within a later line, closes the innermost bracket of its
+    kind; one that starts a later line closes the bracket of its kind opened on a line of its
+    indentation (a closer lines up with the line that opened it), else the innermost of its
+    kind. The code after the hole ends at a line no deeper than the statement's that does not
+    open with a closer."""
+    found = _first_closer(suffix, statement_indent)
+    if found is None:
+        return len(opened)
+    closer, indent = found
+    kinds = [i for i in range(len(opened) - 1, -1, -1) if MATCHING[opened[i][0]] == closer]
+    if not kinds:
+        return 0
+    lined_up = [i for i in kinds if _indent_at(window, opened[i][1]) == indent] if indent is not None else []
+    return len(opened) - 1 - (lined_up or kinds)[0]
+
+
+def _first_closer(suffix: str, statement_indent: int) -> tuple[str, int | None] | None:
+    """The first closer in ``suffix`` of a bracket open before it, and the indentation of its
+    line when it starts a later line (None: on the hole's line or after code on its line)."""
     depth = 0
     for number, line in enumerate(suffix.split("\n")[:SUFFIX_LOOKAHEAD]):
         stripped = line.strip()
-        if number > 0 and stripped:
-            indent = len(line) - len(line.lstrip())
-            if indent <= statement_indent and stripped[0] not in CLOSERS:
-                return False
+        indent = len(line) - len(line.lstrip())
+        if number > 0 and stripped and indent <= statement_indent and stripped[0] not in CLOSERS:
+            return None
+        first = True
         for ch in code_of(line):
             if ch in OPENERS:
                 depth += 1
             elif ch in CLOSERS:
                 if depth == 0:
-                    return True
+                    starts_line = number > 0 and first
+                    return ch, indent if starts_line else None
                 depth -= 1
-    return False
+            if not ch.isspace():
+                first = False
+    return None
 
 
 def block_opener(prefix: str) -> str | None:
@@ -208,14 +233,15 @@ def shape_for(hole: HoleContext, settings: Settings, *, continuation: bool = Tru
     if not opened:
         return Shape("line", f"{_article(hole.hole_kind)} {hole.hole_kind} inside a line",
                      line_tokens, continuation=continuation)
-    bracket = opened[-1][0]
     statement_indent = _indent_at(window, opened[0][1])
-    if suffix_closes(hole.suffix, statement_indent):
-        return Shape("brackets", f"inside `{bracket}`, which the code after the hole closes",
+    closes = left_open(hole.suffix, opened, window, statement_indent)
+    if closes == 0:
+        return Shape("brackets", f"inside `{opened[-1][0]}`, which the code after the hole closes",
                      line_tokens, continuation=continuation)
-    brackets = "".join(b for b, _ in opened)
-    return Shape("brackets", f"after `{brackets}`, which nothing after the hole closes",
-                 min(settings.brackets_max_tokens, settings.max_tokens), closes=len(opened),
+    brackets = "".join(b for b, _ in opened[len(opened) - closes :])
+    reason = (f"after `{brackets}`, which nothing after the hole closes" if closes == len(opened) else
+              f"after `{brackets}` inside `{opened[-closes - 1][0]}`, which the code after the hole closes")
+    return Shape("brackets", reason, min(settings.brackets_max_tokens, settings.max_tokens), closes=closes,
                  continuation=continuation)
 
 

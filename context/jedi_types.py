@@ -11,6 +11,7 @@ the same function of the same file). A worker that dies is started again, up to 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -151,10 +152,8 @@ class JediTypes:
         except (OSError, ValueError):
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None

@@ -10,6 +10,7 @@ does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -36,10 +37,8 @@ def answer(request: dict[str, Any], projects: dict[str, Any]) -> list[list[objec
 
 
 def main() -> int:
-    try:
+    with contextlib.suppress(OSError):
         os.nice(5)  # the engine's own answers come first
-    except OSError:
-        pass
     projects: dict[str, Any] = {}
     for line in sys.stdin:
         if not line.strip():

@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 
 from context.diagnose.classes import Mro
+from context.diagnose.inference import CautiousScope
 from context.diagnose.text import chain_texts, did_you_mean, short
 from context.diagnose.types import TypeChecks
 from context.infer import Inferred
 from context.model import Diagnostic
 from context.resolve import Symbol
 from context.summary import ClassSummary, ModuleSummary, Param
+from context.workspace import TYPESHED_STDLIB
 
 INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes", "mapped",
                          "mapped_as_dataclass", "dataclass_transform"})  # decorators that write __init__
@@ -35,8 +37,68 @@ class CallChecks(TypeChecks):
                 out += self._arity(call, *signature)
                 out += self._argument_types(call, infer, *signature)
             else:
-                out += self._overloaded_arity(call, callee)
+                found = self._overloaded_arity(call, callee)
+                out += found or self._overloaded_types(call, callee, infer)
         return out
+
+    def _overloaded_types(self, call: ast.Call, callee: Inferred, infer: CautiousScope) -> list[Diagnostic]:
+        """A call of an overloaded standard-library method or constructor that no overload takes,
+        one overload failing only on an argument's type (``str(data, None)``: ``encoding`` is a
+        ``str``). Each overload is checked like a plain signature, so silence wins wherever one
+        of them is unsure."""
+        found = self._stdlib_overloads(callee)
+        if found is None:
+            return []
+        label, overloads, module = found
+        failures: list[list[Diagnostic]] = []
+        for params in overloads:
+            arity = self._arity(call, label, params, module)
+            types = [] if arity else self._argument_types(call, infer, label, params, module)
+            if not arity and not types:
+                return []  # this overload takes the call (or may: nothing certain against it)
+            failures.append(arity or types)
+        typed = [f for f in failures if f and f[0].source == "types"]
+        if not typed:
+            return []  # wrong on arity only: the arity check's business
+        first = min(typed, key=len)[0]
+        message = f"no overload of {label} takes these arguments: {first.message}"
+        return [Diagnostic(first.line, first.column, first.end_line, first.end_column, "error", message, "types",
+                           "no-matching-overload")]
+
+    def _stdlib_overloads(self, callee: Inferred) -> tuple[str, list[tuple[Param, ...]], ModuleSummary] | None:
+        """The overloads a call of ``callee`` is checked against: a method of a standard-library
+        class that is nothing but overloads, or the overloaded ``__new__`` or ``__init__`` a
+        standard-library class is constructed with (the other one left to ``object``)."""
+        symbol = callee.symbol
+        if symbol is None or not symbol.path.startswith(str(TYPESHED_STDLIB)):
+            return None
+        if symbol.kind == "class":
+            mro = self.mro(symbol)
+            if mro is None or self.dynamic(mro) or any(f.metaclass is not None or f.decorated for _, f in mro):
+                return None
+            makers = [(o, f) for o, f in mro if ({"__new__", "__init__"} & f.members)
+                      and not (o.module is self.builtins and o.name == "object")]
+            if not makers or len({"__new__", "__init__"} & makers[0][1].members) != 1 \
+                    or any(o.cls is None for o, _ in makers):
+                return None
+            owner = makers[0][0]
+            name = next(iter({"__new__", "__init__"} & makers[0][1].members))
+            if any(name not in f.members for _, f in makers[1:]):
+                return None  # another class of the MRO defines the other one
+            assert owner.cls is not None
+            methods = [m for m in owner.cls.methods if m.name == name]
+            bound = True
+            label = f"{symbol.name}()"
+        else:
+            fn = symbol.function
+            if symbol.kind != "function" or fn is None or symbol.owner is None:
+                return None
+            methods = [m for m in symbol.owner.methods if m.name == fn.name]
+            bound = callee.bound_to is not None or fn.is_classmethod
+            label = f"{fn.name}()"
+        if len(methods) < 2 or not all(m.decorators == ("overload",) for m in methods):
+            return None
+        return label, [m.call_params(bound) for m in methods], symbol.module
 
     def _overloaded_arity(self, call: ast.Call, callee: Inferred) -> list[Diagnostic]:
         """More positional arguments than any overload of a method takes."""

@@ -68,6 +68,19 @@ def test_each_verdict_charges_only_what_the_filling_brought() -> None:
     assert set(without) == {"builtin", "combined"} and without["combined"] == without["builtin"]
 
 
+def test_the_verdicts_see_the_buffer_and_drop_errors_against_a_guessed_type() -> None:
+    text = "items = [1]\n\n"
+    filling = 'items.append("a")'
+    edit = Edit.of(text, 12, 12, filling)
+    guessed = diag(1, 13, 16, 'Argument of type "Literal[\'a\']" cannot be assigned to parameter "object" of type '
+                              '"int" in function "append"', code="reportArgumentType")
+    after = Found([], [guessed], text[:12] + filling + text[12:])
+    charged = verdicts(Found([], [], text), after, edit)
+    assert charged["pyright"] == [] and charged["combined"] == []
+    assert charged["pyright_all"] == [guessed]  # the oracle still sees it
+    assert verdicts(Found([], []), Found([], [guessed]), edit)["combined"] == [guessed]  # no buffer: charged
+
+
 def test_the_oracle_asks_pyright_first_and_the_vocabulary_without_it() -> None:
     true_text = "x = obj.foo\n"
     mutation = Mutation("attribute", "obj.fooz", "fooz")

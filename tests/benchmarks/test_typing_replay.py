@@ -16,9 +16,13 @@ from benchmarks.typing_replay import (
     continuation,
     key_starts,
     keystrokes,
+    kinds_table,
     locate,
+    mistake,
+    parse_args,
     pick_segment,
     score,
+    segments,
     table,
     wrong_version,
 )
@@ -45,6 +49,16 @@ def test_a_segment_is_indented_code() -> None:
     assert segment is not None
     assert all(line.startswith("    ") for line in segment.typed.rstrip("\n").split("\n"))
     assert pick_segment(Path("m.py"), "x = 1\n", 2, random.Random(3)) is None
+
+
+def test_the_line_being_typed_has_nothing_after_the_cursor() -> None:
+    """The segment's last newline stays in the document: the code after the segment keeps its
+    own line instead of being glued to the line being typed."""
+    segment = pick_segment(Path("m.py"), FILE, 2, random.Random(3))
+    assert segment is not None and not segment.typed.endswith("\n")
+    document = FILE[: segment.start] + FILE[segment.end :]
+    assert document[segment.start] == "\n"
+    assert document[: segment.start] + segment.typed + document[segment.start :] == FILE
 
 
 def test_the_cursor_is_found_from_a_fim_prefix_with_a_path_line() -> None:
@@ -85,7 +99,7 @@ def test_scores_count_wrong_shown_and_correct_held_back() -> None:
         Shown(later + 1, 0.0, None, "stale"),  # not counted
     ])
     answers = {("m.py", later): Answered(later, "compute(shape, 2)", True, "m.py"),
-               ("m.py", at + 1): Answered(at + 1, "hape.widht", False, "m.py")}
+               ("m.py", at + 1): Answered(at + 1, "hape.widht", False, "m.py", "member")}
     texts = dict.fromkeys(range(5), Segment(Path("m.py"), FILE, 0, len(FILE)))
     on = score(replay, answers, texts, requests=2, tokens=10, checker=True)
     assert (on.shown, on.shown_wrong, on.correct_answered, on.correct_held) == (3, 2, 1, 1)
@@ -94,3 +108,59 @@ def test_scores_count_wrong_shown_and_correct_held_back() -> None:
     assert (off.shown, off.shown_wrong, off.correct_held) == (4, 2, 0)
     assert (on.distinct, on.distinct_wrong) == (2, 1)  # the third is the second one typed along
     assert "| shown that were wrong" in table(on, off)
+    assert on.distinct_kinds["member"] == 1 and on.wrong_kinds["member"] == 2  # the answer's kind, typed along too
+    assert [n.split(":")[0] for n in on.notes] == ["wrong shown (member)", "right held back"]
+    assert on.notes[1].startswith("right held back: m.py:3:") and "'compute(shape, 2)'" in on.notes[1]
+
+
+def test_wrong_suggestions_are_told_apart_by_kind() -> None:
+    """A misspelled name the line binds is a new name no checker can see: counted apart."""
+    line = "        check_ms = 0.0"
+    kinds = {mistake(line, random.Random(seed)) for seed in range(10)}
+    assert {k for _, k in kinds if k} == {"new-binding"}
+    assert mistake("    for item in items:", random.Random(0)) == ("    for itme in items:", "new-binding")
+    assert mistake("    self.count = 1", random.Random(0)) == ("    self.conut = 1", "new-binding")
+    found = {mistake("x = str(record.error)", random.Random(seed)) for seed in range(30)}
+    assert {k for _, k in found if k} >= {"member", "extra-argument", "dropped-argument"}
+    assert ("x = str(record.error, None)", "extra-argument") in found
+    assert mistake("    def run(self):", random.Random(1)) in {("    def run(slef):", "new-binding"),
+                                                               ("    def run(sefl):", "new-binding")}
+
+
+def test_the_kinds_table_counts_distinct_and_per_keystroke() -> None:
+    at = FILE.index("shape.width")
+    replay = Replay(keystrokes=2, outcomes=[Shown(at, 0.0, 0.1, "shown", "shape.widht")])
+    answers = {("m.py", at): Answered(at, "shape.widht", False, "m.py", "member")}
+    texts = {0: Segment(Path("m.py"), FILE, 0, len(FILE))}
+    on = score(replay, answers, texts, requests=1, tokens=1, checker=True)
+    off = score(replay, answers, texts, requests=1, tokens=1, checker=False)
+    rows = kinds_table(on, off, list(answers.values())).split("\n")
+    assert any(r.startswith("| member") and r.endswith("| 1 | 1 (1) | 1 (1) |") for r in rows)
+    assert "misspelled new names left out" in table(on, off)
+
+
+def test_the_files_typed_do_not_move_when_other_files_come_and_go(tmp_path: Path) -> None:
+    for name in ("a", "b", "c", "d", "e"):
+        (tmp_path / f"{name}.py").write_text(FILE)
+    before = [s.path.name for s in segments(tmp_path, 3, 2, 7)]
+    (tmp_path / "zz_new.py").write_text(FILE)
+    (tmp_path / "other.py").write_text(FILE)
+    after = [s.path.name for s in segments(tmp_path, 5, 2, 7)]
+    assert [n for n in after if n in before] == before  # the earlier picks keep their order
+    picked = {s.path.name: s.start for s in segments(tmp_path, 7, 2, 7)}
+    assert all(picked[s.path.name] == s.start for s in segments(tmp_path, 3, 2, 7))
+    listed = segments(tmp_path, 2, 2, 7, ["e.py", "a.py", "b.py"])
+    assert [s.path.name for s in listed] == ["e.py", "a.py"]
+
+
+def test_a_paths_file_must_name_files(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.py").write_text(FILE)
+    (tmp_path / "list.txt").write_text("# typed\na.py\n\n")
+    args = parse_args(["--root", str(tmp_path), "--paths", str(tmp_path / "list.txt")])
+    assert args.paths == ["a.py"]
+    (tmp_path / "bad.txt").write_text("missing.py\n")
+    try:
+        parse_args(["--root", str(tmp_path), "--paths", str(tmp_path / "bad.txt")])
+    except SystemExit as stop:
+        assert stop.code == 2
+    assert "no file missing.py" in capsys.readouterr().err

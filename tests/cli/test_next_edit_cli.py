@@ -9,33 +9,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from completion.api import Engine
 from completion.next_edits import NextEditsReport, NextEditsRequest
 from completion.settings import Settings
-from context.positions import lsp_to_internal, offset_at
+from tests.support.next_edits import GEO, USE, apply_edits
 
 REPO = Path(__file__).resolve().parents[2]
 
-GEO = """\
-def scale(x: float, factor: float) -> float:
-    return x * factor
-
-
-def twice(x: float) -> float:
-    return scale(x, 2.0)
-"""
-USE = """\
-from geo import scale
-
-
-def emoji(v: float) -> str:
-    label = "🚀🚀"; y = scale(v, 3.0)
-    return label + str(y) + str(scale(factor=1.0, x=v))
-"""
 RENAMED = GEO.replace("def scale", "def resize")
 
 
@@ -54,16 +37,6 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def apply(text: str, edits: list[dict[str, Any]]) -> str:
-    """``text`` with the edits of the JSON answer (0-based lines, UTF-16 columns)."""
-    def offset(at: dict[str, int]) -> int:
-        return offset_at(text, *lsp_to_internal(text, at["line"], at["character"]))
-
-    for edit in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
-        text = text[: offset(edit["range"]["start"])] + edit["new_text"] + text[offset(edit["range"]["end"]) :]
-    return text
-
-
 def test_one_file_against_its_previous_text(project: Path) -> None:
     (project / "geo.py").write_text(RENAMED, encoding="utf-8")
     shown = run("next-edit", "geo.py", "--previous", "old/geo.txt", cwd=project)
@@ -77,8 +50,8 @@ def test_one_file_against_its_previous_text(project: Path) -> None:
     answer = json.loads(as_json.stdout)
     assert answer["path"] == "geo.py" and answer["more"] == 0 and isinstance(answer["elapsed_ms"], float)
     by_file = {name: [e for e in answer["edits"] if e["path"] == name] for name in ("geo.py", "use.py")}
-    assert apply(RENAMED, by_file["geo.py"]) == GEO.replace("scale", "resize")
-    assert apply(USE, by_file["use.py"]) == USE.replace("scale", "resize")
+    assert apply_edits(RENAMED, by_file["geo.py"]) == GEO.replace("scale", "resize")
+    assert apply_edits(USE, by_file["use.py"]) == USE.replace("scale", "resize")
     call = next(e for e in by_file["use.py"] if e["range"]["start"]["line"] == 4)
     assert call["range"]["start"]["character"] == USE.splitlines()[4].index("scale") + 2  # UTF-16
 
@@ -100,7 +73,7 @@ def test_a_batch_answers_every_line_in_order(project: Path) -> None:
     assert first["changes"] == ["added parameter shift: float to scale"]
     assert {e["path"] for e in first["edits"]} == {"geo.py", "use.py"} and len(first["edits"]) == 3
     assert all({"path", "range", "new_text", "reason"} <= set(e) for e in first["edits"])
-    after = apply(USE, [e for e in first["edits"] if e["path"] == "use.py"])
+    after = apply_edits(USE, [e for e in first["edits"] if e["path"] == "use.py"])
     assert after.count("scale(v, 3.0, ") == 1 and "shift=" in after
     assert bad == {"error": "line 2: invalid JSON (Expecting property name enclosed in double quotes)"}
     assert no_previous["error"].startswith("line 3: each line needs 'previous'")
@@ -151,22 +124,25 @@ def changing_engine(project: Path, changes: int) -> tuple[Engine, list[int]]:
     return engine, calls
 
 
-async def test_edits_are_computed_again_when_a_file_changed_on_disk_meanwhile(project: Path) -> None:
-    engine, calls = changing_engine(project, changes=1)
+async def edits_to_show(project: Path, changes: int) -> tuple[NextEditsReport, list[int]]:
+    """The edits to show of the rename in geo.py while use.py changes ``changes`` times, and the
+    number of edits each computation found."""
+    engine, calls = changing_engine(project, changes)
     try:
         report = await engine.next_edits_to_show(NextEditsRequest("geo.py", text=RENAMED, previous=GEO))
     finally:
         await engine.aclose()
+    return report, calls
+
+
+async def test_edits_are_computed_again_when_a_file_changed_on_disk_meanwhile(project: Path) -> None:
+    report, calls = await edits_to_show(project, changes=1)
     assert calls == [4, 4]
     use = [e for e in report.to_json()["edits"] if e["path"].endswith("use.py")]
-    assert len(use) == 3 and apply("\n" + USE, use) == "\n" + USE.replace("scale", "resize")
+    assert len(use) == 3 and apply_edits("\n" + USE, use) == "\n" + USE.replace("scale", "resize")
 
 
 async def test_the_edits_of_a_file_that_keeps_changing_are_left_out(project: Path) -> None:
-    engine, calls = changing_engine(project, changes=2)
-    try:
-        report = await engine.next_edits_to_show(NextEditsRequest("geo.py", text=RENAMED, previous=GEO))
-    finally:
-        await engine.aclose()
+    report, calls = await edits_to_show(project, changes=2)
     assert len(calls) == 2 and [Path(e.path).name for e in report.edits] == ["geo.py"]
     assert "left out the edits of 1 file that changed while they were computed" in report.notes

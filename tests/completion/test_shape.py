@@ -84,6 +84,31 @@ def test_inline_end(code: str, closes: int, end: int | None) -> None:
     assert inline_end(code, closes) == end
 
 
+TABLE = 'PINNED = {\n    spec.name: spec\n    for spec in (\n        Spec("httpx", "0.28.1", ("httpx",)),\n        Spec("rich", '
+CALL = "    result = call(\n        first,\n        other(a, "
+
+
+@pytest.mark.parametrize("prefix,suffix,closes,reason", [
+    (TABLE, "\n    )\n}\n", 1, "after `(` inside `(`, which the code after the hole closes"),
+    (CALL, "\n    )\n", 1, "after `(` inside `(`, which the code after the hole closes"),
+    ("    x = {\n        'a': f(", "\n    }\n", 1, "after `(` inside `{`, which the code after the hole closes"),
+    ("    x = f(g(", "))\n", 0, "inside `(`, which the code after the hole closes"),
+    ("    values = [\n        1,\n        ", "\n    ]\n", 0, "inside `[`, which the code after the hole closes"),
+])
+def test_a_closer_lined_up_with_an_outer_bracket_leaves_the_inner_ones_to_the_answer(
+        prefix: str, suffix: str, closes: int, reason: str) -> None:
+    """The code after the hole closes the bracket whose line its closer lines up with: the
+    brackets opened inside it are the answer's to close, on the line it writes."""
+    at = hole(prefix, suffix, "argument")
+    shape = shape_for(at, SETTINGS)
+    assert (shape.kind, shape.closes, shape.reason) == ("brackets", closes, reason)
+    if prefix == TABLE:
+        answer = '"13.9.4", ("rich",)),\n        Spec("textual", "0.89.1", ("textual",)),\n'
+        assert clean_filling(answer, at, shape=shape) == '"13.9.4", ("rich",)),'
+        assert answer_complete(answer[: answer.index("\n") + 1], at, shape)
+        assert not answer_complete('"13.9.4", ("rich",))', at, shape)
+
+
 def test_block_ends_where_the_code_dedents_below_it() -> None:
     shape = shape_for(hole(BODY, AFTER, "statement"), SETTINGS)
     answer = "total = 0\n    for x in xs:\n        total += x\n    return total\nprint(total([2]))\n"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from completion.api import Engine, held_back_reason, ranked_candidates
+from completion.check import finished, unfinished_tail
 from completion.model import Candidate, CompletionReport, HoleRequest
 from completion.settings import Settings
 from context.model import Diagnostic
@@ -207,3 +208,62 @@ def test_ranked_candidates_and_held_back_reason_are_pure() -> None:
     assert held_back_reason(ranked[1], "explicit", 3) == ""
     assert held_back_reason(ranked[0], "automatic", 1) == ""
     assert held_back_reason(ranked[2], "automatic", 1) == "", "nothing to hold back"
+
+
+OPENER_TEXT = source(block="result = 0.0\n    for p in ")
+OPENER_HOLE = (BLOCK_HOLE[0] + 1, len("    for p in "))
+
+
+@pytest.mark.parametrize("answer,verified,problem", [
+    ("points:\n        result += p.x\n", True, ""),  # a block opener whose body is still to be written
+    ("pionts:\n        result += p.x\n", False, "pionts"),  # its real error is still charged
+    ("points::\n        result += p.x\n", False, "syntax"),  # and so is a real syntax error
+])
+async def test_a_block_opener_without_its_body_yet_is_charged_with_its_errors_only(
+    llm_server: Any, engine_for: Callable[..., Engine], answer: str, verified: bool, problem: str
+) -> None:
+    server = llm_server([{"answer": answer}])
+    report = await complete_at(engine_for(server), OPENER_HOLE, OPENER_TEXT, trigger="automatic")
+    assert report.text == answer.split("\n")[0]
+    assert report.verified is verified, report.diagnostics
+    assert (report.held_back_reason == "") is verified
+    assert problem in report.held_back_reason
+
+
+@pytest.mark.parametrize("answer,verified", [("max(p.x,", True), ("max(p.z,", False), ("max(p.x, (p.y)", False)])
+async def test_brackets_left_for_the_lines_to_come_are_not_an_error(
+    llm_server: Any, engine_for: Callable[..., Engine], answer: str, verified: bool
+) -> None:
+    server = llm_server([{"answer": answer}])
+    report = await complete_at(engine_for(server), LINE_HOLE, source(), trigger="automatic")
+    assert report.text == answer
+    assert report.verified is verified, report.diagnostics
+
+
+@pytest.mark.parametrize("head,rest,tail", [
+    ("def f(xs):\n    for x in xs:", "\n    return 1\n", "\n        pass"),
+    ("def f(xs):\n    for x in xs:", "\n        print(x)\n", ""),  # the body is there
+    ("def f(xs):\n    if x:  # note", "\n", "\n        pass"),
+    ("def f(xs):\n    y = foo(a, bar(", "\n    return 1\n", "))"),
+    ("def f(xs):\n    y = foo(a, bar(1)", ")\n    return 1\n", ""),  # the code after closes it
+    ("x = [\n    f(1,", "\n]\n", ")"),  # the closer lined up with `x = [` closes the list only
+    ("def f(xs):\n    y = {'a': [", "\n", "]}"),
+    ("def f(xs):\n    y = {'a':", "\n", ""),  # a colon inside brackets opens no block
+    ("def f(xs):\n    y = 1", "\n    return 1\n", ""),
+    ("def f(xs):\n    y = f(1.0, (2.0)", "\n    return 1\n", ""),  # unbalanced, not unfinished
+    ("def f(xs):\n    for x in xs:", "  # note\n    return 1\n", "\n        pass"),
+    ("def f(xs):\n    y = f(", "x)\n", ""),  # the line goes on after the filling
+    ("class A:\n    def f(\n        self,\n    ) -> int:", "\n", "\n        pass"),
+    ("def f(xs):\n    g = lambda:", "\n", ""),  # not a block
+])
+def test_the_tail_that_finishes_an_unfinished_statement(head: str, rest: str, tail: str) -> None:
+    assert unfinished_tail(head, rest) == tail
+
+
+def test_a_diagnostic_of_the_finished_buffer_is_placed_back() -> None:
+    text = "if x:\ny = pionts\n"
+    at, tail = len("if x:"), "\n    pass"
+    moved = finished(Diagnostic(2, 4, 2, 10, "error", "undefined name 'pionts'", "names"), text, at, tail)
+    assert (moved.line, moved.column, moved.end_line, moved.end_column) == (1, 4, 1, 10)
+    on_tail = finished(Diagnostic(1, 4, 1, 8, "error", "x", "syntax"), text, at, tail)
+    assert (on_tail.line, on_tail.column, on_tail.end_line, on_tail.end_column) == (0, 5, 0, 5)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from context import jedi_types
 from context.api import Analyzer
 from context.model import HoleContext
 
@@ -64,3 +67,11 @@ def test_receivers_used_near_a_statement_hole_take_jedi_answers_kept_from_before
     assert analyzer.jedi is not None and analyzer.jedi.asked == 1 and analyzer.jedi.settle(120.0)
     second = _hole(analyzer, text)
     assert second.nearby_members[0].text.startswith("# c: Reader\nclass Reader(BaseReader):")
+
+
+def test_a_worker_that_cannot_start_leaves_the_index_answer_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jedi_types.sys, "executable", str(LEX / "no-such-python"))
+    analyzer = Analyzer(LEX, jedi_cap_s=1.0)
+    hole = _hole(analyzer, COPIED)
+    assert hole.receiver_type == "_T"
+    assert hole.notes == ("the type of `c` was asked of jedi: jedi could not be started (1 tries)",)

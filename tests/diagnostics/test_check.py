@@ -4,6 +4,7 @@ report for the model, and the error rounds acting on that verdict."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -152,6 +153,42 @@ def test_a_type_error_about_a_value_pyright_knows_only_as_object_is_not_charged(
     returned = diag(2, 'Type "object" is not assignable to return type "int"', 11, 14, source="pyright",
                     code="reportReturnType")
     assert combined([], [lost, wrong, returned]) == [wrong]
+
+
+
+def _argument_error(text: str, argument: str, expected: str = "int") -> Diagnostic:
+    """pyright's argument type error on the first ``argument`` of ``text``."""
+    offset = text.index(argument)
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return diag(line, f'Argument of type "Literal[\'a\']" cannot be assigned to parameter "object" of type '
+                      f'"{expected}" in function "append"', column, column + len(argument),
+                source="pyright", code="reportArgumentType")
+
+
+def test_an_argument_type_error_against_a_container_type_pyright_guessed_is_not_charged() -> None:
+    guessed_list = 'def f():\n    items = [1, 2]\n    items.append("a")\n'
+    assert combined([], [_argument_error(guessed_list, '"a"')], guessed_list) == []
+    # without the buffer, or where the type is declared, the error stands
+    assert len(combined([], [_argument_error(guessed_list, '"a"')])) == 1
+    for declared in ('def f():\n    items: list[int] = [1]\n    items.append("a")\n',  # annotated
+                     'def f(items: list[int]):\n    items.append("a")\n',  # a parameter
+                     'def f():\n    items = [1]\n    items = make()\n    items.append("a")\n',  # another binding
+                     'def f():\n    items = make()\n    items.append("a")\n',  # a call's declared return
+                     'items = [1]\ndef f(items: list[int]):\n    items.append("a")\n',  # another scope's name
+                     'def f():\n    items = [1]\n    items.append("a"\n'):  # does not parse
+        assert len(combined([], [_argument_error(declared, '"a"')], declared)) == 1, declared
+    # at module level too, and the other rules are not touched
+    module = 'items = [1]\nitems.append("a")\n'
+    other = dataclasses.replace(_argument_error(module, '"a"'), code="reportCallIssue")
+    assert combined([], [_argument_error(module, '"a"'), other], module) == [other]
+
+
+def test_an_argument_type_error_against_a_solved_type_variable_is_not_charged() -> None:
+    text = 'pair(1, ["s"])\n'
+    solved = _argument_error(text, '["s"]', expected="list[T@pair]")
+    declared = _argument_error(text, '["s"]', expected="list[int]")
+    assert combined([], [solved, declared], text) == [declared]
 
 
 class FakeChecker:

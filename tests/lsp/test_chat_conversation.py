@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from typing import Any
 
-from tests.lsp.conftest import HOLE_LINE, SHAPES, openai_options
+from tests.lsp.conftest import HOLE_LINE, SHAPES, Session, StartSession, openai_options
+from tests.support.llm_server import ScriptedLLMServer
 
 TIMEOUT = 60
 FIRST = SHAPES.replace("    best: Shape = ...", "    best: Shape = max(shapes, key=describe)")
@@ -32,6 +35,19 @@ def chat(uri: str, instruction: str | None = None, **extra: object) -> dict[str,
     return argument
 
 
+async def conversing(
+    start_session: StartSession, llm: Callable[[list[dict[str, Any]]], ScriptedLLMServer]
+) -> tuple[ScriptedLLMServer, Session, str]:
+    """The scripted model, a server that asks it, and shapes.py open there (its URI)."""
+    model = llm(script())
+    session = await start_session(options=openai_options(model.url))
+    return model, session, session.open("shapes.py", SHAPES)
+
+
+async def inline_chat(session: Session, argument: dict[str, object]) -> Any:
+    return await asyncio.wait_for(session.command("holepilot.inlineChat", argument), TIMEOUT)
+
+
 def user_turn(body: str) -> str:
     """The last user message of a chat request: the conversation's current turn."""
     messages = json.loads(body)["messages"]
@@ -39,15 +55,13 @@ def user_turn(body: str) -> str:
 
 
 async def test_a_follow_up_continues_the_conversation_with_the_proposal(start_session, llm):
-    model = llm(script())
-    session = await start_session(options=openai_options(model.url))
-    uri = session.open("shapes.py", SHAPES)
-    first = await asyncio.wait_for(session.command("holepilot.inlineChat", chat(uri, "take the largest")), TIMEOUT)
+    model, session, uri = await conversing(start_session, llm)
+    first = await inline_chat(session, chat(uri, "take the largest"))
     assert first["newText"].rstrip("\n") == FIRST.rstrip("\n")
     assert first["turn"] == 1 and first["newConversation"] is False and "note" not in first
     conversation = first["conversationId"]
     follow_up = chat(uri, "also handle an empty list", conversationId=conversation)
-    second = await asyncio.wait_for(session.command("holepilot.inlineChat", follow_up), TIMEOUT)
+    second = await inline_chat(session, follow_up)
     assert second["conversationId"] == conversation and second["turn"] == 2
     assert second["newText"].rstrip("\n") == SECOND.rstrip("\n")
     assert "if shapes else Shape(label, origin)" in second["diff"]  # against the document
@@ -59,38 +73,32 @@ async def test_a_follow_up_continues_the_conversation_with_the_proposal(start_se
     assert "take the largest" in turn and "Now: also handle an empty list" in turn
     assert "best: Shape = max(shapes, key=describe)" not in user_turn(model.requests[0].text)
 
-    undone = await asyncio.wait_for(
-        session.command("holepilot.inlineChat", chat(uri, conversationId=conversation, undo=True)), TIMEOUT
-    )
+    undone = await inline_chat(session, chat(uri, conversationId=conversation, undo=True))
     assert undone["turn"] == 1 and undone["newText"].rstrip("\n") == FIRST.rstrip("\n")
-    emptied = await session.command("holepilot.inlineChat", chat(uri, conversationId=conversation, undo=True))
+    emptied = await inline_chat(session, chat(uri, conversationId=conversation, undo=True))
     assert emptied["turn"] == 0 and emptied["newText"] == SHAPES and emptied["diff"] == ""
     assert all(c["newText"] == "" and c["range"]["start"] == c["range"]["end"] for c in emptied["edit"]["changes"][uri])
     assert len(model.requests) == 2  # an undo asks no model
 
 
 async def test_the_client_s_turn_count_drops_the_turns_it_undid(start_session, llm):
-    model = llm(script())
-    session = await start_session(options=openai_options(model.url))
-    uri = session.open("shapes.py", SHAPES)
-    first = await session.command("holepilot.inlineChat", chat(uri, "take the largest"))
+    model, session, uri = await conversing(start_session, llm)
+    first = await inline_chat(session, chat(uri, "take the largest"))
     conversation = first["conversationId"]
-    await session.command("holepilot.inlineChat", chat(uri, "take the largest again", conversationId=conversation))
+    await inline_chat(session, chat(uri, "take the largest again", conversationId=conversation))
     again = chat(uri, "also handle an empty list", conversationId=conversation, turns=1)
-    third = await asyncio.wait_for(session.command("holepilot.inlineChat", again), TIMEOUT)
+    third = await inline_chat(session, again)
     assert third["turn"] == 2
     assert "take the largest again" not in user_turn(model.requests[-1].text)
 
 
 async def test_a_follow_up_after_the_document_changed_starts_a_new_conversation(start_session, llm):
-    model = llm(script())
-    session = await start_session(options=openai_options(model.url))
-    uri = session.open("shapes.py", SHAPES)
-    first = await session.command("holepilot.inlineChat", chat(uri, "take the largest"))
+    model, session, uri = await conversing(start_session, llm)
+    first = await inline_chat(session, chat(uri, "take the largest"))
     session.change(uri, 2, (0, 0), (0, 0), "# edited\n")
     moved = {"start": {"line": HOLE_LINE + 1, "character": 0}, "end": {"line": HOLE_LINE + 1, "character": 21}}
     follow_up = {**chat(uri, "take the largest", conversationId=first["conversationId"]), "range": moved}
-    second = await asyncio.wait_for(session.command("holepilot.inlineChat", follow_up), TIMEOUT)
+    second = await inline_chat(session, follow_up)
     assert second["newConversation"] is True and second["conversationId"] != first["conversationId"]
     assert "document changed" in second["note"] and "new conversation" in second["note"]
     assert second["turn"] == 1
@@ -98,15 +106,13 @@ async def test_a_follow_up_after_the_document_changed_starts_a_new_conversation(
 
 
 async def test_an_unknown_conversation_starts_anew_and_undo_of_it_is_invalid(start_session, llm):
-    model = llm(script())
-    session = await start_session(options=openai_options(model.url))
-    uri = session.open("shapes.py", SHAPES)
-    answer = await session.command("holepilot.inlineChat", chat(uri, "take the largest", conversationId="gone"))
+    _, session, uri = await conversing(start_session, llm)
+    answer = await inline_chat(session, chat(uri, "take the largest", conversationId="gone"))
     assert answer["newConversation"] is True and "unknown" in answer["note"]
     for argument, says in ((chat(uri, conversationId="gone", undo=True), "nothing to undo"),
                            (chat(uri, undo=True), "needs the 'conversationId'")):
         try:
-            await session.command("holepilot.inlineChat", argument)
+            await inline_chat(session, argument)
         except Exception as error:  # the client raises the server's error response
             assert getattr(error, "code", None) == -32602 and says in str(error)
         else:

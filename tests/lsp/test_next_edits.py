@@ -10,29 +10,12 @@ import asyncio
 from typing import Any
 
 import pytest
-from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from lsp_server.convert import apply_span, internal_range
+from tests.support.next_edits import GEO, USE, apply_edits
 
 TIMEOUT = 60
 
-GEO = """\
-def scale(x: float, factor: float) -> float:
-    return x * factor
-
-
-def twice(x: float) -> float:
-    return scale(x, 2.0)
-"""
-USE = """\
-from geo import scale
-
-
-def emoji(v: float) -> str:
-    label = "🚀🚀"; y = scale(v, 3.0)
-    return label + str(y) + str(scale(factor=1.0, x=v))
-"""
 MAIN = """\
 import geo
 
@@ -46,16 +29,6 @@ RENAMED = {
     "use.py": USE.replace("scale", "resize"),
     "main.py": MAIN_EDITED.replace("scale", "resize"),
 }
-
-
-def apply_lsp_edits(text: str, edits: list[dict[str, Any]]) -> str:
-    """``text`` with LSP edits (``range`` in UTF-16 units; ``newText`` or Copilot's ``text``)."""
-    spans = [(internal_range(text, types.Range(
-        start=types.Position(**e["range"]["start"]), end=types.Position(**e["range"]["end"]))),
-        e["newText"] if "newText" in e else e["text"]) for e in edits]
-    for span, new_text in sorted(spans, key=lambda s: (s[0].start_line, s[0].start_column), reverse=True):
-        text = apply_span(text, span, new_text)
-    return text
 
 
 async def workspace(session) -> tuple[str, str]:
@@ -97,7 +70,7 @@ async def test_a_rename_proposes_every_reference_in_every_file(start_session):
     texts = current_texts()
     for name, expected in RENAMED.items():
         mine = [e for e in edits if e["uri"] == session.uri(name)]
-        assert apply_lsp_edits(texts[name], mine) == expected, name
+        assert apply_edits(texts[name], mine) == expected, name
     # the emoji before the call counts two UTF-16 units each
     [call] = [e for e in edits if e["uri"] == session.uri("use.py") and e["range"]["start"]["line"] == 4]
     assert call["range"]["start"]["character"] == USE.splitlines()[4].index("scale") + 2
@@ -113,12 +86,12 @@ async def test_copilot_clients_get_the_edits_of_the_document_in_their_shape(star
     [edit] = answer["edits"]
     assert set(edit) == {"text", "textDocument", "range"}
     assert edit["textDocument"] == {"uri": geo, "version": 2} and edit["text"] == "resize"
-    assert apply_lsp_edits(GEO.replace("def scale", "def resize"), [edit]) == RENAMED["geo.py"]
+    assert apply_edits(GEO.replace("def scale", "def resize"), [edit]) == RENAMED["geo.py"]
     # in another open document, its part of the ripple (against its unsaved text)
     elsewhere = {"textDocument": {"uri": main, "version": 2}, "position": {"line": 0, "character": 0}}
     answer = await asyncio.wait_for(session.raw_request("textDocument/copilotInlineEdit", elsewhere), TIMEOUT)
     assert {e["textDocument"]["uri"] for e in answer["edits"]} == {main}
-    assert apply_lsp_edits(MAIN_EDITED, answer["edits"]) == RENAMED["main.py"]
+    assert apply_edits(MAIN_EDITED, answer["edits"]) == RENAMED["main.py"]
     stale = {"textDocument": {"uri": geo, "version": 1}, "position": {"line": 0, "character": 10}}
     with pytest.raises(JsonRpcException, match="version"):
         await asyncio.wait_for(session.raw_request("textDocument/copilotInlineEdit", stale), TIMEOUT)
@@ -162,7 +135,7 @@ async def test_the_code_action_on_the_edited_definition_updates_every_call(start
     texts["geo.py"] = GEO.replace("factor: float)", "factor: float, shift: float)")
     for change in changes:
         name = change["textDocument"]["uri"].rsplit("/", 1)[-1]
-        after = apply_lsp_edits(texts[name], change["edits"])
+        after = apply_edits(texts[name], change["edits"])
         calls = [n for n in ast.walk(ast.parse(after)) if isinstance(n, ast.Call)
                  and getattr(n.func, "id", getattr(n.func, "attr", "")) == "scale"]
         assert calls and all(len(c.args) + len(c.keywords) == 3 for c in calls), after

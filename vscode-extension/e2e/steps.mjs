@@ -1,6 +1,8 @@
 // What a user does in the editor, step by step, with a screenshot after each.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { acceptanceRecords, askInlineChat, CONTROL, editorLines, expectRejected, fileEquals, focusEditor, ghostText,
+  gotoLine, listRow, notificationButton, openFile, runCommand, statusItem, statusLabelled, stepRunner, typeAtEnd,
+  waitFor } from './page.mjs';
 import {
   AREA_FILLED_PY,
   COMPLETED_LINE,
@@ -16,41 +18,8 @@ import {
   TYPED_PREFIX,
 } from './workspace.mjs';
 
-const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
-
 export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiKey, cacheDir, serverPids }) {
-  let index = 0;
-  const failures = [];
-  const shot = async (name) => {
-    index += 1;
-    const path = join(artifacts, `${String(index).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path });
-    log(`screenshot ${path}`);
-  };
-  const timings = [];
-  const step = async (name, body) => {
-    log(`step: ${name}`);
-    const started = Date.now();
-    try {
-      await body();
-    } catch (error) {
-      timings.push({ step: name, ok: false, ms: Date.now() - started });
-      await shot(`FAILED-${name}`).catch(() => undefined);
-      throw new Error(`step "${name}" failed: ${error.message}`, { cause: error });
-    }
-    timings.push({ step: name, ok: true, ms: Date.now() - started });
-    await shot(name);
-  };
-  // Groups are independent: one failing does not hide what the others show.
-  const group = async (name, body) => {
-    try {
-      await body();
-    } catch (error) {
-      log(`FAILED ${error.message}`);
-      failures.push(error.message);
-      for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
-    }
-  };
+  const { step, group, finish } = stepRunner({ page, artifacts, log, report: 'e2e-steps.json' });
 
   await step('workbench', async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
@@ -73,15 +42,14 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
 
   await step('status-bar-backend', async () => {
     // The label names the API key only once the server started with it has reported its status.
-    const label = '[aria-label*="holepilot: openai"][aria-label*="API key set"]';
-    await page.locator(`.statusbar-item${label}, .statusbar-item ${label}`).first().waitFor({ timeout: 60000 });
+    await statusLabelled(page, 'holepilot: openai', 'API key set').waitFor({ timeout: 60000 });
   });
 
   await group('log', async () => {
     await step('status-bar-click-shows-log', async () => {
       // The item opens the menu of controls; its last entry shows the log.
       await statusItem(page).click();
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show log' }).first().click({ timeout: 10000 });
+      await listRow(page, 'Show log').click({ timeout: 10000 });
       const panel = page.locator('.part.panel .view-lines', { hasText: 'The server is running.' });
       await panel.first().waitFor({ timeout: 20000 });
     });
@@ -93,12 +61,11 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
         await page.keyboard.press(`${CONTROL}+j`); // the log panel of the step before
       }
       await focusEditor(page);
-      await page.keyboard.press(`${CONTROL}+End`);
       const started = Date.now();
-      await page.keyboard.type(TYPED_PREFIX, { delay: 20 });
-      const ghost = page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
-      await ghost.first().waitFor({ timeout: 60000 });
-      log(`ghost text ${Date.now() - started} ms after typing began: ${await ghost.first().textContent()}`);
+      await typeAtEnd(page, TYPED_PREFIX);
+      const ghost = ghostText(page);
+      await ghost.waitFor({ timeout: 60000 });
+      log(`ghost text ${Date.now() - started} ms after typing began: ${await ghost.textContent()}`);
     });
     await step('accept-and-save', async () => {
       await page.keyboard.press('Tab');
@@ -108,9 +75,8 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     });
     await step('acceptance-feedback', async () => {
       // The server records shown and accepted completions in its local acceptance log.
-      const path = join(cacheDir, 'holepilot', 'acceptance.jsonl');
       const events = await waitFor(() => {
-        const records = existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+        const records = acceptanceRecords(cacheDir);
         const kinds = new Set(records.filter((r) => r.text === COMPLETION).map((r) => r.event));
         return kinds.has('shown') && kinds.has('accepted') ? records : undefined;
       }, 20000);
@@ -122,13 +88,7 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     await step('inline-chat-diff', async () => {
       await runCommand(page, 'View: Close Primary Side Bar'); // room for the diff
       await openFile(page, 'report.py');
-      await gotoLine(page, 5);
-      await page.keyboard.press('Shift+End');
-      await page.keyboard.press(`${CONTROL}+i`);
-      const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ timeout: 10000 });
-      await input.fill(INSTRUCTION);
-      await page.keyboard.press('Enter');
+      await askInlineChat(page, 5, INSTRUCTION);
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 90000 });
       await notificationButton(page, 'Accept').waitFor({ timeout: 30000 });
       const progress = page.locator('.notifications-toasts .notification-toast', { hasText: 'holepilot: editing' });
@@ -143,22 +103,11 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       log('report.py holds the accepted edit');
     });
     await step('inline-chat-rejected', async () => {
-      await gotoLine(page, 5);
-      await page.keyboard.press('Shift+End');
-      await page.keyboard.press(`${CONTROL}+i`);
-      const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ timeout: 10000 });
-      await input.fill(REJECTED_INSTRUCTION);
-      await page.keyboard.press('Enter');
+      await askInlineChat(page, 5, REJECTED_INSTRUCTION);
       const proposal = page.locator('.monaco-diff-editor .view-lines', { hasText: 'shape with surface' });
       await proposal.first().waitFor({ timeout: 90000 });
       await notificationButton(page, 'Reject').click({ timeout: 30000 });
-      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 20000 });
-      await page.locator('.tab.active', { hasText: 'report.py' }).waitFor({ timeout: 10000 });
-      if ((await page.locator('.tab.active.dirty').count()) > 0) {
-        throw new Error('rejecting the proposal changed the document');
-      }
-      await fileEquals(join(workspace, 'report.py'), REPORT_EDITED_PY, 1000);
+      await expectRejected(page, workspace, 'report.py', REPORT_EDITED_PY);
     });
   });
 
@@ -187,7 +136,7 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       await openFile(page, 'area.py');
       await gotoLine(page, 6, 12);
       await runCommand(page, 'holepilot: Fill hole');
-      await page.locator('.editor-group-container.active .view-lines', { hasText: FILLING }).waitFor({ timeout: 60000 });
+      await editorLines(page).filter({ hasText: FILLING }).waitFor({ timeout: 60000 });
       await focusEditor(page);
       await page.keyboard.press(`${CONTROL}+s`);
       await fileEquals(join(workspace, 'area.py'), AREA_FILLED_PY, 20000);
@@ -245,7 +194,7 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
       process.kill(pid, 'SIGKILL');
       log(`killed the language server (pid ${pid})`);
       await openFile(page, 'area.py');
-      const lines = page.locator('.editor-group-container.active .view-lines');
+      const lines = editorLines(page);
       // The server comes back by itself: filling the hole works again (bounded tries).
       for (let attempt = 1; ; attempt++) {
         await gotoLine(page, 6, 12);
@@ -282,75 +231,5 @@ export async function steps({ page, url, workspace, artifacts, log, llmUrl, apiK
     });
   });
 
-  writeFileSync(join(artifacts, 'e2e-steps.json'), `${JSON.stringify({ steps: timings, failures }, null, 2)}\n`);
-  if (failures.length > 0) {
-    throw new Error(`${failures.length} group(s) failed:\n  ${failures.join('\n  ')}`);
-  }
-}
-
-export function statusItem(page) {
-  return page.locator('.statusbar-item', { hasText: /holepilot/ }).first();
-}
-
-export function notificationButton(page, label) {
-  return page.locator('.notifications-toasts .monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
-}
-
-export async function focusEditor(page) {
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-}
-
-export async function openFile(page, name) {
-  await page.keyboard.press(`${CONTROL}+p`);
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(name);
-  // Click the matching row: Enter could pick a row of the list before it is filtered.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 10000 });
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10000 });
-  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
-}
-
-export async function gotoLine(page, line, column) {
-  await page.keyboard.press(`${CONTROL}+g`);
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(column ? `:${line}:${column}` : `:${line}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10000 });
-}
-
-export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 10000 });
-}
-
-/** Polls `probe` until it returns a value, within `timeoutMs`. */
-export async function waitFor(probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) {
-      return value;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`nothing within ${timeoutMs} ms`);
-}
-
-/** Polls the file on disk (saving is asynchronous) until it is exactly `expected`, within `timeoutMs`. */
-export async function fileEquals(path, expected, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let content = '';
-  while (Date.now() < deadline) {
-    content = readFileSync(path, 'utf8');
-    if (content === expected) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${path} is not as expected.\n--- expected\n${expected}\n--- on disk\n${content}`);
+  finish();
 }

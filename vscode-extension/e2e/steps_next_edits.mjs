@@ -2,11 +2,10 @@
 // applies, Tab to go to it, Tab to accept it, "Accept all next edits" for the rest (in another
 // file), then check the saved files; an undo and Escape drop the proposals.
 // Runs after the steps of steps.mjs, whose last step leaves a broken server setting behind.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTROL, editorLines, fileEquals, gotoLine, openFile, pressEscape, runCommand, saveActive, statusLabelled, stepRunner } from './page.mjs';
 import { writeWorkspaceSettings } from './workspace.mjs';
-
-const CONTROL = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 export const GEOMETRY_PY = `from shapes import Square
 
@@ -45,36 +44,14 @@ export function writeNextEditsWorkspace(dir) {
 }
 
 export async function nextEditSteps({ page, workspace, artifacts, log }) {
-  let index = 0;
-  const timings = [];
-  const shot = async (name) => {
-    index += 1;
-    const path = join(artifacts, `next-${String(index).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path });
-    log(`screenshot ${path}`);
-  };
-  const step = async (name, body) => {
-    log(`step: ${name}`);
-    const started = Date.now();
-    try {
-      await body();
-    } catch (error) {
-      timings.push({ step: name, ok: false, ms: Date.now() - started });
-      writeFileSync(join(artifacts, 'e2e-next-edits.json'), `${JSON.stringify({ steps: timings }, null, 2)}\n`);
-      await shot(`FAILED-${name}`).catch(() => undefined);
-      throw new Error(`step "${name}" failed: ${error.message}`, { cause: error });
-    }
-    timings.push({ step: name, ok: true, ms: Date.now() - started });
-    await shot(name);
-  };
+  const { step, finish } = stepRunner({ page, artifacts, log, prefix: 'next-', report: 'e2e-next-edits.json' });
   const hintItem = page.locator('.statusbar-item', { hasText: /Tab( accepts)?: renamed/ });
 
   await step('next-edit-server-back', async () => {
-    for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+    await pressEscape(page);
     writeWorkspaceSettings(workspace, {}); // undo the broken server setting of the last steps
     await openFile(page, 'geometry.py');
-    const label = '[aria-label*="holepilot: openai"]';
-    await page.locator(`.statusbar-item${label}, .statusbar-item ${label}`).first().waitFor({ timeout: 60000 });
+    await statusLabelled(page, 'holepilot: openai').waitFor({ timeout: 60000 });
   });
 
   await step('next-edit-shown', async () => {
@@ -102,7 +79,7 @@ export async function nextEditSteps({ page, workspace, artifacts, log }) {
 
   await step('next-edit-tab-accepts', async () => {
     await page.keyboard.press('Tab');
-    const lines = page.locator('.editor-group-container.active .view-lines');
+    const lines = editorLines(page);
     await lines.filter({ hasText: /return\sresize\(square,\s2\.0\)/ }).waitFor({ timeout: 10000 });
     // The following one is in another file: the hint names it.
     await expectStatus(page, `Tab: ${REASON} (4)`);
@@ -126,7 +103,7 @@ export async function nextEditSteps({ page, workspace, artifacts, log }) {
     // The accept-all was one edit: one undo in use_geometry.py takes all of its four changes back.
     await openFile(page, 'use_geometry.py');
     await page.keyboard.press(`${CONTROL}+z`);
-    const lines = page.locator('.editor-group-container.active .view-lines');
+    const lines = editorLines(page);
     await lines.filter({ hasText: /from\sgeometry\simport\sscale/ }).waitFor({ timeout: 10000 });
     const text = await lines.first().innerText();
     if (/resize/.test(text)) {
@@ -141,7 +118,7 @@ export async function nextEditSteps({ page, workspace, artifacts, log }) {
     await hintItem.first().waitFor({ timeout: 60000 });
     await page.keyboard.press(`${CONTROL}+z`);
     await hintItem.first().waitFor({ state: 'detached', timeout: 10000 });
-    await page.locator('.editor-group-container.active .view-lines', { hasText: /def\sresize\(/ }).waitFor({ timeout: 10000 });
+    await editorLines(page).filter({ hasText: /def\sresize\(/ }).waitFor({ timeout: 10000 });
     await page.waitForTimeout(2500);
     if ((await hintItem.count()) > 0) {
       throw new Error('the undone edit proposed next edits again');
@@ -155,13 +132,13 @@ export async function nextEditSteps({ page, workspace, artifacts, log }) {
     await page.keyboard.press('Escape');
     await hintItem.first().waitFor({ state: 'detached', timeout: 10000 });
     await page.keyboard.press(`${CONTROL}+z`);
-    await page.locator('.editor-group-container.active .view-lines', { hasText: /def\sresize\(/ }).waitFor({ timeout: 10000 });
+    await editorLines(page).filter({ hasText: /def\sresize\(/ }).waitFor({ timeout: 10000 });
     await page.keyboard.press(`${CONTROL}+s`);
     await fileEquals(join(workspace, 'geometry.py'), GEOMETRY_RENAMED_PY, 20000);
     await fileEquals(join(workspace, 'use_geometry.py'), USE_GEOMETRY_RENAMED_PY, 1000);
   });
 
-  writeFileSync(join(artifacts, 'e2e-next-edits.json'), `${JSON.stringify({ steps: timings }, null, 2)}\n`);
+  finish();
 }
 
 /** Waits until the next-edit status bar item reads `text` (after its icon). */
@@ -201,47 +178,5 @@ async function selectWordAt(page, line, column) {
 
 async function save(page, name) {
   await openFile(page, name);
-  await page.keyboard.press(`${CONTROL}+s`);
-  await page.locator('.tab.active.dirty', { hasText: name }).waitFor({ state: 'detached', timeout: 10000 });
-}
-
-// The helpers below do what those of steps.mjs do.
-async function openFile(page, name) {
-  await page.keyboard.press(`${CONTROL}+p`);
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 10000 });
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 10000 });
-  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10000 });
-}
-
-async function gotoLine(page, line, column) {
-  await page.keyboard.press(`${CONTROL}+g`);
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(column ? `:${line}:${column}` : `:${line}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10000 });
-}
-
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 10000 });
-}
-
-async function fileEquals(path, expected, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let content = '';
-  while (Date.now() < deadline) {
-    content = readFileSync(path, 'utf8');
-    if (content === expected) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${path} is not as expected.\n--- expected\n${expected}\n--- on disk\n${content}`);
+  await saveActive(page);
 }
