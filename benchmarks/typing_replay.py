@@ -55,6 +55,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.typing_burst import Burst, change, drain, inline_params, make_client, percentile  # noqa: E402
+from context.brackets import OpenBrackets  # noqa: E402
 from tests.support.llm_script import Rule  # noqa: E402
 from tests.support.llm_server import ScriptedLLMServer  # noqa: E402
 
@@ -115,10 +116,30 @@ def _order(seed: int, name: str) -> str:
     return hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
 
 
+# What goes on a statement a segment would leave without its beginning.
+CONTINUATIONS = ("else", "elif", "except", "finally", "case")
+
+
 def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segment | None:
-    """``lines`` consecutive code lines inside a block (no docstring, no comment, no blank line)."""
+    """``lines`` consecutive code lines inside a block (no docstring, no comment, no blank line)
+    that are whole statements: no bracket open where they start or end, and the line after them
+    neither closes a bracket nor continues a compound statement (typing new lines between
+    existing ones leaves the code after them whole)."""
     rows = text.split("\n")
-    starts = [i for i in range(len(rows) - lines) if all(_codelike(r) for r in rows[i : i + lines])]
+    brackets = OpenBrackets()
+    at_rest = []  # whether no bracket is open at the start of each row
+    for row in rows:
+        at_rest.append(not brackets.stack)
+        brackets.feed(row + "\n")
+    at_rest.append(not brackets.stack)
+
+    def whole(first: int) -> bool:
+        after = rows[first + lines].strip() if first + lines < len(rows) else ""
+        return (at_rest[first] and at_rest[first + lines] and not after.startswith((")", "]", "}"))
+                and re.match(rf"({'|'.join(CONTINUATIONS)})\b", after) is None)
+
+    starts = [i for i in range(len(rows) - lines)
+              if all(_codelike(r) for r in rows[i : i + lines]) and whole(i)]
     if not starts:
         return None
     first = rng.choice(starts)

@@ -19,8 +19,8 @@ pyright knows only as ``object`` (it lost track of the value: an unpacked union,
 does not follow) — it says nothing about the filling. Nor, given the buffer's text, an argument
 type error whose expected type is pyright's guess rather than a declaration (:func:`guessed`): a
 type variable it solved from another argument, or the element type of a container it inferred from
-the items of an unannotated ``[...]``/``{...}`` display (``names = ["a"]`` then
-``names.append(None)``) — code that declares neither is not wrong for it.
+the items of the ``[...]``/``{...}`` display an undeclared name was last assigned
+(``names = ["a"]`` then ``names.append(None)``) — code that declares neither is not wrong for it.
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
@@ -121,8 +121,7 @@ def combined(builtin: list[Diagnostic], external: list[Diagnostic], text: str | 
 
 
 ARGUMENT_TYPE = "reportArgumentType"
-# the expected type names a type variable pyright solved from the call (``list[T@pair]``)
-SOLVED_TYPE_VARIABLE = re.compile(r'parameter "[^"]*" of type "[^"]*\b\w+@\w+')
+# the parameter's type holds a type variable (``list[T@pair]``) ...
 DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 
 
@@ -135,12 +134,11 @@ def _parsed(text: str) -> ast.Module | None:
 
 def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
     """Whether pyright's argument type error ``d`` holds only against a type pyright guessed,
-    not one the code declares: the parameter's type is a type variable solved from the other
-    arguments, or the call is a method of a local name whose every binding in its scope is an
-    unannotated container display (pyright takes the element type from the items it saw first).
+    not one the code declares: the call is a method of an undeclared local name last assigned a
+    container display (pyright takes the element type from the items it saw). (A parameter whose
+    type variable was solved from the other arguments is charged: leaving those out cost more
+    caught mistakes than false alarms on the tuning split.)
     ``tree`` is the buffer's syntax tree (None when it does not parse: nothing is guessed)."""
-    if SOLVED_TYPE_VARIABLE.search(d.message):
-        return True
     if tree is None:
         return False
     found = _call_at(tree, (d.line + 1, d.column))
@@ -150,7 +148,7 @@ def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if not isinstance(receiver, ast.Name):
         return False
-    return _bound_to_displays_only(scope, receiver.id)
+    return _guessed_at(scope, receiver.id, (call.lineno, call.col_offset))
 
 
 def _call_at(tree: ast.Module, position: Position) -> tuple[ast.Call, ast.AST] | None:
@@ -172,16 +170,18 @@ def _call_at(tree: ast.Module, position: Position) -> tuple[ast.Call, ast.AST] |
     return best
 
 
-def _bound_to_displays_only(scope: ast.AST, name: str) -> bool:
-    """Whether ``name`` is bound in ``scope`` (not in the functions or classes it holds), only by
-    plain assignments of container displays; a parameter, an annotation, a ``global`` or any
-    other binding declares or hides its type."""
+def _guessed_at(scope: ast.AST, name: str, at: tuple[int, int]) -> bool:
+    """Whether ``name``'s type at ``at`` in ``scope`` is one pyright inferred from a container
+    display: the name is bound in ``scope`` (not in the functions or classes it holds) only by
+    plain assignments — a parameter, an annotation, a ``global`` or any other binding declares or
+    hides its type — and the last of them before ``at`` (the one pyright narrows the name to)
+    assigns a ``[...]``/``{...}`` display or comprehension."""
     if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         arguments = scope.args
         if any(a.arg == name for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
                                         *filter(None, (arguments.vararg, arguments.kwarg))]):
             return False
-    values: list[ast.AST] = []
+    values: list[tuple[tuple[int, int], ast.AST]] = []
     stack = list(ast.iter_child_nodes(scope))
     while stack:
         node = stack.pop()
@@ -193,12 +193,13 @@ def _bound_to_displays_only(scope: ast.AST, name: str) -> bool:
             return False
         if isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-                values.append(node.value)
+                values.append(((node.lineno, node.col_offset), node.value))
         elif (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name
               and not _plain_target(node, scope)):
             return False
         stack.extend(ast.iter_child_nodes(node))
-    return bool(values) and all(isinstance(value, DISPLAYS) for value in values)
+    before = [(where, value) for where, value in values if where < at]
+    return bool(before) and isinstance(max(before, key=lambda pair: pair[0])[1], DISPLAYS)
 
 
 def _plain_target(node: ast.Name, scope: ast.AST) -> bool:

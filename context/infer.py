@@ -16,7 +16,7 @@ from context.infer_calls import builtin_call, called_instance, entered
 from context.infer_values import parse_expression, sources_type
 from context.resolve import Resolver, Symbol
 from context.summarize import absolute_module
-from context.summary import ClassSummary, FieldSummary, ModuleSummary, ValueSource
+from context.summary import ClassSummary, FieldSummary, FunctionSummary, ModuleSummary, ValueSource
 from context.types import (
     BUILTIN_TYPES,
     TypeExpr,
@@ -394,7 +394,9 @@ class Scope:
             if owner is not None and function.is_classmethod:
                 owner = TypeExpr("type", (owner,))  # what ``cls`` is
             returns = sources_type(self, function.returned, fn.module, owner)
-        if returns is not None and returns.short == "Self" and receiver is not None:
+        if returns is not None and receiver is not None and (
+            returns.short == "Self" or (fn.owner is not None and returns.name == _self_variable(function))
+        ):
             return receiver
         if returns is not None and receiver is not None and fn.owner is not None and free_names(returns):
             symbol = self.resolver.class_symbol(receiver.name)
@@ -449,6 +451,18 @@ class Scope:
                 receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
             return self.instance_or_class(self._returns(symbol, receiver))
         return Inferred()
+
+def _self_variable(function: FunctionSummary) -> str | None:
+    """The type variable a method's first parameter is annotated with (``self: T``, ``cls:
+    type[T]``): a return of that variable is the receiver's own type."""
+    if not function.params or function.is_static:
+        return None
+    written = (function.params[0].annotation or "").strip("'\" ")
+    node = parse_expression(written) if written else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ("type", "Type"):
+        node = node.slice
+    return node.id if isinstance(node, ast.Name) else None
+
 
 def free_names(t: TypeExpr) -> bool:
     """Whether ``t`` names something unqualified that is no builtin: a type variable, maybe."""

@@ -24,12 +24,16 @@ def entered(scope: Scope, manager: ast.expr, is_async: bool) -> TypeExpr | None:
     """What ``with manager as x`` binds to ``x``: what ``__enter__`` (``__aenter__``) returns,
     or what a ``@contextmanager`` function yields."""
     if isinstance(manager, ast.Call):
-        callee = scope.expr(manager.func).symbol
+        method = scope.expr(manager.func)
+        callee = method.symbol
         fn = callee.function if callee is not None else None
         if fn is not None and callee is not None and any(
             d.rsplit(".", 1)[-1] in CONTEXT_MANAGER_DECORATORS for d in fn.decorators
         ):
-            declared = scope.resolver.resolve_type(fn.returns, callee.module)
+            # Through the receiver: a generic class's ``Iterator[T]`` yields its argument.
+            declared = scope.call_result(callee, method.bound_to)
+            if declared is not None and fn.is_async:
+                declared = unwrap_awaitable(declared)
             return yield_type(declared) if declared is not None else None
     value = scope.expr(manager).type
     symbol = scope.resolver.class_symbol(without_none(value).name) if value is not None else None

@@ -11,7 +11,8 @@ inferring types with one :class:`context.infer.Scope` per function.
 
 Modules: ``facts`` and ``scopes`` (the facts and the walker that records them), ``syntax``,
 ``classes`` (the state of a check, classes and their members), ``inference`` (cautious inference
-scopes), ``names``, ``attributes``, ``types`` (declared types), ``calls`` (arity and keywords),
+scopes), ``names``, ``attributes``, ``types`` (declared types), ``calls`` (arity and keywords, and
+calls of overloaded standard-library methods and constructors that no overload takes),
 ``checker`` (all checks together), ``memo`` and ``text`` (columns, hints, type names).
 """
 

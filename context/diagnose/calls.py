@@ -83,8 +83,9 @@ class CallChecks(TypeChecks):
                 return None
             owner = makers[0][0]
             name = next(iter({"__new__", "__init__"} & makers[0][1].members))
-            if any(name not in f.members for _, f in makers[1:]):
-                return None  # another class of the MRO defines the other one
+            other = "__init__" if name == "__new__" else "__new__"
+            if any(other in f.members for _, f in makers[1:]):
+                return None  # another class of the MRO defines the other one: both take part
             assert owner.cls is not None
             methods = [m for m in owner.cls.methods if m.name == name]
             bound = True

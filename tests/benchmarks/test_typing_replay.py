@@ -51,6 +51,29 @@ def test_a_segment_is_indented_code() -> None:
     assert pick_segment(Path("m.py"), "x = 1\n", 2, random.Random(3)) is None
 
 
+def test_a_segment_is_whole_statements() -> None:
+    """Lines typed between existing ones leave the code after them whole: no segment starts or
+    ends inside brackets, or leaves an ``else`` / a closer without its beginning."""
+    text = (
+        "def f(xs):\n"
+        "    total = g(\n"
+        "        xs,\n"
+        "    )\n"
+        "    if total:\n"
+        "        total += 1\n"
+        "    else:\n"
+        "        total = 0\n"
+        "    return total\n"
+    )
+    rows = text.split("\n")
+    chosen = set()
+    for seed in range(60):
+        segment = pick_segment(Path("m.py"), text, 2, random.Random(seed))
+        assert segment is not None
+        chosen.add(text[: segment.start].count("\n"))
+    assert chosen == {5, 6, 7}, [rows[i] for i in sorted(chosen)]
+
+
 def test_the_line_being_typed_has_nothing_after_the_cursor() -> None:
     """The segment's last newline stays in the document: the code after the segment keeps its
     own line instead of being glued to the line being typed."""
