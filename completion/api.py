@@ -67,6 +67,7 @@ from completion.next_edits import (
     previous_text,
     propose_next_edits,
 )
+from completion.next_edits_model import PredictionMemo
 from completion.postprocess import answer_complete, clean_filling
 from completion.prompt import PromptPlan, plan_prompt
 from completion.pyright import PyrightChecker
@@ -108,6 +109,7 @@ class Engine:
             private_globs=self.settings.exclude_globs,
         )
         self.history = EditHistory(self.settings.history_max_steps, root=self.root)
+        self.predictions = PredictionMemo()
         self._privacy = privacy_filter(self.root, self.settings.exclude_globs)
         self._pyright: PyrightChecker | None = None
         self._checkers: dict[bool | None, Checkers] = {}

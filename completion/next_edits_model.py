@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from completion import editing
 from completion.errors import BackendError, EditError
+from completion.lru import LruCache
 from completion.model import BackendName, EditRequest
 from completion.postprocess import clean_filling
 from completion.prompt import plan_prompt
@@ -53,6 +55,34 @@ MODEL_HOLES = 8  # added arguments the model fills in one answer; the others kee
 HISTORY_SHARE = 0.12
 CHARS_PER_TOKEN_BOUND = 12
 PREDICTED = "predicted from your recent edits"
+REMEMBERED_PREDICTIONS = 32
+
+
+@dataclasses.dataclass(frozen=True)
+class Prediction:
+    """What the model predicted for one state: the changes of the file's text, or why none."""
+
+    changes: tuple[tuple[int, int, str], ...] = ()
+    note: str = ""
+
+
+class PredictionMemo(LruCache[str, Prediction]):
+    """The last predictions by the state they were made in (the file's text, its history, the
+    cursor's line, the backend and the edit format): asking again in the same state — the editor
+    asks after every pause — costs no model request. A backend error is never remembered."""
+
+    def __init__(self, capacity: int = REMEMBERED_PREDICTIONS) -> None:
+        super().__init__("prediction", capacity)
+
+    @staticmethod
+    def key(engine: Engine, path: Path, text: str, line: int) -> str:
+        settings = engine.settings
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (str(path), text, *engine.history.steps_for(str(path)), str(line), settings.backend,
+                     settings.model, settings.base_url, settings.edit_format):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
 
 
 async def fill_with_model(engine: Engine, ripple: Ripple, buffers: Mapping[Path, str],
@@ -113,29 +143,43 @@ async def predict(engine: Engine, ripple: Ripple, path: Path, text: str, cursor:
     """The ripple and the model's next edit of ``path`` (none without an edit history of it)."""
     if not engine.history.steps_for(str(path)):
         return ripple
+    key = PredictionMemo.key(engine, path, text, cursor[0])
+    prediction = engine.predictions.get(key)
+    if prediction is None:
+        try:
+            prediction = await _prediction(engine, path, text, cursor)
+        except (EditError, BackendError) as error:
+            return dataclasses.replace(ripple, notes=(*ripple.notes, f"no prediction: {error}"))
+        engine.predictions.put(key, prediction)
+    else:
+        log.info("next edits of %s: the prediction of this state again, no model request", path.name)
+    if prediction.note:
+        return dataclasses.replace(ripple, notes=(*ripple.notes, prediction.note))
+    if not prediction.changes:
+        return ripple
+    source, stamp = SourceText(text), content_stamp(text)
+    edits = [make_edit(source, str(path), start, end, new, PREDICTED, "predicted", stamp=stamp)
+             for start, end, new in prediction.changes]
+    texts = {**ripple.texts, str(path): text}
+    return dataclasses.replace(ripple, edits=(*ripple.edits, *edits), texts=texts)
+
+
+async def _prediction(engine: Engine, path: Path, text: str, cursor: tuple[int, int]) -> Prediction:
     line, column = cursor
     request = EditRequest(str(path), line, column, line, column, "", text)
 
     async def diagnose(candidate: str) -> list[Diagnostic]:
         return await engine.check_async(str(path), candidate)
 
-    try:
-        before = await diagnose(text)
-        predicted, rounds = await editing.model_edit(engine, path, text, request, engine.settings.edit_format,
-                                                     diagnose, before)
-    except (EditError, BackendError) as error:
-        return dataclasses.replace(ripple, notes=(*ripple.notes, f"no prediction: {error}"))
+    before = await diagnose(text)
+    predicted, rounds = await editing.model_edit(engine, path, text, request, engine.settings.edit_format,
+                                                 diagnose, before)
     if predicted == text:
-        return ripple
+        return Prediction()
     left = rounds[-1].diagnostics if rounds else ()
     if left:
-        note = f"the predicted edit was dropped: it brought {len(left)} problem(s) ({left[0].message})"
-        return dataclasses.replace(ripple, notes=(*ripple.notes, note))
-    source, stamp = SourceText(text), content_stamp(text)
-    edits = [make_edit(source, str(path), start, end, new, PREDICTED, "predicted", stamp=stamp)
-             for start, end, new in text_changes(text, predicted)]
-    texts = {**ripple.texts, str(path): text}
-    return dataclasses.replace(ripple, edits=(*ripple.edits, *edits), texts=texts)
+        return Prediction(note=f"the predicted edit was dropped: it brought {len(left)} problem(s) ({left[0].message})")
+    return Prediction(tuple(text_changes(text, predicted)))
 
 
 def text_changes(old: str, new: str) -> list[tuple[int, int, str]]:

@@ -253,6 +253,15 @@ PREDICTED = "<|next_start|>```python\n    o.scale(3.0)\n<|search_and_replace|>\n
 BROKEN = "<|next_start|>```python\n    o.scale(3.0)\n<|search_and_replace|>\n    o.scale(nowhere)\n```<|next_end|>"
 
 
+def scaled_once(root: Path, engine: Engine) -> tuple[Path, str]:
+    """use.py after one recorded edit (a call's argument changed): the history a prediction needs."""
+    path = (root / "pkg/use.py").resolve()
+    old = path.read_text(encoding="utf-8")
+    new = old.replace("Square().scale(1.0)", "Square().scale(1.5)")
+    engine.record_change(str(path), old, new)
+    return path, new
+
+
 PREDICTED_LC = "<|next_start|>7,8\n```python\n    o.scale(3.5)\n```<|next_end|>"  # lines [7, 8) replaced
 
 
@@ -261,10 +270,7 @@ async def test_the_next_edit_is_predicted_from_the_history_without_an_instructio
         root: Path, llm_server: StartServer, engines: Callable[..., Engine], edit_format: str, answer: str) -> None:
     server = llm_server([{"answer": answer}])
     engine = engines(root, backend="openai", base_url=server.url, model="m", edit_format=edit_format)
-    path = (root / "pkg/use.py").resolve()
-    old = path.read_text(encoding="utf-8")
-    new = old.replace("Square().scale(1.0)", "Square().scale(1.5)")
-    engine.record_change(str(path), old, new)
+    path, new = scaled_once(root, engine)
     report = await engine.next_edits(NextEditsRequest(str(path), text=new))
     [predicted] = [e for e in report.to_json()["edits"] if e["kind"] == "predicted"]
     assert predicted["new_text"] == "5" and predicted["range"]["start"] == {"line": 7, "character": 14}
@@ -279,14 +285,37 @@ async def test_the_next_edit_is_predicted_from_the_history_without_an_instructio
     assert len(server.requests) == 1 and len(report.edits) == 1  # one prediction, checked, no ripple here
 
 
+async def test_asking_again_in_the_same_state_costs_no_model_request(
+        root: Path, llm_server: StartServer, engines: Callable[..., Engine]) -> None:
+    server = llm_server([{"answer": PREDICTED}])
+    engine = engines(root, backend="openai", base_url=server.url, model="m")
+    path, new = scaled_once(root, engine)
+    first = await engine.next_edits(NextEditsRequest(str(path), text=new))
+    again = await engine.next_edits(NextEditsRequest(str(path), text=new))  # the editor asks after each pause
+    assert len(server.requests) == 1
+    assert [e.new_text for e in again.edits] == [e.new_text for e in first.edits] == ["5"]
+    newer = new.replace("Square().scale(1.5)", "Square().scale(1.25)")
+    engine.record_change(str(path), new, newer)
+    await engine.next_edits(NextEditsRequest(str(path), text=newer))
+    assert len(server.requests) == 2  # another state: asked again
+
+
+async def test_a_backend_error_is_not_remembered_as_a_prediction(
+        root: Path, llm_server: StartServer, engines: Callable[..., Engine]) -> None:
+    server = llm_server([{"status": 400, "times": 1}, {"answer": PREDICTED}])
+    engine = engines(root, backend="openai", base_url=server.url, model="m")
+    path, new = scaled_once(root, engine)
+    failed = await engine.next_edits(NextEditsRequest(str(path), text=new))
+    assert any(note.startswith("no prediction") for note in failed.notes)
+    again = await engine.next_edits(NextEditsRequest(str(path), text=new))
+    assert [e.new_text for e in again.edits if e.kind == "predicted"] == ["5"]
+
+
 async def test_a_predicted_edit_that_brings_an_error_is_dropped(
         root: Path, llm_server: StartServer, engines: Callable[..., Engine]) -> None:
     server = llm_server([{"answer": BROKEN}])
     engine = engines(root, backend="openai", base_url=server.url, model="m", max_rounds=1)
-    path = (root / "pkg/use.py").resolve()
-    old = path.read_text(encoding="utf-8")
-    new = old.replace("Square().scale(1.0)", "Square().scale(1.5)")
-    engine.record_change(str(path), old, new)
+    path, new = scaled_once(root, engine)
     report = await engine.next_edits(NextEditsRequest(str(path), text=new))
     assert not [e for e in report.edits if e.kind == "predicted"]
     assert any("predicted edit was dropped" in note and "nowhere" in note for note in report.notes)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from completion.lru import LruCache
 from completion.model import BackendStatus, TextRange
 from context.model import Binding, Definition, HoleContext
-from lsp_server.caches import LruCache, TypeAheadCache, hole_key
+from lsp_server.caches import TypeAheadCache, hole_key
 from lsp_server.convert import apply_span, changed_span, internal_position, lsp_range, plain
 from lsp_server.features.commands import hole_positions
 from lsp_server.ranking import fit_tier, ranked_items, union_members
