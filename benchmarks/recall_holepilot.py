@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 # The command-line entry points, preferred first.
 ENTRY_MODULES = ("holepilot", "lsp_server.main", "lsp_server", "completion.cli")
 # Sections of a JSON answer that list rendered definitions (each item has a ``text``).
-DEFINITION_SECTIONS = ("relevant_types", "relevant_headers", "cross_file", "receiver_members")
+DEFINITION_SECTIONS = (
+    "relevant_types", "relevant_headers", "cross_file", "receiver_members", "nearby_members"
+)
 BATCH_TIMEOUT_S = 1800
 COLD_TIMEOUT_S = 120
 
@@ -34,7 +36,8 @@ class Answer:
 
 def surfaced_text(record: dict[str, object]) -> str:
     """The texts of all definitions an answer lists: what the analysis surfaced. Receiver members
-    go under the ``# members of RECEIVER: TYPE`` line the prompt shows them under."""
+    go under the ``# members of RECEIVER: TYPE`` line the prompt shows them under; the member
+    blocks of the classes used nearby (``nearby_members``) carry their own class lines."""
     texts: list[str] = []
     for section in DEFINITION_SECTIONS:
         items = record.get(section)

@@ -24,6 +24,12 @@ put as the repository grows.
 
     python benchmarks/typing_replay.py [--root DIR] [--files 20] [--lines 8] [--paths FILE]
                                        [--wrong 0.15] [--accept 0.5] [--seed 7] [--server-log FILE]
+    python benchmarks/typing_replay.py --split tuning|test [--files 40] ...
+
+``--split`` types files of the benchmark packages (``benchmarks/packages.py``, unpacked under
+``benchmarks/.work/src`` as the recall benchmark does) instead: all the split's files ordered
+together by the seed's hash, one server per package with its source tree as the workspace. Tune
+on ``tuning``; ``test`` is run once to report (it prints no per-position notes).
 """
 
 from __future__ import annotations
@@ -51,9 +57,12 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 
 REPO = Path(__file__).resolve().parents[1]
+WORK = REPO / "benchmarks" / ".work"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.packages import SPLITS, split_packages  # noqa: E402
+from benchmarks.recall_packages import ensure_package, spec_of  # noqa: E402
 from benchmarks.typing_burst import Burst, change, drain, inline_params, make_client, percentile  # noqa: E402
 from context.brackets import OpenBrackets  # noqa: E402
 from tests.support.llm_script import Rule  # noqa: E402
@@ -93,12 +102,32 @@ def segments(root: Path, files: int, lines: int, seed: int, paths: list[str] | N
     seed and its path. Each file's segment is picked with a generator seeded by the seed and its
     path, so a file added, removed or edited elsewhere leaves the other files' segments alone."""
     if paths is not None:
-        candidates = [root / p for p in paths]
-    else:
-        found = [p for p in root.rglob("*.py") if not SKIP_DIRS & set(p.relative_to(root).parts)]
-        candidates = sorted(found, key=lambda p: _order(seed, p.relative_to(root).as_posix()))
+        return cut([(root, root / p) for p in paths], files, lines, seed)
+    return cut(ordered([root], seed), files, lines, seed)
+
+
+def split_segments(split: str, files: int, lines: int, seed: int) -> list[tuple[Path, list[Segment]]]:
+    """The segments of ``files`` files of the packages of ``split`` (those of the recall benchmark,
+    unpacked under ``benchmarks/.work/src``), all the packages' files ordered together by the
+    seed's hash; grouped by package source tree (each the workspace root of one server), in the
+    order of :data:`benchmarks.packages.SPLITS`."""
+    roots = [ensure_package(spec_of(name), WORK) for name in split_packages(split)]
+    chosen = cut(ordered(roots, seed), files, lines, seed)
+    return [(root, group) for root in roots if (group := [s for s in chosen if s.path.is_relative_to(root)])]
+
+
+def ordered(roots: list[Path], seed: int) -> list[tuple[Path, Path]]:
+    """Every Python file under ``roots`` (with its root), ordered by a hash of the seed and its path
+    relative to its root."""
+    found = [(root, p) for root in roots for p in root.rglob("*.py")
+             if not SKIP_DIRS & set(p.relative_to(root).parts)]
+    return sorted(found, key=lambda pair: _order(seed, pair[1].relative_to(pair[0]).as_posix()))
+
+
+def cut(candidates: list[tuple[Path, Path]], files: int, lines: int, seed: int) -> list[Segment]:
+    """A segment from each of the first ``files`` of ``candidates`` (root, file) that have one."""
     out: list[Segment] = []
-    for path in candidates:
+    for root, path in candidates:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -122,9 +151,10 @@ CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segment | None:
     """``lines`` consecutive code lines inside a block (no docstring, no comment, no blank line)
-    that are whole statements: no bracket open where they start or end, and the line after them
-    neither closes a bracket nor continues a compound statement (typing new lines between
-    existing ones leaves the code after them whole)."""
+    that are whole statements: no bracket open where they start or end, the line after them
+    neither closes a bracket nor continues a compound statement, and the code after them is
+    indented no deeper than their first line (no block they opened goes on below them): typing
+    new lines between existing ones leaves the code after them whole."""
     rows = text.split("\n")
     brackets = OpenBrackets()
     at_rest = []  # whether no bracket is open at the start of each row
@@ -135,8 +165,10 @@ def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segme
 
     def whole(first: int) -> bool:
         after = rows[first + lines].strip() if first + lines < len(rows) else ""
+        following = next((r for r in rows[first + lines :] if r.strip() and not r.strip().startswith("#")), "")
         return (at_rest[first] and at_rest[first + lines] and not after.startswith((")", "]", "}"))
-                and re.match(rf"({'|'.join(CONTINUATIONS)})\b", after) is None)
+                and re.match(rf"({'|'.join(CONTINUATIONS)})\b", after) is None
+                and _indent(following) <= _indent(rows[first]))
 
     starts = [i for i in range(len(rows) - lines)
               if all(_codelike(r) for r in rows[i : i + lines]) and whole(i)]
@@ -146,6 +178,10 @@ def pick_segment(path: Path, text: str, lines: int, rng: random.Random) -> Segme
     start = sum(len(r) + 1 for r in rows[:first])
     end = start + sum(len(r) + 1 for r in rows[first : first + lines]) - 1
     return Segment(path, text, start, end)
+
+
+def _indent(row: str) -> int:
+    return len(row) - len(row.lstrip())
 
 
 def _codelike(row: str) -> bool:
@@ -164,10 +200,15 @@ class Key:
 
 def keystrokes(typed: str, rng: random.Random, base_ms: float) -> list[Key]:
     """The keystrokes typing ``typed``: a character each, an Enter with the next line's
-    indentation, at human intervals (longer after a line or punctuation, now and then a pause)."""
+    indentation, at human intervals (longer after a line or punctuation, now and then a pause).
+    The first line's indentation is one keystroke too: the Enter on the line above brought it."""
     keys: list[Key] = []
     index = 0
     previous = ""
+    indent = re.match(r"[ \t]+", typed)
+    if indent is not None:
+        keys.append(Key(indent.group(0), max(25.0, rng.gauss(base_ms, base_ms / 3)) / 1000))
+        index, previous = indent.end(), "\n"
     while index < len(typed):
         char = typed[index]
         if char == "\n":
@@ -214,16 +255,17 @@ def wrong_version(answer: str, rng: random.Random) -> str | None:
     return found[0] if found is not None else None
 
 
-def mistake(answer: str, rng: random.Random) -> tuple[str, str] | None:
+def mistake(answer: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
     """A plausibly wrong version of the first line of ``answer`` and its kind (:data:`KINDS`): a
     misspelled member, an argument too many or too few, or a misspelled name; None when there is
-    nothing to get wrong."""
+    nothing to get wrong. ``typed`` is what the line holds before the answer: the kind is told
+    from the whole line (``def wr`` + ``ite(self, tetx)`` misspells a parameter)."""
     line, _, rest = answer.partition("\n")
     tail = "\n" + rest if rest or answer.endswith("\n") else ""
     makers = [_misspelled_member, _wrong_arity, _misspelled_name]
     rng.shuffle(makers)
     for make in makers:
-        found = make(line, rng)
+        found = make(line, rng, typed)
         if found is not None and found[0] != line:
             return found[0] + tail, found[1]
     return None
@@ -234,18 +276,18 @@ def _misspell(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if word[i] != word[i + 1] else word[:i] + word[i + 1 :]
 
 
-def _misspelled_member(line: str, rng: random.Random) -> tuple[str, str] | None:
+def _misspelled_member(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
     quoted = [m.span() for m in STRING.finditer(line)]
     found = [m for m in MEMBER.finditer(line) if not any(a <= m.start() < b for a, b in quoted)]
     if not found:
         return None
     match = rng.choice(found)
     wrong = line[: match.start(1)] + _misspell(match.group(1), rng) + line[match.end(1) :]
-    return wrong, _name_kind(line, match.start(1), "member")
+    return wrong, _name_kind(typed + line, len(typed) + match.start(1), "member")
 
 
-def _wrong_arity(line: str, rng: random.Random) -> tuple[str, str] | None:
-    if line.lstrip().startswith(("def ", "async def ", "class ")):
+def _wrong_arity(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
+    if (typed + line).lstrip().startswith(("def ", "async def ", "class ")):
         return None  # parameters or bases, not a call's arguments
     calls = [m for m in re.finditer(r"\w\(([^()]*)\)", line)]
     if not calls:
@@ -260,7 +302,7 @@ def _wrong_arity(line: str, rng: random.Random) -> tuple[str, str] | None:
     return line[: match.start(1)] + changed + line[match.end(1) :], kind
 
 
-def _misspelled_name(line: str, rng: random.Random) -> tuple[str, str] | None:
+def _misspelled_name(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
     quoted = [m.span() for m in STRING.finditer(line)]
     words = [m for m in IDENTIFIER.finditer(line)
              if len(m.group(0)) >= 4 and not any(a <= m.start() < b for a, b in quoted)]
@@ -269,14 +311,14 @@ def _misspelled_name(line: str, rng: random.Random) -> tuple[str, str] | None:
     match = rng.choice(words)
     wrong = line[: match.start()] + _misspell(match.group(0), rng) + line[match.end() :]
     after = line[match.end() :].lstrip()
-    if line[: match.start()].endswith("."):
+    whole, start = typed + line, len(typed) + match.start()
+    if whole[:start].endswith("."):
         kind = "member"
-    elif after.startswith("=") and not after.startswith("==") and "(" in line[: match.start()] \
-            and match.start() not in _bound(line):
+    elif after.startswith("=") and not after.startswith("==") and "(" in whole[:start] and start not in _bound(whole):
         kind = "keyword"
     else:
         kind = "name"
-    return wrong, _name_kind(line, match.start(), kind)
+    return wrong, _name_kind(whole, start, kind)
 
 
 def _name_kind(line: str, start: int, kind: str) -> str:
@@ -355,7 +397,8 @@ class Oracle:
             return ""
         true = continuation(self.text, at)
         rng = random.Random(f"{self.seed}:{at}")
-        wrong = mistake(true, rng) if rng.random() < self.wrong_rate else None
+        typed = self.text[self.text.rfind("\n", 0, at) + 1 : at]
+        wrong = mistake(true, rng, typed) if rng.random() < self.wrong_rate else None
         text, kind = wrong if wrong is not None else (true, "")
         with self._lock:
             self.answers.append(Answered(at, text, wrong is None, self.file, kind))
@@ -651,28 +694,26 @@ async def start(root: Path, model_url: str, cache: Path, log_file: Path) -> tupl
 
 
 async def run(args: argparse.Namespace) -> tuple[Scores, Scores, list[Answered]]:
-    root = args.root.resolve()
-    chosen = segments(root, args.files, args.lines, args.seed, args.paths)
-    if not chosen:
-        raise SystemExit(f"no Python file under {root} has {args.lines} lines of code in a row to type")
+    if args.split is not None:
+        groups = split_segments(args.split, args.files, args.lines, args.seed)
+        where = f"the {args.split} packages"
+    else:
+        root = args.root.resolve()
+        groups = [(root, segments(root, args.files, args.lines, args.seed, args.paths))]
+        where = str(root)
+    if not any(chosen for _, chosen in groups):
+        raise SystemExit(f"no Python file of {where} has {args.lines} lines of code in a row to type")
     oracle = Oracle(args.wrong, args.seed)
     replay = Replay()
     texts: dict[int, Segment] = {}
     with ReplayModel(oracle) as model, tempfile.TemporaryDirectory() as cache:
-        log_file = args.server_log or Path(cache) / "server.log"
-        client, stderr, burst = await start(root, model.url, Path(cache), log_file)
-        await asyncio.wait_for(burst.index_done.wait(), 600)
-        version = 1
-        for segment in chosen:
-            before = len(replay.outcomes)
-            name = segment.path.relative_to(root).as_posix()
-            rng = random.Random(f"{args.seed}:keys:{name}")  # the file's own: the others leave it alone
-            version = await replay_segment(client, oracle, segment, replay, rng, args, version)
-            texts.update(dict.fromkeys(range(before, len(replay.outcomes)), segment))
-            print(f"typed {len(segment.typed)} characters of {name}", file=sys.stderr)
-        await client.shutdown_async(None)
-        client.exit(None)
-        stderr.cancel()
+        for number, (root, chosen) in enumerate(groups):
+            log_file = Path(cache) / f"server-{number}.log"
+            if args.server_log is not None:
+                log_file = args.server_log if len(groups) == 1 else \
+                    args.server_log.with_name(f"{args.server_log.stem}-{root.name}{args.server_log.suffix}")
+            await replay_root(root, chosen, model.url, Path(cache) / str(number), log_file, oracle, replay, texts,
+                              args)
         posts = list(model.posts())
         requests, tokens = len(posts), sum(p.chunks_sent for p in posts)
     answers = {(a.file, a.at): a for a in oracle.answers}
@@ -680,9 +721,31 @@ async def run(args: argparse.Namespace) -> tuple[Scores, Scores, list[Answered]]
             score(replay, answers, texts, requests, tokens, checker=False), oracle.answers)
 
 
+async def replay_root(root: Path, chosen: list[Segment], model_url: str, cache: Path, log_file: Path, oracle: Oracle,
+                      replay: Replay, texts: dict[int, Segment], args: argparse.Namespace) -> None:
+    """Type ``chosen`` (files under ``root``) through a server whose workspace is ``root``."""
+    cache.mkdir(parents=True, exist_ok=True)
+    client, stderr, burst = await start(root, model_url, cache, log_file)
+    await asyncio.wait_for(burst.index_done.wait(), 600)
+    version = 1
+    for segment in chosen:
+        before = len(replay.outcomes)
+        name = segment.path.relative_to(root).as_posix()
+        rng = random.Random(f"{args.seed}:keys:{name}")  # the file's own: the others leave it alone
+        version = await replay_segment(client, oracle, segment, replay, rng, args, version)
+        texts.update(dict.fromkeys(range(before, len(replay.outcomes)), segment))
+        print(f"typed {len(segment.typed)} characters of {root.name}/{name}", file=sys.stderr)
+    await client.shutdown_async(None)
+    client.exit(None)
+    stderr.cancel()
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO, help="the files to type (default: this repository)")
+    parser.add_argument("--split", choices=[name for name in SPLITS if name != "all"], default=None,
+                        help="type files of the benchmark packages of this split instead, each package's "
+                             "source tree the workspace (tune on tuning; test only reports)")
     parser.add_argument("--files", type=int, default=20, help="files, one segment each (default: 20)")
     parser.add_argument("--lines", type=int, default=8, help="lines per segment (default: 8)")
     parser.add_argument("--paths", type=Path, default=None,
@@ -696,6 +759,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--server-log", type=Path, default=None,
                         help="keep the server's log in this file (why suggestions were held back)")
     args = parser.parse_args(argv)
+    if args.split is not None and (args.paths is not None or args.root != REPO):
+        parser.error("--split takes the files of its packages: give no --root or --paths with it")
     if not args.root.is_dir():
         parser.error(f"--root {args.root} is not a directory")
     if not 0 <= args.wrong <= 1 or not 0 <= args.accept <= 1:
@@ -727,8 +792,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(on, off))
     print()
     print(kinds_table(on, off, answers))
-    for note in on.notes:
-        print(note, file=sys.stderr)
+    if args.split != "test":  # the test split is measured, never studied: no per-position notes
+        for note in on.notes:
+            print(note, file=sys.stderr)
     return 0
 
 

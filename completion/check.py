@@ -11,7 +11,9 @@ The verdict on a filling (:func:`introduced`) charges it only with what it broug
 of the buffer with the filling that lies on the filled span (or on a range holding it, like the
 call whose arity the filling broke) and that the buffer without the filling did not have at the
 same place once positions are moved through the edit. Errors already present, and errors on code
-the filling did not touch, are not its doing — a type checker reports those on true code too.
+the filling did not touch, are not its doing — a type checker reports those on true code too. Nor
+is a pyright finding whose message names its subject that the buffer without the filling already
+had anywhere (:data:`NAMED_FINDINGS`): the filling does what the code around it does.
 
 Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
 flag correct code too often to reject a filling for them. Nor does a type error about a value
@@ -21,6 +23,9 @@ type error whose expected type is pyright's guess rather than a declaration (:fu
 type variable it solved from another argument, or the element type of a container it inferred from
 the items of the ``[...]``/``{...}`` display an undeclared name was last assigned
 (``names = ["a"]`` then ``names.append(None)``) — code that declares neither is not wrong for it.
+Nor an error about a value pyright guessed may be None (:func:`optional_guessed`): an attribute
+``self.x`` the class sets to None somewhere and never annotates, or a module name bound to None
+as a fallback, read in another function (pyright does not follow which assignment ran first).
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
@@ -105,13 +110,26 @@ def check_text(analyzer: Analyzer, path: str | Path, text: str | None = None) ->
 def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[Diagnostic]:
     """pyright's errors of the rules in :data:`PYRIGHT_RULES`, but for type errors about a value
     it knows only as ``object`` and, given the buffer's ``text``, argument type errors against a
-    type pyright guessed (:func:`guessed`)."""
+    type pyright guessed (:func:`guessed`) and errors about a value pyright guessed may be None
+    (:func:`optional_guessed`)."""
     kept = [d for d in diagnostics
             if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)]
-    if text is None or not any(d.code == ARGUMENT_TYPE for d in kept):
+    if text is None or not any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
         return kept
     tree = _parsed(text)
-    return [d for d in kept if d.code != ARGUMENT_TYPE or not guessed(d, tree)]
+    dropped = [d for d in kept if (d.code == ARGUMENT_TYPE and guessed(d, tree)) or optional_guessed(d, tree, text)]
+    kept = [d for d in kept if d not in dropped]
+    # the call of an overloaded function no overload of which takes the argument: as guessed as the argument
+    return [d for d in kept if not (d.code == "reportCallIssue" and d.message.startswith(NO_OVERLOAD)
+                                    and any(_inside(x, d) for x in dropped)
+                                    and not any(_inside(x, d) for x in kept if x.code == ARGUMENT_TYPE))]
+
+
+NO_OVERLOAD = "No overloads for "
+
+
+def _inside(inner: Diagnostic, outer: Diagnostic) -> bool:
+    return _start(outer) <= _start(inner) and _end(inner) <= _end(outer)
 
 
 def combined(builtin: list[Diagnostic], external: list[Diagnostic], text: str | None = None) -> list[Diagnostic]:
@@ -200,6 +218,154 @@ def _guessed_at(scope: ast.AST, name: str, at: tuple[int, int]) -> bool:
         stack.extend(ast.iter_child_nodes(node))
     before = [(where, value) for where, value in values if where < at]
     return bool(before) and isinstance(max(before, key=lambda pair: pair[0])[1], DISPLAYS)
+
+
+OPTIONAL_MEMBER = "reportOptionalMemberAccess"
+NONE_MEMBER = re.compile(r'^"(\w+)" is not a known attribute of "None"')
+NONE_REJECTED = re.compile(r'\n\s*"None" is not assignable to ')  # a reason under an argument type error
+
+
+def optional_guessed(d: Diagnostic, tree: ast.Module | None, text: str) -> bool:
+    """Whether pyright's error ``d`` about a value that may be None (``"x" is not a known
+    attribute of "None"``, or an argument rejected because ``"None" is not assignable``; ``d`` is
+    of the buffer ``text`` whose syntax tree is ``tree``) holds only because pyright guessed the
+    value's type from undeclared assignments, one of them ``None``: the value (the receiver, or
+    the argument) is ``self.name`` in a method of a class of the buffer that assigns
+    ``self.name = None`` (or ``name = None`` in its body) and annotates ``name`` nowhere, or a
+    module-level name read inside a function that binds it only by plain assignments and
+    imports, one of them ``None`` (an import that may fail). Code in another method, or in a
+    function, runs after the name was set; pyright does not follow that across functions and
+    takes every assignment as a possible value."""
+    member = NONE_MEMBER.match(d.message) if d.code == OPTIONAL_MEMBER else None
+    if tree is None or (member is None and not (d.code == ARGUMENT_TYPE and NONE_REJECTED.search(d.message))):
+        return False
+    lines = text.split("\n")
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    end = (d.end_line + 1, d.end_column)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Attribute, ast.Name)) or node.end_lineno is None:
+            continue
+        if (node.end_lineno, _code_points(lines, node.end_lineno, node.end_col_offset)) != end:
+            continue
+        if member is not None and isinstance(node, ast.Attribute) and node.attr == member.group(1):
+            return _guessed_none(node.value, parents, tree)
+        if member is None and (node.lineno, _code_points(lines, node.lineno, node.col_offset)) == (d.line + 1, d.column):
+            return _guessed_none(node, parents, tree)
+    return False
+
+
+def _code_points(lines: list[str], lineno: int, byte_column: int | None) -> int:
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    return len(line.encode("utf-8")[: byte_column or 0].decode("utf-8", errors="ignore"))
+
+
+def _guessed_none(receiver: ast.expr, parents: dict[ast.AST, ast.AST], tree: ast.Module) -> bool:
+    function = _enclosing_function(receiver, parents)
+    if function is None:
+        return False  # at module or class level pyright narrows in the order the code runs
+    if isinstance(receiver, ast.Name):
+        return receiver.id not in _local_names(function) and _binding(_scope_nodes(tree.body), receiver.id) == NONE
+    if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)):
+        return False
+    owner = parents.get(function)
+    if not isinstance(owner, ast.ClassDef) or _first_parameter(function) != receiver.value.id:
+        return False
+    return _attribute_binding(owner, receiver.attr) == NONE
+
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+DECLARED, NONE = "declared", "none"  # how a scope binds a name: annotated (or a def), or None among plain values
+
+
+def _enclosing_function(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
+    """The function ``node`` is in, directly (not through a class body)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, FUNCTIONS):
+            return node
+        if isinstance(node, ast.ClassDef):
+            return None
+    return None
+
+
+def _first_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> str:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[0].arg if positional else ""
+
+
+def _scope_nodes(body: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of one scope: nested functions and classes, not what they hold."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _local_names(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    """The names a function binds (parameters, assignments, imports, definitions, globals)."""
+    arguments = function.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                             *filter(None, (arguments.vararg, arguments.kwarg))]}
+    body: list[ast.stmt] = function.body if isinstance(function.body, list) else [ast.Expr(function.body)]
+    for node in _scope_nodes(body):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+    return names
+
+
+def _binding(nodes: list[ast.AST], name: str) -> str:
+    """How the nodes of one scope bind ``name``: DECLARED (an annotation, a def or class), NONE
+    (only plain assignments and imports, one of them ``None``), or ""."""
+    found = ""
+    for node in nodes:
+        if ((isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name)
+                or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name)):
+            return DECLARED
+        if isinstance(node, ast.Assign) and _is_none(node.value) and any(
+                isinstance(target, ast.Name) and target.id == name for target in node.targets):
+            found = NONE
+    return found
+
+
+def _attribute_binding(cls: ast.ClassDef, name: str) -> str:
+    """How a class binds its attribute ``name``: in its body (see :func:`_binding`), or as
+    ``self.name`` in its methods (annotated: DECLARED)."""
+    found = _binding(_scope_nodes(cls.body), name)
+    if found == DECLARED:
+        return found
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _first_parameter(method):
+            continue
+        receiver = _first_parameter(method)
+        for node in ast.walk(method):
+            if isinstance(node, ast.AnnAssign) and _is_member(node.target, receiver, name):
+                return DECLARED
+            if isinstance(node, ast.Assign) and _is_none(node.value) and any(
+                    _is_member(target, receiver, name) for target in node.targets):
+                found = NONE
+    return found
+
+
+def _is_member(node: ast.AST, receiver: str, name: str) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name)
+            and node.value.id == receiver)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _plain_target(node: ast.Name, scope: ast.AST) -> bool:
@@ -340,16 +506,46 @@ def _identity(d: Diagnostic) -> tuple[str, str, str]:
     return d.source, d.code, d.message
 
 
+# pyright's rules whose messages name what they are about (the attribute and its class, the
+# variable, the argument's and the parameter's types and the function): the same message twice
+# is the same finding about code written the same way
+NAMED_FINDINGS = frozenset({
+    "reportAttributeAccessIssue", "reportOptionalMemberAccess", "reportArgumentType", "reportUndefinedVariable",
+    "reportIndexIssue",
+})
+
+
+# the argument's own type in an argument type error whose details give the reason
+ARGUMENT_OF_TYPE = re.compile(r'^Argument of type ".*?" (?=cannot be assigned to parameter .*\n)')
+
+
+def _said_before(d: Diagnostic) -> bool:
+    return d.source == "pyright" and d.code in NAMED_FINDINGS
+
+
+def _finding(d: Diagnostic) -> tuple[str, str, str]:
+    """What a pyright finding says, for matching it against the findings of the buffer without
+    the filling: its message, but an argument type error that gives a reason (the type a value
+    has underneath, like ``"Annotated" is not assignable to "type[Any]"``) is the same finding for
+    any argument the same parameter rejects for the same reason."""
+    return d.source, d.code, ARGUMENT_OF_TYPE.sub("Argument of type … ", d.message)
+
+
 def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
                anywhere: bool = False) -> list[Diagnostic]:
     """The diagnostics of ``after`` (the buffer with the edit) that the edit brought: on the new
     text's span, and not in ``before`` (the buffer without it) at the same place once moved
     through the edit. One that ``before`` had on the edited range itself is matched by its
-    message alone: the filling's text moved it, it did not make it. With ``anywhere``, new
-    diagnostics off the span count too (what changed at all, not what to charge)."""
+    message alone: the filling's text moved it, it did not make it. So is a pyright finding whose
+    message names its subject (:data:`NAMED_FINDINGS`) that ``before`` had anywhere: the buffer
+    already does what the filling does and pyright already said so (an attribute of a union it
+    does not narrow, an argument of a type it infers wrongly) — repeating the code around it is
+    not the filling's mistake. With ``anywhere``, new diagnostics off the span count too (what
+    changed at all, not what to charge), and a finding said before elsewhere counts too."""
     span = (edit.start, edit.new_end)
     placed: Counter[tuple[tuple[str, str, str], Position, Position]] = Counter()
     at_edit: Counter[tuple[str, str, str]] = Counter()
+    said = set() if anywhere else {_finding(d) for d in before if _said_before(d)}
     for d in before:
         placed[(_identity(d), *edit.moved_range(d))] += 1
         if edit.holds(d):
@@ -363,7 +559,7 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
             placed[key] -= 1
         elif at_edit[_identity(d)] > 0:
             at_edit[_identity(d)] -= 1
-        else:
+        elif not _said_before(d) or _finding(d) not in said:
             out.append(d)
     return out
 
@@ -466,7 +662,7 @@ def render_error_report(problems: list[Diagnostic], filling: str, path: str, *, 
 
 
 __all__ = [
-    "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun", "Checkers", "Edit", "check_text",
-    "combined", "finished", "guessed", "introduced", "merged", "on_span", "precise", "render_error_report", "splice",
-    "unfinished_tail",
+    "NAMED_FINDINGS", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun", "Checkers", "Edit", "check_text",
+    "combined", "finished", "guessed", "introduced", "merged", "on_span", "optional_guessed", "precise",
+    "render_error_report", "splice", "unfinished_tail",
 ]

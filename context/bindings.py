@@ -30,7 +30,10 @@ def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
     if isinstance(target, ast.Name):
         return [(target.id, None)]
     if isinstance(target, ast.Tuple | ast.List):
-        return [(e.id, i) for i, e in enumerate(target.elts) if isinstance(e, ast.Name)]
+        # After ``*rest`` the positions count from the end (``first, *rest, last``).
+        elts = target.elts
+        star = next((i for i, e in enumerate(elts) if isinstance(e, ast.Starred)), len(elts))
+        return [(e.id, i if i < star else i - len(elts)) for i, e in enumerate(elts) if isinstance(e, ast.Name)]
     return []
 
 

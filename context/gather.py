@@ -5,6 +5,8 @@ headers in :mod:`context.headers`."""
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from context.headers import header_text, producers_of_module
@@ -87,7 +89,19 @@ def relevant_types(
     return out
 
 
-def _referenced_types(resolver: Resolver, symbol: Symbol) -> Iterator[str]:
+def _referenced_types(resolver: Resolver, symbol: Symbol) -> list[str]:
+    """The names of the types a class's bases, fields and first methods' results refer to; kept
+    across requests while the class's module summary stays the same."""
+    key = ("referenced-types", symbol.qualname)
+    cached = resolver.lasting.get(key)
+    if isinstance(cached, tuple) and cached[0] is symbol.module and cached[1] is symbol.cls:
+        return cached[2]  # type: ignore[no-any-return]
+    found = list(_new_referenced_types(resolver, symbol))
+    resolver.lasting[key] = (symbol.module, symbol.cls, found)
+    return found
+
+
+def _new_referenced_types(resolver: Resolver, symbol: Symbol) -> Iterator[str]:
     assert symbol.cls is not None
     for base in symbol.cls.bases:
         t = resolver.resolve_type(base, symbol.module)
@@ -166,15 +180,27 @@ def _class_members(
 
 
 # -- cross-file definitions --------------------------------------------------------------------
+MAX_MODULE_MEMBERS = 3  # functions and classes of one module reached through its name
+
+
 def cross_file_definitions(
-    scope: Scope, names: Iterable[str], current_path: str
+    scope: Scope, names: Iterable[str], current_path: str, text: str = ""
 ) -> list[Definition]:
+    """The definitions of other modules that ``names`` (dotted) denote. For a name that is a
+    module of the workspace (``from . import _helpers``), the functions and classes ``text``
+    (the buffer) reaches through it (``_helpers.check(...)``), most used first."""
     out: list[Definition] = []
     seen: set[str] = set()
-    for dotted in names:
+    queue = list(names)
+    while queue:
+        dotted = queue.pop(0)
         node = ast.parse(dotted, mode="eval").body
         symbol = scope.expr(node).symbol
         if symbol is None or symbol.path == current_path or symbol.qualname in seen:
+            continue
+        if symbol.kind == "module" and text and not is_stdlib(symbol.module):
+            seen.add(symbol.qualname)
+            queue[:0] = _module_members_used(symbol.module, dotted, text)
             continue
         if symbol.kind not in ("class", "function") or is_stdlib(symbol.module):
             continue  # a model knows the standard library
@@ -189,6 +215,13 @@ def cross_file_definitions(
             )
         out.append(Definition(symbol.qualname, symbol.kind, text, location_of(symbol)))
     return out
+
+
+def _module_members_used(module: ModuleSummary, dotted: str, text: str) -> list[str]:
+    """``dotted.NAME`` for the functions and classes of ``module`` that ``text`` uses so."""
+    uses = Counter(re.findall(rf"(?<![\w.]){re.escape(dotted)}\.([A-Za-z_]\w*)", text))
+    found = [name for name, _ in uses.most_common() if name in module.functions or name in module.classes]
+    return [f"{dotted}.{name}" for name in found[:MAX_MODULE_MEMBERS]]
 
 
 def _statements_between(tree: ast.AST, first_line: int, last_line: int) -> list[ast.AST]:

@@ -33,7 +33,7 @@ class _Producer:
     proximity: float  # 1.0 in scope here, lower for the rest of the workspace
 
 
-def _weighted_parts(expected: TypeExpr) -> list[tuple[TypeExpr, float]]:
+def weighted_parts(expected: TypeExpr) -> list[tuple[TypeExpr, float]]:
     parts = type_parts(expected)
     members = set(union_members(expected))
     out = []
@@ -50,7 +50,7 @@ def fit(resolver: Resolver, returns: TypeExpr | None, expected: TypeExpr,
     if returns is None:
         return 0.0
     best = 0.0
-    for part, weight in parts if parts is not None else _weighted_parts(expected):
+    for part, weight in parts if parts is not None else weighted_parts(expected):
         for candidate, penalty in ((returns, 1.0), (without_none(returns), 0.7)):
             if candidate == part or (
                 candidate.short == part.short
@@ -241,7 +241,7 @@ def relevant_headers(
     resolver = scope.resolver
     scored: dict[str, Definition] = {}
 
-    parts = _weighted_parts(expected)
+    parts = weighted_parts(expected)
 
     def consider(producers: Iterable[_Producer], weight: float = 1.0) -> None:
         for p in producers:

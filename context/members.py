@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from context.gather import is_stdlib
-from context.headers import fit
+from context.headers import fit, weighted_parts
 from context.hole import HoleSite
 from context.infer import Inferred, Scope, parse_expression
 from context.model import Definition, Location
@@ -39,6 +39,7 @@ FRESH_LINES = 8  # a local bound this close above the hole and unused since is a
 MAX_ASKED = 3  # receivers near a hole whose types are asked of jedi
 MAX_TRIED = 12  # fields of an attribute hole's receiver that no code near reads members of
 MAX_EXPANDED = 2  # classes reached through the fields of the nearest receivers' classes
+MAX_ENUM_MEMBERS = 200  # of an attribute hole's receiver that is an enumeration, in a last block
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,6 @@ class MemberContext:
         self.ask = ask  # for receivers the index cannot follow (jedi's cached answers)
         self.expected = expected if expected is not None and without_none(expected).name not in (
             "Any", "object", "None") else None
-        self._returns: dict[tuple[str, int, str], TypeExpr | None] = {}  # of the class being shown
         self.uses = Counter(MEMBER_USE.findall(text))  # how often the file uses each member name
         self.chained = Counter(CHAINED_USE.findall(text))  # members whose own members are read
         self._lines: dict[tuple[str, int, str, str], str] = {}  # member lines of the class being shown
@@ -123,6 +123,8 @@ class MemberContext:
         if scope.function is not None:  # an override calls its base's method (``super().run()``)
             self.near.add(scope.function.name)
         self._seen: set[str] = set()
+        self._parts = weighted_parts(self.expected) if self.expected is not None else []
+        self._fit: dict[TypeExpr, float] = {}  # of a result type, to the expected type
 
     def classes_of(self, receivers: list[Receiver], bindings: list[TypeExpr], skip: set[str],
                    roots: list[tuple[Symbol, TypeExpr, str]] | None = None) -> list[tuple[Symbol, TypeExpr, str]]:
@@ -225,6 +227,8 @@ class MemberContext:
         out: list[Definition] = []
         if not members:
             return out
+        if kind == "receiver" and symbol.cls is not None and symbol.cls.kind == "enum":
+            limits = (*limits, MAX_ENUM_MEMBERS)  # ``Color.``: any member may come next, each a short line
         start = 0
         location = Location(symbol.path, symbol.line)
         for i, limit in enumerate(limits):
@@ -249,7 +253,7 @@ class MemberContext:
         cached = resolver.lasting.get(key)
         if isinstance(cached, tuple) and len(cached[0]) == len(mro) and all(
                 a is b for a, (_, b) in zip(cached[0], mro, strict=True)):
-            self._lines, self._returns = cached[3], cached[4]
+            self._lines = cached[3]
             return cached[1], cached[2]
         owners = [(c, m) for c, m in mro if _shown_module(m) and m.path != here][:MAX_OWNERS]
         listed: list[tuple[ClassSummary, FieldSummary | FunctionSummary]] = []
@@ -265,8 +269,8 @@ class MemberContext:
                     continue
                 names.add(name)
                 listed.append((cls, member))
-        self._lines, self._returns = {}, {}
-        resolver.lasting[key] = (tuple(m for _, m in mro), owners, listed, self._lines, self._returns)
+        self._lines = {}
+        resolver.lasting[key] = (tuple(m for _, m in mro), owners, listed, self._lines)
         return owners, listed
 
     def _fits(self, cls: ClassSummary, module: ModuleSummary | None,
@@ -274,12 +278,29 @@ class MemberContext:
         """A bonus for a member whose value (a method's result) fits the expected type."""
         if self.expected is None or module is None:
             return 0.0
+        known = self._returns_in(module)
         key = (cls.name, cls.line, member.name)
-        if key not in self._returns:
+        if key not in known:
             written = member.returns if isinstance(member, FunctionSummary) else member.annotation
-            self._returns[key] = self.scope.resolver.resolve_type(written, module) if written else None
-        returns = self._returns[key]
-        return FIT_WEIGHT * fit(self.scope.resolver, returns, self.expected) if returns is not None else 0.0
+            known[key] = self.scope.resolver.resolve_type(written, module) if written else None
+        returns = known[key]
+        if returns is None:
+            return 0.0
+        found = self._fit.get(returns)
+        if found is None:  # many members give the same type (``None``, ``str``): judged once
+            found = self._fit[returns] = FIT_WEIGHT * fit(self.scope.resolver, returns, self.expected, self._parts)
+        return found
+
+    def _returns_in(self, module: ModuleSummary) -> dict[tuple[str, int, str], TypeExpr | None]:
+        """The resolved result types of the members of ``module``'s classes, kept across requests
+        (whatever the hole's file) while the module's summary stays the same."""
+        key = ("member-returns", module.path)
+        cached = self.scope.resolver.lasting.get(key)
+        if isinstance(cached, tuple) and cached[0] is module:
+            return cached[1]  # type: ignore[no-any-return]
+        known: dict[tuple[str, int, str], TypeExpr | None] = {}
+        self.scope.resolver.lasting[key] = (module, known)
+        return known
 
     def _rank(self, name: str) -> float:
         return (2.0 if name in self.near else 0.0) + min(self.uses[name], 8) * 0.25 + (

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from context.infer import Inferred, Scope
 from context.occurrences import INDEXES, IndexCache, ModuleIndex, Occurrence
+from context.receiver_scope import ReceiverScope
 from context.resolve import Resolver, Symbol
 from context.summarize import absolute_module
 from context.summary import ModuleSummary
@@ -215,7 +216,7 @@ class ReferenceFinder:
     def attribute(self, target: Target, module: ModuleSummary, occurrence: Occurrence,
                   node: ast.Attribute) -> tuple[bool | None, bool] | None:
         line, column = node.lineno - 1, node.col_offset
-        scope = Scope(self.resolver, module, list(occurrence.chain), line, column)
+        scope = ReceiverScope(self.resolver, module, list(occurrence.chain), line, column)
         base = scope.expr(node.value)
         symbol, bound, known = self.member(scope, base, node.attr)
         if not known:
@@ -244,12 +245,12 @@ class ReferenceFinder:
         unknown = False
         for t in members:
             cls = self.resolver.class_symbol(t.name)
-            if cls is None:
-                unknown = unknown or t.name not in ("None", "Any", "object")
-                continue
-            found = instance_member(self.resolver, cls, attr)
+            found = instance_member(self.resolver, cls, attr) if cls is not None else None
             if found is not None:
                 return found, True, True
+            # ``Any`` and ``object`` tell nothing of the value (``x: object`` narrowed by an
+            # ``isinstance``), nor does a class the workspace does not define.
+            unknown = unknown or (cls is None and t.name != "None") or t.short in ("Any", "object")
         return None, True, not unknown
 
 

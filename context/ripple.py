@@ -9,7 +9,7 @@ are the references of the changed definition in the workspace *as it was before 
 are moved to the new text, and the ones inside the edited span are left alone (the user wrote
 them). Edits of calls come from :mod:`context.call_edits`. ``x.name`` with ``x`` of unknown type
 is followed only when no other definition of the workspace (nor a builtin type's member) bears
-the name. A changed return or attribute type proposes no edit: the lines around its uses are
+the name; otherwise it is a hole (the first ``MAX_UNSURE``, the rest counted in a note). A changed return or attribute type proposes no edit: the lines around its uses are
 watched, and what no longer type-checks there becomes a hole when the ripple is verified.
 
 Proposals are capped (``max_edits``, the rest counted in ``more``); uses the analysis cannot
@@ -45,6 +45,7 @@ from context.summary import ClassSummary, ModuleSummary
 log = logging.getLogger(__name__)
 
 MAX_EDITS = 200
+MAX_UNSURE = 20  # uses on receivers of unknown type listed as holes
 # Method names too common to guess a receiver of unknown type by (builtin containers have them).
 COMMON_NAMES = frozenset({"get", "set", "add", "update", "pop", "run", "close", "open", "read", "write",
                           "send", "start", "stop", "copy", "clear", "append", "extend", "remove", "items",
@@ -133,6 +134,7 @@ class RippleFinder:
             return
         references = found.references + self.guessed(found, change)
         self.report_dynamic(found, change)
+        self.report_unsure(found, change)
         reason = change.reason()
         if change.kind == "rename":
             assert change.new_name is not None
@@ -153,9 +155,26 @@ class RippleFinder:
 
     def guessed(self, found: Found, change: DefinitionChange) -> list[Reference]:
         """``x.name`` with ``x`` of unknown type, when no other definition bears that name."""
-        if not found.uncertain or change.def_kind not in ("function", "class") or not self.unique_name(change):
+        if not found.uncertain or not self.guessable(change):
             return []
         return found.uncertain
+
+    def guessable(self, change: DefinitionChange) -> bool:
+        return change.def_kind in ("function", "class") and self.unique_name(change)
+
+    def report_unsure(self, found: Found, change: DefinitionChange) -> None:
+        """``x.name`` with ``x`` of unknown type that :meth:`guessed` does not follow: holes (the
+        first ``MAX_UNSURE``, the rest counted in a note), never edited, never dropped."""
+        if not found.uncertain or self.guessable(change):
+            return
+        reason = (f"the receiver's type is unknown and other definitions bear the name '{change.name}': "
+                  f"check this use by hand ({change.reason()})")
+        for ref in found.uncertain[:MAX_UNSURE]:
+            self.hole(ref.path, ref.index, ref.start, ref.end, reason)
+        more = len(found.uncertain) - MAX_UNSURE
+        if more > 0:
+            self.notes.append(f"and {more} more uses of '.{change.name}' on receivers of unknown type "
+                              f"(at most {MAX_UNSURE} are listed as holes)")
 
     def unique_name(self, change: DefinitionChange) -> bool:
         """Whether the changed definition is the only one of the workspace with its name (as a

@@ -39,16 +39,33 @@ def _nested(node: ast.AST) -> bool:
 NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
+# Nodes without children that nothing here reads (``Load``, ``Add``, ``Eq``...): left out.
+LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+# The nodes that bind a name in a function body (see :meth:`FunctionValues._bind`).
+BINDERS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension,
+           ast.NamedExpr, ast.withitem, ast.ExceptHandler, ast.Import, ast.ImportFrom, *NESTED)
+
+
 def body_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
     """The nodes of the function's own body (the nested functions, classes and lambdas
-    themselves, not what is inside them)."""
+    themselves, not what is inside them), in the order :func:`ast.iter_child_nodes` would give
+    them, without the childless operator and context nodes."""
     out: list[ast.AST] = []
     stack: list[ast.AST] = list(fn.body)
+    push, pop, AST = stack.append, stack.pop, ast.AST
     while stack:
-        node = stack.pop()
+        node = pop()
         out.append(node)
-        if not isinstance(node, NESTED):
-            stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, NESTED):
+            continue
+        for field in node._fields:  # what ``ast.iter_child_nodes`` does, without its generators
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST) and not isinstance(item, LEAVES):
+                        push(item)
+            elif isinstance(value, AST) and not isinstance(value, LEAVES):
+                push(value)
     return out
 
 
@@ -72,7 +89,8 @@ class FunctionValues:
             self.params.pop(self.receiver, None)
         self.locals: dict[str, list[tuple[str | None, ast.expr | None]]] = {}
         for node in self.nodes:
-            self._bind(node)
+            if isinstance(node, BINDERS):
+                self._bind(node)
 
     def _add(self, name: str, annotation: str | None = None, value: ast.expr | None = None) -> None:
         self.locals.setdefault(name, []).append((annotation, value))
@@ -189,10 +207,13 @@ class FunctionValues:
 
     def _assigned(self, target: ast.expr, value: ast.expr | None) -> list[FieldSummary]:
         if isinstance(target, ast.Tuple | ast.List):
-            values: list[ast.expr | None] = (
-                list(value.elts) if isinstance(value, ast.Tuple | ast.List)
-                and len(value.elts) == len(target.elts) else [None] * len(target.elts)
-            )
+            values: list[ast.expr | None] = [None] * len(target.elts)
+            if isinstance(value, ast.Tuple | ast.List):
+                if len(value.elts) == len(target.elts):
+                    values = list(value.elts)
+            elif value is not None and not any(isinstance(t, ast.Starred) for t in target.elts):
+                # ``self.a, self.b = parse(x)``: each the item of the value at its index
+                values = [ast.Subscript(value, ast.Constant(i), ast.Load()) for i in range(len(target.elts))]
             return [f for t, v in zip(target.elts, values, strict=True) for f in self._assigned(t, v)]
         if not self._is_receiver_attr(target):
             return []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from context.diagnose.attributes import AttributeChecks
 from context.diagnose.names import NameChecks
 from context.diagnose.placeholders import PlaceholderChecks
+from context.diagnose.spelling import SpellingChecks
 from context.model import Diagnostic
 
 
-class Checker(NameChecks, AttributeChecks, PlaceholderChecks):
+class Checker(NameChecks, AttributeChecks, PlaceholderChecks, SpellingChecks):
     """The checks of one module text; caches live as long as the check."""
 
     def run(self) -> list[Diagnostic]:
@@ -17,4 +18,5 @@ class Checker(NameChecks, AttributeChecks, PlaceholderChecks):
         out += self.call_problems()
         out += self.declared_type_problems()
         out += self.placeholder_problems()
+        out += self.spelling_problems({(d.line, d.column) for d in out})
         return out

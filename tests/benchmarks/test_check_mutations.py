@@ -143,6 +143,22 @@ async def test_a_package_hole_runs_through_the_builtin_checker(tmp_path: Path) -
         assert label in table, (label, table)
 
 
+async def test_true_only_checks_the_true_filling_and_no_mutation(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "shapes.py").write_text(PACKAGE)
+    cut = USE.index("area(size")
+    hole = Hole("pkg", "pkg/use.py", 4, 9, "assign", USE[:cut] + "\n", "area(size, height=4)", ())
+    analyzer = Analyzer(tmp_path)
+    bench = Bench("pkg", tmp_path, lambda path, text: check_text(analyzer, path, text), None, set(), true_only=True)
+    try:
+        outcomes = await bench.run_hole(hole, random.Random(3))
+    finally:
+        bench.thread.shutdown()
+    assert [o.kind for o in outcomes] == ["true"] and outcomes[0].charged["combined"] == []
+    assert parse_args(["--true-only"]).true_only and not parse_args([]).true_only
+
+
 def outcome(kind: str, real: bool | None, hits: dict[str, bool], charged: dict[str, list[dict[str, str]]]) -> Outcome:
     return Outcome("p", "p/m.py", 1, kind, "tok", "f()", charged, hits, real)
 
@@ -197,6 +213,15 @@ async def test_a_split_runs_its_packages_and_writes_the_results(tmp_path: Path, 
     data = json.loads(out.read_text())
     assert len(data["packages"]) == len(TEST) and data["summary"]["all"]["real"] == len(TEST)
     assert "| **all** |" in capsys.readouterr().out
+    true_only: list[bool] = []
+
+    async def fake_true_only(name: str, holes: int, seed: int, use_pyright: bool,
+                             only: bool = False) -> tuple[list[Outcome], Timings, dict[str, object]]:
+        true_only.append(only)
+        return [], Timings(), {"package": f"{name}-1", "name": name, "split": "test", "holes": 1}
+
+    args = argparse.Namespace(packages="pkg==1", split="test", holes=1, seed=7, no_pyright=True, out=out, true_only=True)
+    assert await run(args, fake_true_only) == 0 and true_only == [True]
 
 
 def test_rescoring_judges_the_charged_diagnostics_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,6 +40,7 @@ def test_keystrokes_type_the_text_with_the_indentation_on_enter() -> None:
     keys = keystrokes(typed, random.Random(1), 100)
     assert "".join(k.text for k in keys) == typed
     assert "\n    " in [k.text for k in keys]  # Enter brings the next line's indentation
+    assert keys[0].text == "    "  # and the first line's, the Enter on the line above
     assert all(k.wait_s >= 0.025 for k in keys)
     assert key_starts([Key("ab", 0), Key("c", 0)], 10) == [10, 12]
 
@@ -187,3 +188,43 @@ def test_a_paths_file_must_name_files(tmp_path: Path, capsys) -> None:  # type: 
     except SystemExit as stop:
         assert stop.code == 2
     assert "no file missing.py" in capsys.readouterr().err
+
+
+def test_a_split_types_its_packages_files_one_workspace_each(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import benchmarks.typing_replay as replay
+
+    roots = {name: tmp_path / f"{name}-1.0" for name in ("alpha", "beta")}
+    for name, root in roots.items():
+        for module in ("a", "b", "c"):
+            (root / name).mkdir(parents=True, exist_ok=True)
+            (root / name / f"{module}.py").write_text(FILE)
+    monkeypatch.setattr(replay, "split_packages", lambda split: ("alpha", "beta") if split == "tuning" else ())
+    monkeypatch.setattr(replay, "spec_of", lambda name: name)
+    monkeypatch.setattr(replay, "ensure_package", lambda spec, work: roots[spec])
+    groups = replay.split_segments("tuning", 4, 2, 7)
+    assert [root for root, _ in groups] == [roots["alpha"], roots["beta"]]  # the split's order
+    assert sum(len(chosen) for _, chosen in groups) == 4
+    assert all(s.path.is_relative_to(root) for root, chosen in groups for s in chosen)
+    every = replay.cut(replay.ordered(list(roots.values()), 7), 6, 2, 7)  # one order over all packages
+    first_four = {s.path for _, chosen in groups for s in chosen}
+    assert first_four == {s.path for s in every[:4]}
+    assert parse_args(["--split", "tuning"]).split == "tuning"
+    try:
+        parse_args(["--split", "tuning", "--root", str(tmp_path)])
+    except SystemExit as stop:
+        assert stop.code == 2
+    assert "give no --root or --paths" in capsys.readouterr().err
+
+
+def test_a_mistake_is_told_from_the_whole_line_typed_so_far() -> None:
+    found = {mistake("ite(self, text: str) -> int:", random.Random(seed), "    def wr") for seed in range(20)}
+    assert found and all(kind == "new-binding" for _, kind in filter(None, found))  # parameters, no call
+
+
+def test_a_segment_leaves_no_deeper_block_below_it() -> None:
+    text = ("def f(items):\n    total = 0\n    for item in items:\n        total += item\n"
+            "        if item:\n            total += 1\n    return total\n")
+    picks = {pick_segment(Path("f.py"), text, 2, random.Random(seed)) for seed in range(30)}
+    typed = {p.typed for p in picks if p is not None}
+    assert "    total = 0\n    for item in items:" not in typed  # its loop body would be left below it
+    assert "        if item:\n            total += 1" in typed

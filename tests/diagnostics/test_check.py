@@ -117,6 +117,40 @@ def test_the_same_message_from_another_checker_is_another_finding() -> None:
     assert introduced(before, after, edit) == after
 
 
+def test_a_pyright_finding_the_buffer_already_had_elsewhere_is_not_charged() -> None:
+    text = "a = stream.read(1)\nb = \n"
+    edit = Edit.of(text, len(text) - 1, len(text) - 1, "stream.read(2)")
+    unknown = 'Cannot access attribute "read" for class "Iterable[bytes]"\n  Attribute "read" is unknown'
+    before = [diag(0, unknown, 11, 15, source="pyright", code="reportAttributeAccessIssue")]
+    repeated = diag(1, unknown, 11, 15, source="pyright", code="reportAttributeAccessIssue")
+    misspelled = diag(1, unknown.replace('"read"', '"raed"'), 11, 15, source="pyright", code="reportAttributeAccessIssue")
+    assert introduced(before, [before[0], repeated], edit) == []  # what the code around it already does
+    assert introduced(before, [before[0], misspelled], edit) == [misspelled]
+    assert introduced(before, [before[0], repeated], edit, anywhere=True) == [repeated]  # but it changed the buffer
+    # messages that do not name their subject, and the built-in checker's, are charged again
+    def arity(line: int) -> Diagnostic:
+        return diag(line, "Expected 1 positional argument", 11, 15, source="pyright", code="reportCallIssue")
+
+    assert introduced([arity(0)], [arity(0), arity(1)], edit) == [arity(1)]
+    names = [diag(0, "undefined name 'stream'", 4, 10)]
+    assert introduced(names, [*names, diag(1, "undefined name 'stream'", 4, 10)], edit) != []
+
+
+def test_an_argument_rejected_for_the_reason_the_buffer_already_shows_is_not_charged() -> None:
+    text = "register(Future, dates())\n\n"
+    edit = Edit.of(text, len(text) - 1, len(text) - 1, "register(Past, dates())")
+
+    def rejected(argument: str, reason: str, line: int) -> Diagnostic:
+        return diag(line, f'Argument of type "{argument}" cannot be assigned to parameter "custom_type" of type '
+                          f'"type[Any]" in function "register"\n  "{reason}" is not assignable to "type[Any]"',
+                    9, 13, source="pyright", code="reportArgumentType")
+
+    before = [rejected("Future", "Annotated", 0)]
+    assert introduced(before, [*before, rejected("Past", "Annotated", 1)], edit) == []  # the same reason
+    wrong = rejected("Literal['wrong']", "Literal['wrong']", 1)
+    assert introduced(before, [*before, wrong], edit) == [wrong]  # a value of another type
+
+
 def test_check_text_and_introduced_on_a_real_filling() -> None:
     analyzer = Analyzer(FIXTURES)
     path = FIXTURES / "filling_case.py"
@@ -184,6 +218,59 @@ def test_an_argument_type_error_against_a_container_type_pyright_guessed_is_not_
     module = 'items = [1]\nitems.append("a")\n'
     other = dataclasses.replace(_argument_error(module, '"a"'), code="reportCallIssue")
     assert combined([], [_argument_error(module, '"a"'), other], module) == [other]
+
+
+def _none_member(text: str, member: str) -> Diagnostic:
+    """pyright's error on the last ``.member`` of ``text``: the receiver may be None."""
+    offset = text.rindex("." + member) + 1
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return diag(line, f'"{member}" is not a known attribute of "None"', column, column + len(member),
+                source="pyright", code="reportOptionalMemberAccess")
+
+
+def test_a_member_of_a_value_pyright_guessed_may_be_none_is_not_charged() -> None:
+    attribute = ("class Job:\n    def __init__(self):\n        self.future = None\n\n"
+                 "    def start(self, f):\n        self.future = f()\n\n"
+                 "    def result(self):\n        return self.future.result()\n")
+    fallback = ("try:\n    import zlib\nexcept ImportError:\n    zlib = None\n\n"
+                "def pack(data):\n    return zlib.compress(data)\n")
+    in_body = "class Job:\n    future = None\n\n    def result(self):\n        return self.future.result()\n"
+    for guessed_text, member in ((attribute, "result"), (fallback, "compress"), (in_body, "result")):
+        assert combined([], [_none_member(guessed_text, member)], guessed_text) == [], guessed_text
+    # declared types, local names pyright narrows in order, and code at module level are charged
+    for declared, member in (
+            (attribute.replace("self.future = None", "self.future: Future | None = None"), "result"),
+            ("class Job:\n    future: Future | None = None\n\n    def result(self):\n"
+             "        return self.future.result()\n", "result"),
+            ("def pack(data: bytes | None):\n    return data.hex()\n", "hex"),
+            ("def pack():\n    data = None\n    return data.hex()\n", "hex"),
+            ("zlib = None\nzlib.compress(b'')\n", "compress"),
+            ("zlib: Module | None = None\n\ndef pack(data):\n    return zlib.compress(data)\n", "compress"),
+            ("class Job:\n    def result(self, other):\n        other.future = None\n"
+             "        return other.future.result()\n", "result"),
+            (attribute + "(\n", "result")):  # does not parse
+        assert len(combined([], [_none_member(declared, member)], declared)) == 1, declared
+
+
+def test_an_argument_pyright_guessed_may_be_none_is_not_charged_nor_the_overloads_it_fails() -> None:
+    text = ("class Job:\n    def __init__(self):\n        self.root = None\n\n"
+            "    def path(self):\n        return os.path.join(self.root, 'x')\n")
+    argument = text.rindex("self.root")
+    column = argument - (text.rfind("\n", 0, argument) + 1)
+    call = text.rindex("os.path.join")
+    call_column = call - (text.rfind("\n", 0, call) + 1)
+    because = ('Argument of type "None" cannot be assigned to parameter "a" of type "StrPath" in function "join"\n'
+               '\xa0\xa0Type "None" is not assignable to type "StrPath"\n\xa0\xa0\xa0\xa0"None" is not assignable to "str"')
+    rejected = diag(5, because, column, column + len("self.root"), source="pyright", code="reportArgumentType")
+    overloads = diag(5, 'No overloads for "join" match the provided arguments', call_column, len(text.split("\n")[5]),
+                     source="pyright", code="reportCallIssue")
+    assert combined([], [overloads, rejected], text) == []
+    # declared, the argument and the call are charged; and a call no overload takes for another reason
+    declared = text.replace("self.root = None", "self.root: str | None = None")
+    assert combined([], [overloads, rejected], declared) == [overloads, rejected]
+    other = dataclasses.replace(rejected, message=because.replace('"None"', '"int"'))
+    assert combined([], [overloads, other], text) == [overloads, other]
 
 
 class FakeChecker:

@@ -36,6 +36,10 @@ class _ClientGone(Exception):
     """The client closed the connection while being answered."""
 
 
+# What writing to or reading from a connection the client closed raises: normal, not an error.
+CLIENT_CLOSED = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: ScriptedHTTPServer
@@ -56,6 +60,14 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.owner.untrack(self.connection)
 
+    def handle_one_request(self) -> None:
+        """One request; a client that closes its connection between requests (a kept-alive
+        connection reset while waiting for the next one) ends it quietly, as HTTP servers do."""
+        try:
+            super().handle_one_request()
+        except CLIENT_CLOSED:
+            self.close_connection = True
+
     def do_GET(self) -> None:
         self._dispatch("GET")
 
@@ -75,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.recorded = owner.record(method, path, dict(self.headers.items()), text)
         try:
             self._answer(method, path, text)
-        except (_ClientGone, BrokenPipeError, ConnectionResetError):
+        except (_ClientGone, *CLIENT_CLOSED):
             self.recorded.client_left = True
             owner.note_disconnect(path)
             self.close_connection = True
