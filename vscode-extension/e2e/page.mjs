@@ -127,6 +127,24 @@ export async function runCommand(page, title) {
   await listRow(page, title).click({ timeout: 10000 });
 }
 
+/** Clicks `label` on a notification: on its toast, or, when the editor has hidden the toast
+ * already (it does after a while, and when focus moves), in the notification center, which is
+ * closed again afterwards so that Escape goes back to the editor. */
+export async function clickNotificationButton(page, label, timeout = 10000) {
+  try {
+    await notificationButton(page, label).click({ timeout: 3000 });
+    return;
+  } catch {
+    // the toast is hidden: the notification is still in the center
+  }
+  await runCommand(page, 'Notifications: Show Notifications');
+  const button = page.locator('.notifications-center .monaco-button', { hasText: new RegExp(`^${label}$`) }).first();
+  await button.click({ timeout });
+  if (await page.locator('.notifications-center.visible').count()) {  // (it closes itself once empty)
+    await runCommand(page, 'Notifications: Hide Notifications');
+  }
+}
+
 /** Types `text` at the end of the active document, as a user does. */
 export async function typeAtEnd(page, text) {
   await page.keyboard.press(`${CONTROL}+End`);

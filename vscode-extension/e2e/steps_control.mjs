@@ -5,7 +5,7 @@
 // Escape rejects all). Runs after the other step files; it puts a working server back first.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acceptanceRecords, answerInput, askInlineChat, CONTROL, expectNone, expectRejected, focusEditor, ghostText,
+import { acceptanceRecords, answerInput, askInlineChat, clickNotificationButton, CONTROL, expectNone, expectRejected, focusEditor, ghostText,
   listRow, notificationButton, openFile, pressEscape, saveActive, statusItem, statusLabelled, stepRunner, typeAtEnd,
   waitFor } from './page.mjs';
 import {
@@ -161,7 +161,7 @@ export async function controlSteps({ page, workspace, artifacts, log, cacheDir }
       log('the follow-up turn changed the proposed diff');
     });
     await step('inline-chat-undo-turn', async () => {
-      await notificationButton(page, 'Undo turn').click({ timeout: 10000 });
+      await clickNotificationButton(page, 'Undo turn');
       await diffLines.filter({ hasText: /name\s\+\s"!"/ }).first().waitFor({ state: 'detached', timeout: 10000 });
       await diffLines.filter({ hasText: 'HELLO' }).first().waitFor({ timeout: 10000 });
     });
