@@ -48,7 +48,7 @@ from completion.shape import STATEMENT_LOOKBACK, left_open, open_brackets, state
 from context.api import Analyzer
 from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
 from context.model import Diagnostic
-from context.positions import position_at
+from context.positions import byte_column, position_at
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 8
@@ -240,26 +240,25 @@ def optional_guessed(d: Diagnostic, tree: ast.Module | None, text: str) -> bool:
     if tree is None or (member is None and not (d.code == ARGUMENT_TYPE and NONE_REJECTED.search(d.message))):
         return False
     lines = text.split("\n")
-    parents: dict[ast.AST, ast.AST] = {}
+    start = (d.line + 1, _byte_column(lines, d.line, d.column))  # as ast places nodes
+    end = (d.end_line + 1, _byte_column(lines, d.end_line, d.end_column))
     for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-    end = (d.end_line + 1, d.end_column)
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Attribute, ast.Name)) or node.end_lineno is None:
-            continue
-        if (node.end_lineno, _code_points(lines, node.end_lineno, node.end_col_offset)) != end:
+        if not isinstance(node, (ast.Attribute, ast.Name)) or (node.end_lineno, node.end_col_offset) != end:
             continue
         if member is not None and isinstance(node, ast.Attribute) and node.attr == member.group(1):
-            return _guessed_none(node.value, parents, tree)
-        if member is None and (node.lineno, _code_points(lines, node.lineno, node.col_offset)) == (d.line + 1, d.column):
-            return _guessed_none(node, parents, tree)
+            return _guessed_none(node.value, _parents(tree), tree)
+        if member is None and (node.lineno, node.col_offset) == start:
+            return _guessed_none(node, _parents(tree), tree)
     return False
 
 
-def _code_points(lines: list[str], lineno: int, byte_column: int | None) -> int:
-    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-    return len(line.encode("utf-8")[: byte_column or 0].decode("utf-8", errors="ignore"))
+def _byte_column(lines: list[str], line: int, column: int) -> int:
+    """The UTF-8 column ast gives a code-point column of ``lines`` (-1 off the text)."""
+    return byte_column(lines[line], column) if 0 <= line < len(lines) and column <= len(lines[line]) else -1
+
+
+def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
 
 def _guessed_none(receiver: ast.expr, parents: dict[ast.AST, ast.AST], tree: ast.Module) -> bool:

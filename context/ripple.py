@@ -9,8 +9,9 @@ are the references of the changed definition in the workspace *as it was before 
 are moved to the new text, and the ones inside the edited span are left alone (the user wrote
 them). Edits of calls come from :mod:`context.call_edits`. ``x.name`` with ``x`` of unknown type
 is followed only when no other definition of the workspace (nor a builtin type's member) bears
-the name; otherwise it is a hole (the first ``MAX_UNSURE``, the rest counted in a note). A changed return or attribute type proposes no edit: the lines around its uses are
-watched, and what no longer type-checks there becomes a hole when the ripple is verified.
+the name; otherwise it is a hole (the first ``MAX_UNSURE``, the rest counted in a note). A changed
+return or attribute type proposes no edit: the lines around its uses are watched, and what no
+longer type-checks there becomes a hole when the ripple is verified.
 
 Proposals are capped (``max_edits``, the rest counted in ``more``); uses the analysis cannot
 follow (``getattr(x, "name")``, ``*args``/``**kwargs`` forwarding, a function passed as a
@@ -132,9 +133,8 @@ class RippleFinder:
         if change.kind in ("return-type", "attribute-type"):
             self.watch_uses(found.references, change)  # what no longer type-checks: found by checking
             return
-        references = found.references + self.guessed(found, change)
+        references = found.references + self.uncertain_uses(found, change)
         self.report_dynamic(found, change)
-        self.report_unsure(found, change)
         reason = change.reason()
         if change.kind == "rename":
             assert change.new_name is not None
@@ -153,20 +153,14 @@ class RippleFinder:
         if change.kind == "rename-parameter":
             self.body_uses(change, reason)
 
-    def guessed(self, found: Found, change: DefinitionChange) -> list[Reference]:
-        """``x.name`` with ``x`` of unknown type, when no other definition bears that name."""
-        if not found.uncertain or not self.guessable(change):
+    def uncertain_uses(self, found: Found, change: DefinitionChange) -> list[Reference]:
+        """``x.name`` with ``x`` of unknown type: followed when no other definition bears that
+        name; otherwise holes (the first ``MAX_UNSURE``, the rest counted in a note), never
+        edited, never dropped."""
+        if not found.uncertain:
             return []
-        return found.uncertain
-
-    def guessable(self, change: DefinitionChange) -> bool:
-        return change.def_kind in ("function", "class") and self.unique_name(change)
-
-    def report_unsure(self, found: Found, change: DefinitionChange) -> None:
-        """``x.name`` with ``x`` of unknown type that :meth:`guessed` does not follow: holes (the
-        first ``MAX_UNSURE``, the rest counted in a note), never edited, never dropped."""
-        if not found.uncertain or self.guessable(change):
-            return
+        if change.def_kind in ("function", "class") and self.unique_name(change):
+            return found.uncertain
         reason = (f"the receiver's type is unknown and other definitions bear the name '{change.name}': "
                   f"check this use by hand ({change.reason()})")
         for ref in found.uncertain[:MAX_UNSURE]:
@@ -175,6 +169,7 @@ class RippleFinder:
         if more > 0:
             self.notes.append(f"and {more} more uses of '.{change.name}' on receivers of unknown type "
                               f"(at most {MAX_UNSURE} are listed as holes)")
+        return []
 
     def unique_name(self, change: DefinitionChange) -> bool:
         """Whether the changed definition is the only one of the workspace with its name (as a

@@ -6,7 +6,7 @@ definition or a use in the workspace, the modules the buffer imports, or the bui
 is spelled nowhere of these — not elsewhere in the buffer, not in any other file of the workspace,
 not in the source or stub of a module the buffer imports, not in the standard library's stubs
 (typeshed, read once per process) — is almost surely
-a typo when a known name is spelled much like it, and :func:`unknown_members` reports it ("no
+a typo when a known name is spelled much like it, and :mod:`context.diagnose.spelling` reports it ("no
 member named 'prnit' is known anywhere; did you mean 'print'?"). A name known nowhere and like no
 known name is more likely a member of a library nobody here used yet: it is left alone.
 
@@ -127,6 +127,7 @@ class _Everywhere:
 
 
 EVERYWHERE: dict[int, _Everywhere] = {}  # by the identity of a workspace's list of files
+MAX_WORKSPACES = 64
 RESTAMP_S = 2.0
 
 
@@ -198,7 +199,6 @@ def _union(parts: tuple[frozenset[str], ...]) -> frozenset[str]:
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-MAX_WORKSPACES = 64
 
 
 def _edits(name: str) -> Iterator[set[str]]:
@@ -263,12 +263,7 @@ def unfound_roots(imports: Iterable[ast.Import | ast.ImportFrom], module: str, i
 
 def receiver_root(node: ast.Attribute) -> str | None:
     """The name a member read's receiver chain starts from (``a`` of ``a.b().c[0].d``)."""
-    return chain_root(node.value)
-
-
-def chain_root(value: ast.expr) -> str | None:
-    """The name a chain of members, calls and subscripts starts from."""
-    found = root_name(value)
+    found = root_name(node.value)
     return found.id if found is not None else None
 
 
@@ -283,11 +278,6 @@ def root_name(value: ast.expr) -> ast.Name | None:
             return value
         else:
             return None
-
-
-def unknown_member(node: ast.Attribute, vocabulary: Vocabulary) -> bool:
-    """Whether the member read ``node`` names what no code spells (dunders aside)."""
-    return unknown_name(node.attr, vocabulary)
 
 
 def unknown_name(name: str, vocabulary: Vocabulary) -> bool:

@@ -4,6 +4,7 @@ attributes cannot judge."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from context.diagnose.inference import InferenceScopes
@@ -18,7 +19,6 @@ from context.vocabulary import (
     receiver_root,
     root_name,
     unfound_roots,
-    unknown_member,
     unknown_name,
 )
 
@@ -42,13 +42,13 @@ class SpellingChecks(InferenceScopes):
         imports = list(import_statements(tree))
         vocabulary = Vocabulary(self.workspace, Path(self.summary.path), "\n".join(self.lines.lines),
                                 imported_modules(imports, module, is_package))
-        unfound: set[str] | None = None
+        # the roots imported from modules that cannot be found: looked for once, when first needed
+        unfound = functools.cache(lambda: unfound_roots(imports, module, is_package, self.workspace))
         out: list[Diagnostic] = []
         for node, scope in self.facts.attributes:
-            if node.lineno - 1 in self.replaced or not unknown_member(node, vocabulary):
+            if node.lineno - 1 in self.replaced or not unknown_name(node.attr, vocabulary):
                 continue
-            unfound = unfound if unfound is not None else unfound_roots(imports, module, is_package, self.workspace)
-            if receiver_root(node) in unfound or self._computed(self.infer_scope(scope).expr(node.value)):
+            if receiver_root(node) in unfound() or self._computed(self.infer_scope(scope).expr(node.value)):
                 continue
             out += self._misspelled(node, vocabulary, flagged)
         for call, _ in self.facts.calls:
@@ -56,19 +56,15 @@ class SpellingChecks(InferenceScopes):
                 if keyword.arg is None or call.lineno - 1 in self.replaced \
                         or not unknown_name(keyword.arg, vocabulary):
                     continue
-                unfound = unfound if unfound is not None else unfound_roots(imports, module, is_package,
-                                                                            self.workspace)
                 root = root_name(call.func)
-                if root is None or (root.id not in unfound and self.lines.span(root)[:2] not in flagged):
+                if root is None or (root.id not in unfound() and self.lines.span(root)[:2] not in flagged):
                     out += self._misspelled_keyword(keyword, vocabulary, flagged)
-        stored = {name for name in self.facts.stored_attrs if not (name.startswith("__") and name.endswith("__"))
-                  and not vocabulary.knows(name)}
+        stored = {name for name in self.facts.stored_attrs if unknown_name(name, vocabulary)}
         if stored:  # rare: only then is the tree walked for them
-            unfound = unfound if unfound is not None else unfound_roots(imports, module, is_package, self.workspace)
             for found in ast.walk(tree):
                 if isinstance(found, ast.Attribute) and isinstance(found.ctx, ast.Store) and found.attr in stored \
                         and found.lineno - 1 not in self.replaced and not _own(found) \
-                        and receiver_root(found) not in unfound:
+                        and receiver_root(found) not in unfound():
                     out += self._misspelled(found, vocabulary, flagged)
         return out
 

@@ -29,6 +29,12 @@ WIDGETS = """\
     """
 
 
+def widgets_package(tmp_path: Path, use: str) -> Path:
+    """A package of ``pkg/widgets.py`` (two classes with a ``render_lines``) and ``pkg/use.py``."""
+    return write_package(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "", "pkg/widgets.py": WIDGETS,
+                                    "pkg/use.py": use})
+
+
 def renamed(root: Path) -> tuple[Path, Ripple]:
     """The ripple of renaming ``Widget.render_lines`` to ``render_rows``."""
     path = (root / "pkg/widgets.py").resolve()
@@ -43,11 +49,7 @@ def edited(root: Path, ripple: Ripple, relative: str) -> str:
 
 
 def test_loops_over_a_comprehension_type_their_targets_from_its_element(tmp_path: Path) -> None:
-    root = write_package(tmp_path, {
-        "pyproject.toml": "",
-        "pkg/__init__.py": "",
-        "pkg/widgets.py": WIDGETS,
-        "pkg/use.py": """\
+    root = widgets_package(tmp_path, """\
             from __future__ import annotations
 
             from pkg.widgets import Other, Widget
@@ -80,8 +82,7 @@ def test_loops_over_a_comprehension_type_their_targets_from_its_element(tmp_path
                         item.render_lines(2)  # an Other: the comprehension reads outer's widgets
 
                 inner([])
-            """,
-    })
+            """)
     _, ripple = renamed(root)
     use = edited(root, ripple, "pkg/use.py")
     assert "widget.render_rows(region)" in use and "first.render_rows(0)" in use
@@ -90,11 +91,7 @@ def test_loops_over_a_comprehension_type_their_targets_from_its_element(tmp_path
 
 
 def test_comprehension_variables_loop_targets_and_unpacked_returns_are_typed(tmp_path: Path) -> None:
-    root = write_package(tmp_path, {
-        "pyproject.toml": "",
-        "pkg/__init__.py": "",
-        "pkg/widgets.py": WIDGETS,
-        "pkg/use.py": """\
+    root = widgets_package(tmp_path, """\
             from __future__ import annotations
 
             from pkg.widgets import Other, Widget, two
@@ -130,8 +127,7 @@ def test_comprehension_variables_loop_targets_and_unpacked_returns_are_typed(tmp
                 head, *middle, tail = four()
                 head.render_lines(5)
                 tail.render_lines(6)  # the last item: an Other
-            """,
-    })
+            """)
     _, ripple = renamed(root)
     use = edited(root, ripple, "pkg/use.py")
     for call in ("w.render_rows(1)", "a.render_rows(b)", "w.render_rows(i)", "v.render_rows(len(k))",
@@ -142,12 +138,7 @@ def test_comprehension_variables_loop_targets_and_unpacked_returns_are_typed(tmp
 
 def test_uses_on_receivers_of_unknown_type_of_a_shared_name_are_holes_capped_with_a_count(tmp_path: Path) -> None:
     calls = "\n".join(f"    z.render_lines({i})" for i in range(MAX_UNSURE + 3))
-    root = write_package(tmp_path, {
-        "pyproject.toml": "",
-        "pkg/__init__.py": "",
-        "pkg/widgets.py": WIDGETS,
-        "pkg/use.py": f"def unknown(z):\n{calls}\n",
-    })
+    root = widgets_package(tmp_path, f"def unknown(z):\n{calls}\n")
     _, ripple = renamed(root)
     assert not ripple.edits  # Other.render_lines bears the name too: z may be one
     assert len(ripple.holes) == MAX_UNSURE
@@ -158,11 +149,7 @@ def test_uses_on_receivers_of_unknown_type_of_a_shared_name_are_holes_capped_wit
 
 
 def test_isinstance_narrows_a_receiver_until_the_name_is_bound_again(tmp_path: Path) -> None:
-    root = write_package(tmp_path, {
-        "pyproject.toml": "",
-        "pkg/__init__.py": "",
-        "pkg/widgets.py": WIDGETS,
-        "pkg/use.py": """\
+    root = widgets_package(tmp_path, """\
             from pkg.widgets import Other, Widget
 
 
@@ -183,8 +170,7 @@ def test_isinstance_narrows_a_receiver_until_the_name_is_bound_again(tmp_path: P
                     x.render_lines(6)
                 if isinstance(x, Widget):
                     [x.render_lines(7) for x in items]
-            """,
-    })
+            """)
     _, ripple = renamed(root)
     use = edited(root, ripple, "pkg/use.py")
     for call in ("x.render_rows(1)", "item.render_rows(3)", "i.render_rows(4)", "y.render_rows(5)"):
