@@ -28,6 +28,15 @@ def _text(node: ast.AST | None) -> str | None:
     return text if len(text) <= MAX_TEXT else None
 
 
+def _kept(value: ast.expr) -> ast.expr:
+    """``value``, or a call too long to keep with its arguments left out: what the callee returns
+    seldom depends on them (``self.pool = ConnectionPool(<ten keyword arguments>)`` stays a
+    ``ConnectionPool``)."""
+    if isinstance(value, ast.Call) and (value.args or value.keywords) and _text(value) is None:
+        return ast.Call(value.func, [], [])
+    return value
+
+
 def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
     return sorted(nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
@@ -126,6 +135,7 @@ class FunctionValues:
 
     def source(self, value: ast.expr) -> ValueSource:
         """``value`` with the function's names it reads; UNKNOWN when too long to keep."""
+        value = _kept(value)
         text = _text(value)
         if text is None:
             return UNKNOWN
@@ -148,7 +158,7 @@ class FunctionValues:
                     names.append((name, self.params[name], None))
                 continue
             known = depth < MAX_DEPTH and len(bound) <= MAX_VALUES and all(
-                a is not None or (v is not None and _text(v) is not None) for a, v in bound
+                a is not None or (v is not None and _text(_kept(v)) is not None) for a, v in bound
             )
             if not known:
                 names.append((name, None, None))
@@ -156,6 +166,7 @@ class FunctionValues:
             if name in self.params and self.params[name] is not None:
                 names.append((name, self.params[name], None))  # declared; the values narrow it
             for annotation, inner in bound:
+                inner = _kept(inner) if inner is not None else None
                 names.append((name, annotation, _text(inner) if annotation is None else None))
                 if inner is not None and annotation is None:
                     self._gather(inner, names, seen, depth + 1)
@@ -228,7 +239,7 @@ class FunctionValues:
 
 def value_source(value: ast.expr) -> ValueSource:
     """A value written where it reads no local names (a class body)."""
-    text = _text(value)
+    text = _text(_kept(value))
     return ValueSource(text) if text is not None else UNKNOWN
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
+from context.api import Analyzer
 from context.summarize import summarize_module
 from context.summary import ClassSummary, ValueSource
+from context.value_sources import UNKNOWN
 
 SOURCE = '''
 class Client:
@@ -78,3 +81,43 @@ def test_what_functions_return() -> None:
     module = summarize_module(ast.parse(SOURCE), "m.py", "m")
     assert module.functions["make"].returned[0].names == (("client", None, "Client(env, 'u', 1)"),
                                                           ("env", "Env", None))
+
+
+def test_a_call_too_long_to_keep_keeps_its_callee() -> None:
+    arguments = ", ".join(f"option_{i}=settings.option_{i}" for i in range(8))
+    source = (
+        "class Client:\n"
+        "    def __init__(self, settings: Settings) -> None:\n"
+        f"        self.pool = ConnectionPool({arguments})\n"
+        f"        pool = make_pool({arguments})\n"
+        "        self.other = pool\n"
+        f"        self.text = '{'x' * 130}'\n"
+    )
+    client = summarize_module(ast.parse(source), "m.py", "m").classes["Client"]
+    pool, other, text = client.field("pool"), client.field("other"), client.field("text")
+    assert pool is not None and pool.values == (ValueSource("ConnectionPool()", (), "self"),)
+    assert other is not None and other.values == (ValueSource("pool", (("pool", None, "make_pool()"),), "self"),)
+    assert text is not None and text.values == (UNKNOWN,)  # nothing to shorten: unknown
+
+
+def test_an_attribute_set_from_a_long_call_is_typed_across_modules(tmp_path: Path) -> None:
+    (tmp_path / "pool.py").write_text(
+        "class ConnectionPool:\n"
+        "    def __init__(self, **options: object) -> None: ...\n"
+        "    def acquire(self) -> int: ...\n",
+        encoding="utf-8",
+    )
+    arguments = ", ".join(f"option_{i}=option_{i}" for i in range(12))
+    (tmp_path / "client.py").write_text(
+        "from pool import ConnectionPool\n\n\n"
+        "class Client:\n"
+        "    def __init__(self) -> None:\n"
+        f"        self.pool = ConnectionPool({arguments})\n\n"
+        "    def send(self) -> int:\n"
+        "        return self.pool.acquire()\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "client.py"
+    text = path.read_text(encoding="utf-8")
+    hole = Analyzer(tmp_path).hole_context(path, 8, len("        return self.pool."), text)
+    assert hole.receiver_type == "ConnectionPool"
