@@ -24,6 +24,7 @@ class LocalBinding:
     enter_of: ast.expr | None = None  # the context manager of ``with ... as name``
     is_async: bool = False  # ``async with``
     imported: tuple[int, str, str | None] | None = None  # (level, module, name) of a local import
+    returns: str | None = None  # the return annotation of a nested function
 
 
 def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
@@ -197,7 +198,9 @@ class LocalBindings:
                 self.locals[local] = LocalBinding(
                     local, "import", line, imported=(node.level, node.module or "", alias.name)
                 )
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            self.locals[node.name] = LocalBinding(
-                node.name, "function" if not isinstance(node, ast.ClassDef) else "class", line
-            )
+        elif isinstance(node, ast.ClassDef):
+            self.locals[node.name] = LocalBinding(node.name, "class", line)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            returns = ast.unparse(node.returns) if node.returns is not None else None
+            self.locals[node.name] = LocalBinding(node.name, "function", line, is_async=isinstance(
+                node, ast.AsyncFunctionDef), returns=returns)

@@ -116,6 +116,12 @@ class Scope:
             return self.instance_or_class(self.binding_type(binding))
         if binding is not None and binding.imported is not None:
             return self._imported(*binding.imported)
+        if binding is not None and binding.kind == "function":
+            # a nested function: called, it gives what its annotation says (unknown without one)
+            nested = FunctionSummary(name, (), binding.returns, binding.line, binding.is_async)
+            return Inferred(symbol=Symbol("function", name, self.module, function=nested))
+        if binding is not None and binding.kind == "class":
+            return Inferred()  # a class defined in the function: not in the index
         symbol = self.resolver.lookup(self.module, name)
         if symbol is None:
             if name in BUILTIN_CALL_TYPES:
@@ -213,8 +219,9 @@ class Scope:
         if isinstance(node, ast.Dict):
             keys = [self.expr(k).type for k in node.keys[:1] if k is not None]
             values = [self.expr(v).type for v in node.values[:1]]
-            if keys and values and keys[0] is not None and values[0] is not None:
-                return Inferred(type=TypeExpr("dict", (keys[0], values[0])))
+            if values and values[0] is not None:  # a key of unknown type still gives the values
+                key = keys[0] if keys and keys[0] is not None else TypeExpr("Any")
+                return Inferred(type=TypeExpr("dict", (key, values[0])))
             return Inferred(type=TypeExpr("dict"))
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
             return Inferred(
@@ -272,8 +279,53 @@ class Scope:
                         else "int"
                     )
                 )
+            by_method = self._operator_result(node.op, left, right)
+            if by_method is not None:
+                return by_method
             return Inferred(type=left if left == right else None)
         return Inferred()
+
+    def _operator_result(self, op: ast.operator, left: TypeExpr | None, right: TypeExpr | None) -> Inferred | None:
+        """What ``left <op> right`` gives by the operand classes' operator methods: the left
+        operand's ``__or__`` that takes the right operand, else the right one's ``__ror__`` that
+        takes the left (``Word(x) | Regex(y)`` is what ``__or__`` returns, a ``MatchFirst``, not a
+        ``Word``). None when no method decides: none takes the other operand, or overloads that
+        take it differ in what they return (``datetime - datetime`` is no ``datetime``)."""
+        name = OPERATOR_METHODS.get(type(op))
+        if name is None:
+            return None
+        for operand, other, method in ((left, right, f"__{name}__"), (right, left, f"__r{name}__")):
+            if operand is None:
+                continue
+            found = self.attribute(Inferred(type=operand), method)
+            symbol = found.symbol
+            if symbol is None or symbol.kind != "function" or symbol.function is None or symbol.owner is None:
+                continue
+            takers = [m for m in symbol.owner.methods if m.name == method and self._takes(m, symbol, other)]
+            if len({m.returns for m in takers}) != 1:
+                continue
+            taker = Symbol("function", method, symbol.module, function=takers[0], owner=symbol.owner)
+            result = self._returns(taker, found.bound_to or operand)
+            if result is not None and result.short not in ("NotImplementedType", "Any"):
+                return Inferred(type=result)
+        return None
+
+    def _takes(self, method: FunctionSummary, symbol: Symbol, other: TypeExpr | None) -> bool:
+        """Whether an operator method's operand parameter may take ``other`` (unknown: yes)."""
+        params = [p for p in method.params if p.kind in ("posonly", "pos")]
+        annotation = params[1].annotation if len(params) > 1 else None
+        if other is None or annotation is None:
+            return True
+        wanted = self.resolver.resolve_type(annotation, symbol.module)
+        if wanted is not None and wanted.short == "Self" and symbol.owner is not None:
+            wanted = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
+        if wanted is None or wanted.short in ("object", "Any") or wanted.name == "|":
+            return True
+        given = self.resolver.class_symbol(other.name)
+        names = {other.name, other.short}
+        if given is not None:
+            names |= {f"{m.module}.{c.name}" for c, m in self.resolver.mro(given)} | {c.name for c, _ in self.resolver.mro(given)}
+        return wanted.name in names or wanted.short in names
 
     def sent_type(self) -> TypeExpr | None:
         """What ``yield`` evaluates to here: the send type of a ``Generator[Y, S, R]`` or an
@@ -451,6 +503,13 @@ class Scope:
                 receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
             return self.instance_or_class(self._returns(symbol, receiver))
         return Inferred()
+
+OPERATOR_METHODS: dict[type[ast.operator], str] = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul", ast.Div: "truediv",
+    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.LShift: "lshift",
+    ast.RShift: "rshift", ast.BitOr: "or", ast.BitXor: "xor", ast.BitAnd: "and",
+}
+
 
 def _self_variable(function: FunctionSummary) -> str | None:
     """The type variable a method's first parameter is annotated with (``self: T``, ``cls:

@@ -20,7 +20,7 @@ from context.summary import (
     ValueSource,
     VariableSummary,
 )
-from context.value_sources import FunctionValues, merge_fields, value_source
+from context.value_sources import FunctionValues, kept_text, merge_fields, value_source
 
 DATACLASS_DECORATORS = {
     "dataclass",
@@ -52,6 +52,12 @@ def _text(node: ast.AST | None, limit: int = 80) -> str | None:
         return None
     text = ast.unparse(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _value_text(value: ast.expr | None) -> str | None:
+    """A module variable's value: whole when short, a long chain of calls with their arguments
+    left out (its type still follows from the callees), else cut."""
+    return (kept_text(value) or _text(value, 120)) if value is not None else None
 
 
 def _doc_line(node: ast.AST) -> str:
@@ -227,7 +233,9 @@ def _is_alias_value(value: ast.expr | None) -> bool:
             "type",
             "Type",
         }
-    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr)
+    # ``Alias = int | str``; not ``parser = Word(x) | Regex(y)``: a type alias calls nothing
+    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr) \
+        and not any(isinstance(n, ast.Call) for n in ast.walk(value))
 
 
 def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool,
@@ -255,7 +263,7 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
         summary.variables[node.target.id] = VariableSummary(
             node.target.id,
             None if is_alias else ann,
-            _text(node.value, 120),
+            _value_text(node.value),
             node.lineno - 1,
             is_alias,
         )
@@ -263,7 +271,7 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
         for t in node.targets:
             if isinstance(t, ast.Name):
                 summary.variables[t.id] = VariableSummary(
-                    t.id, None, _text(node.value, 120), node.lineno - 1, _is_alias_value(node.value)
+                    t.id, None, _value_text(node.value), node.lineno - 1, _is_alias_value(node.value)
                 )
     elif type(node).__name__ == "TypeAlias" and isinstance(
         getattr(node, "name", None), ast.Name

@@ -29,12 +29,25 @@ def _text(node: ast.AST | None) -> str | None:
 
 
 def _kept(value: ast.expr) -> ast.expr:
-    """``value``, or a call too long to keep with its arguments left out: what the callee returns
-    seldom depends on them (``self.pool = ConnectionPool(<ten keyword arguments>)`` stays a
-    ``ConnectionPool``)."""
-    if isinstance(value, ast.Call) and (value.args or value.keywords) and _text(value) is None:
-        return ast.Call(value.func, [], [])
-    return value
+    """``value``, or when it is too long to keep, the same chain of calls with each call's
+    arguments left out: what a callee returns seldom depends on them
+    (``self.pool = ConnectionPool(<ten keyword arguments>)`` stays a ``ConnectionPool``;
+    ``Combine(<long regexes>).set_name("string")`` becomes ``Combine(...).set_name(...)``)."""
+    return value if _text(value) is not None else _elided(value)
+
+
+def _elided(node: ast.expr) -> ast.expr:
+    if isinstance(node, ast.Call):
+        return ast.Call(_elided(node.func), [ast.Constant(...)] if node.args or node.keywords else [], [])
+    if isinstance(node, ast.Attribute):
+        return ast.Attribute(_elided(node.value), node.attr, ast.Load())
+    return node
+
+
+def kept_text(value: ast.expr) -> str | None:
+    """The text of ``value`` to infer its type from later (see :func:`_kept`); None when even
+    that is too long."""
+    return _text(_kept(value))
 
 
 def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
@@ -264,4 +277,4 @@ def merge_fields(fields: list[FieldSummary], assigned: list[FieldSummary]) -> li
     return [by_name[name] for name in order]
 
 
-__all__ = ["UNKNOWN", "FunctionValues", "ValueSource", "body_nodes", "merge_fields", "value_source"]
+__all__ = ["UNKNOWN", "FunctionValues", "ValueSource", "body_nodes", "kept_text", "merge_fields", "value_source"]
