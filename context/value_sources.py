@@ -110,12 +110,71 @@ class FunctionValues:
         if self.receiver is not None:
             self.params.pop(self.receiver, None)
         self.locals: dict[str, list[tuple[str | None, ast.expr | None]]] = {}
+        self.binders: dict[str, list[ast.AST]] = {}  # the node of each of ``locals``' bindings
+        self._body = fn.body
+        self._places: dict[int, tuple[int, int, ast.stmt | None]] | None = None
         for node in self.nodes:
             if isinstance(node, BINDERS):
+                self._binder = node
                 self._bind(node)
 
     def _add(self, name: str, annotation: str | None = None, value: ast.expr | None = None) -> None:
         self.locals.setdefault(name, []).append((annotation, value))
+        self.binders.setdefault(name, []).append(self._binder)
+
+    def _placed(self) -> dict[int, tuple[int, int, ast.stmt | None]]:
+        """Each statement of the body (nested definitions' insides left out): the statement list
+        it is in, its index there and the statement that holds that list."""
+        if self._places is None:
+            places: dict[int, tuple[int, int, ast.stmt | None]] = {}
+            stack: list[tuple[list[ast.stmt], ast.stmt | None]] = [(self._body, None)]
+            while stack:
+                body, parent = stack.pop()
+                for i, stmt in enumerate(body):
+                    places[id(stmt)] = (id(body), i, parent)
+                    if isinstance(stmt, NESTED):
+                        continue
+                    for field in ("body", "orelse", "finalbody"):
+                        inner = getattr(stmt, field, None)
+                        if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                            stack.append((inner, stmt))
+                    for part in [*getattr(stmt, "handlers", []), *getattr(stmt, "cases", [])]:
+                        stack.append((part.body, stmt))
+            self._places = places
+        return self._places
+
+    def _dominates(self, binder: ast.AST, at: ast.stmt) -> bool:
+        """Whether the statement ``binder`` runs, unconditionally, before ``at`` does: it sits
+        earlier in a statement list that holds ``at`` or a statement around it."""
+        places = self._placed()
+        where = places.get(id(binder))
+        node: ast.stmt | None = at
+        while where is not None and node is not None:
+            place = places.get(id(node))
+            if place is None:
+                return False
+            if place[0] == where[0]:
+                return place[1] > where[1]
+            node = place[2]
+        return False
+
+    def _reaching(self, name: str, at: ast.AST | None) -> list[int] | None:
+        """The bindings of ``name`` (indices into ``locals[name]``) that may hold at ``at``: from
+        the last assignment that surely ran before it on (``expr = cast(ParserElement, expr)``
+        then ``self.expr = expr`` sees the cast alone), else all. None when the name is unbound."""
+        bound = self.locals.get(name)
+        if bound is None or len(bound) < 2 or not isinstance(at, ast.stmt):
+            return None if bound is None else list(range(len(bound)))
+        binders = self.binders[name]
+        lines = [getattr(b, "lineno", 0) for b in binders]
+        if any(line >= at.lineno for line in lines):
+            return list(range(len(bound)))  # bound again at or after the use: a loop may bring it back
+        last = max((i for i, b in enumerate(binders)
+                    if isinstance(b, ast.Assign | ast.AnnAssign) and self._dominates(b, at)),
+                   key=lambda i: lines[i], default=None)
+        if last is None:
+            return list(range(len(bound)))
+        return [i for i, line in enumerate(lines) if line >= lines[last]]
 
     def _bind(self, node: ast.AST) -> None:
         if isinstance(node, ast.Assign):
@@ -146,43 +205,48 @@ class FunctionValues:
                 self._add(node.id)
                 self._add(node.id)  # twice: never a single known value
 
-    def source(self, value: ast.expr) -> ValueSource:
-        """``value`` with the function's names it reads; UNKNOWN when too long to keep."""
+    def source(self, value: ast.expr, at: ast.stmt | None = None) -> ValueSource:
+        """``value`` (of the statement ``at``) with the function's names it reads; UNKNOWN when
+        too long to keep."""
         value = _kept(value)
         text = _text(value)
         if text is None:
             return UNKNOWN
         names: list[tuple[str, str | None, str | None]] = []
-        self._gather(value, names, set(), 0)
+        self._gather(value, names, set(), 0, at)
         return ValueSource(text, tuple(names[:MAX_NAMES]), self.receiver)
 
     def _gather(self, value: ast.expr, names: list[tuple[str, str | None, str | None]], seen: set[str],
-                depth: int) -> None:
-        """Each name ``value`` reads that the function binds: a parameter with its annotation, a
-        local with each of its (at most MAX_VALUES) bindings, an unknown name once, unannotated."""
+                depth: int, at: ast.AST | None) -> None:
+        """Each name ``value`` (read in the statement ``at``) reads that the function binds: a
+        parameter with its annotation, a local with each of its (at most MAX_VALUES) bindings
+        that may reach ``at``, an unknown name once, unannotated."""
         for node in ast.walk(value):
             if not isinstance(node, ast.Name) or node.id == self.receiver or node.id in seen:
                 continue
             name = node.id
             seen.add(name)
-            bound = self.locals.get(name)
-            if bound is None:
+            reaching = self._reaching(name, at)
+            if reaching is None:
                 if name in self.params:
                     names.append((name, self.params[name], None))
                 continue
+            bound = [self.locals[name][i] for i in reaching]
             known = depth < MAX_DEPTH and len(bound) <= MAX_VALUES and all(
                 a is not None or (v is not None and _text(_kept(v)) is not None) for a, v in bound
             )
             if not known:
                 names.append((name, None, None))
                 continue
-            if name in self.params and self.params[name] is not None:
+            if name in self.params and self.params[name] is not None \
+                    and len(bound) == len(self.locals[name]):
                 names.append((name, self.params[name], None))  # declared; the values narrow it
-            for annotation, inner in bound:
+            for i in reaching:
+                annotation, inner = self.locals[name][i]
                 inner = _kept(inner) if inner is not None else None
                 names.append((name, annotation, _text(inner) if annotation is None else None))
                 if inner is not None and annotation is None:
-                    self._gather(inner, names, seen, depth + 1)
+                    self._gather(inner, names, seen, depth + 1, self.binders[name][i])
 
     def returned(self) -> tuple[ValueSource, ...]:
         """What the function returns, when it is no generator and returns few distinct values."""
@@ -191,7 +255,7 @@ class FunctionValues:
             return ()
         for node in _in_order(n for n in self.nodes if isinstance(n, ast.Return) and n.value is not None):
             assert isinstance(node, ast.Return) and node.value is not None
-            source = self.source(node.value)
+            source = self.source(node.value, node)
             if source not in found:
                 found.append(source)
         return tuple(found) if len(found) <= MAX_VALUES else ()
@@ -208,7 +272,7 @@ class FunctionValues:
                 out.append(FieldSummary(node.target.attr, _text(node.annotation), None, node.lineno - 1))
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
-                    out.extend(self._assigned(target, node.value))
+                    out.extend(self._assigned(target, node.value, node))
             elif _nested(node):
                 out.extend(self._nested_fields(node))
         return out
@@ -229,7 +293,7 @@ class FunctionValues:
         return (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                 and target.value.id == self.receiver)
 
-    def _assigned(self, target: ast.expr, value: ast.expr | None) -> list[FieldSummary]:
+    def _assigned(self, target: ast.expr, value: ast.expr | None, at: ast.stmt) -> list[FieldSummary]:
         if isinstance(target, ast.Tuple | ast.List):
             values: list[ast.expr | None] = [None] * len(target.elts)
             if isinstance(value, ast.Tuple | ast.List):
@@ -238,7 +302,7 @@ class FunctionValues:
             elif value is not None and not any(isinstance(t, ast.Starred) for t in target.elts):
                 # ``self.a, self.b = parse(x)``: each the item of the value at its index
                 values = [ast.Subscript(value, ast.Constant(i), ast.Load()) for i in range(len(target.elts))]
-            return [f for t, v in zip(target.elts, values, strict=True) for f in self._assigned(t, v)]
+            return [f for t, v in zip(target.elts, values, strict=True) for f in self._assigned(t, v, at)]
         if not self._is_receiver_attr(target):
             return []
         assert isinstance(target, ast.Attribute)
@@ -246,7 +310,7 @@ class FunctionValues:
         if isinstance(value, ast.Name) and value.id in self.params and value.id not in self.locals \
                 and self.params[value.id] is not None:
             return [FieldSummary(target.attr, self.params[value.id], None, line)]  # typed by the parameter
-        source = self.source(value) if value is not None else UNKNOWN
+        source = self.source(value, at) if value is not None else UNKNOWN
         return [FieldSummary(target.attr, None, None, line, values=(source,))]
 
 

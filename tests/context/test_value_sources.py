@@ -121,3 +121,31 @@ def test_an_attribute_set_from_a_long_call_is_typed_across_modules(tmp_path: Pat
     text = path.read_text(encoding="utf-8")
     hole = Analyzer(tmp_path).hole_context(path, 8, len("        return self.pool."), text)
     assert hole.receiver_type == "ConnectionPool"
+
+
+DOMINATED = '''
+class Enhance:
+    def __init__(self, expr: Element | str, ender: str, flag: bool) -> None:
+        if isinstance(expr, str):
+            expr = Literal(expr)
+        expr = cast(Element, expr)
+        self.expr = expr
+        if flag:
+            ender = make_ender(ender)
+        self.ender = ender
+        for item in items():
+            current = first(item)
+            self.current = current
+            current = second(item)
+'''
+
+
+def test_an_assignment_that_surely_ran_last_hides_the_earlier_ones() -> None:
+    enhance = summarize_module(ast.parse(DOMINATED), "m.py", "m").classes["Enhance"]
+    expr, ender, current = enhance.field("expr"), enhance.field("ender"), enhance.field("current")
+    assert expr is not None and expr.values == (ValueSource("expr", (("expr", None, "cast(Element, expr)"),), "self"),)
+    # bound in a branch: the parameter's declared type and the value both may hold
+    assert ender is not None and ender.values[0].names[:2] == (("ender", "str", None), ("ender", None, "make_ender(ender)"))
+    # bound again later in a loop: every binding may hold
+    assert current is not None
+    assert {n[2] for n in current.values[0].names if n[0] == "current"} == {"first(item)", "second(item)"}
