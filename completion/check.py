@@ -35,6 +35,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import dataclasses
+import difflib
+import keyword
 import logging
 import re
 from collections import Counter
@@ -44,7 +46,14 @@ from pathlib import Path
 from typing import Protocol
 
 from completion.errors import CheckerError, ConfigError
-from completion.shape import STATEMENT_LOOKBACK, left_open, open_brackets, statement_window
+from completion.shape import (
+    DEFINITION_LOOKBACK,
+    NEW_DEFINITION,
+    STATEMENT_LOOKBACK,
+    left_open,
+    open_brackets,
+    statement_window,
+)
 from context.api import Analyzer
 from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
 from context.model import Diagnostic
@@ -103,8 +112,45 @@ class Checked:
 
 
 def check_text(analyzer: Analyzer, path: str | Path, text: str | None = None) -> list[Diagnostic]:
-    """The built-in diagnostics of a buffer (the file's text when ``text`` is None)."""
-    return analyzer.diagnose(path, text)
+    """The built-in diagnostics of a buffer (the file's text when ``text`` is None), with the
+    lines that are a lone name and a colon (:func:`lone_name_headers`) of a given ``text``."""
+    found = analyzer.diagnose(path, text)
+    return merged(found, lone_name_headers(text, found)) if text is not None else found
+
+
+# a line holding a name and a colon only (``esle:``): a misspelled ``else:``/``try:``/``finally:``
+LONE_NAME_HEADER = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*:[ \t]*(?:#.*)?$", re.M)
+BARE_HEADERS = ("else", "try", "finally", "except")
+
+
+def lone_name_headers(text: str, found: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+    """Syntax errors at lines of ``text`` that hold a name and a colon only (``esle:``), where
+    Python's parser fails: no statement is that (an annotation needs its type after the colon),
+    but tree-sitter reads it with the line below as an annotated assignment, so the built-in
+    syntax check, which wants both parsers to fail, stays silent. None on a line where ``found``
+    has an error already."""
+    lines = [(text.count("\n", 0, m.start()), m) for m in LONE_NAME_HEADER.finditer(text)
+             if not keyword.iskeyword(m.group(1)) and not keyword.issoftkeyword(m.group(1))]
+    if not lines:
+        return []
+    try:
+        ast.parse(text)
+        return []
+    except SyntaxError as error:
+        failed = (error.lineno or 0) - 1
+    except ValueError:
+        return []
+    taken = {d.line for d in found if d.severity == "error"}
+    out: list[Diagnostic] = []
+    for line, match in lines:
+        if line == failed and line not in taken:
+            name = match.group(1)
+            column = match.start(1) - (text.rfind("\n", 0, match.start(1)) + 1)
+            close = difflib.get_close_matches(name, BARE_HEADERS, n=1)
+            hint = f"; did you mean `{close[0]}:`?" if close else ""
+            message = f"syntax error: `{name}:` is not a statement{hint}"
+            out.append(Diagnostic(line, column, line, column + len(name) + 1, "error", message, "syntax", "python"))
+    return out
 
 
 def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[Diagnostic]:
@@ -565,27 +611,41 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
 
 BLOCK_KEYWORD = re.compile(r"(?:async\s+)?(?:if|elif|else|for|while|try|except|finally|with|def|class|match|case)\b")
 BODY = "pass"
+# the headers of compound statements whose brackets may span lines (``if (``, ``def f(``)
+BLOCK_HEADER = re.compile(r"(?:async\s+)?(?:if|elif|while|for|with|except|def|class)\b")
 
 
 def unfinished_tail(head: str, rest: str) -> str:
     """What finishes the statement a filling leaves open at the end of ``head`` (the buffer up
     to the filling's end; ``rest`` the buffer after it) where the user goes on writing on the
-    next line: after a line that ends in an opening bracket or a comma, the closers of the
-    brackets that nothing in ``rest`` closes; after a block opener whose body is not written
-    yet, a ``pass`` body; "" otherwise (``f(1, (2)`` is unbalanced, not unfinished). Checking
-    the buffer with this tail charges a filling with its errors, not with being unfinished."""
-    lines = head.split("\n")
-    last = code_of(lines[-1]).rstrip()
+    next line: after a line that ends in an opening bracket or a comma, or a whole line inside
+    brackets opened on the lines above it, the closers of the brackets that nothing in ``rest``
+    closes (then, for a compound statement's header like ``if (``, its colon and body); after a
+    block opener whose body is not written yet, a ``pass`` body; "" otherwise (``f(1, (2)`` is
+    unbalanced, not unfinished). A ``try`` block the filling's end ends without a handler gets
+    one (the user has not written it yet: :func:`_handlers`). Checking the buffer with this
+    tail charges a filling with its errors, not with being unfinished."""
     if code_of(rest.split("\n", 1)[0]).strip():
         return ""  # the line goes on after the filling
+    tail = _statement_tail(head, rest)
+    return tail + _handlers(head + tail, rest)
+
+
+def _statement_tail(head: str, rest: str) -> str:
+    lines = head.split("\n")
+    last = code_of(lines[-1]).rstrip()
     window = statement_window(head)
     opened = open_brackets(window)
     if opened:
-        if not last.endswith((*OPENERS, ",")):
+        if not (last.endswith((*OPENERS, ",")) or _whole_line_inside(window, opened, last)):
             return ""
         statement_line = window[opened[0][1] :].split("\n", 1)[0]
         left = left_open(rest, opened, window, _line_indent(statement_line))
-        return "".join(MATCHING[bracket] for bracket, _ in reversed(opened[len(opened) - left :]))
+        closers = "".join(MATCHING[bracket] for bracket, _ in reversed(opened[len(opened) - left :]))
+        if closers and left == len(opened) and BLOCK_HEADER.match(statement_line.strip()):
+            # ``if (`` or ``def f(``: once its brackets close, a header still wants its colon and body
+            return closers + ":" + _body(_line_indent(statement_line), rest)
+        return closers
     if not last.endswith(":"):
         return ""
     # the opener's first line: this one, or above a signature's closing line (``) -> int:``)
@@ -593,11 +653,53 @@ def unfinished_tail(head: str, rest: str) -> str:
     opener = next((line for line in reversed(above) if BLOCK_KEYWORD.match(line.strip())), None)
     if opener is None:
         return ""
-    indent = _line_indent(opener)
+    return _body(_line_indent(opener), rest)
+
+
+TRY_HEADER = re.compile(r"try\s*:")
+HANDLER = re.compile(r"(?:except|finally)\b")
+
+
+def _handlers(head: str, rest: str) -> str:
+    """Handlers (``except BaseException: pass``) for the ``try`` blocks around the end of
+    ``head`` that end there, ``rest`` going on at a lower indentation without one: a ``try`` whose
+    handler is still to be written is valid code to check the rest with (innermost first)."""
+    following = next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
+    after = _line_indent(following) if following else -1
+    out: list[str] = []
+    current: int | None = None
+    for line in reversed(head.split("\n")[-DEFINITION_LOOKBACK:]):
+        code = code_of(line).strip()
+        indent = _line_indent(line)
+        if not code or (current is not None and indent >= current):
+            continue
+        current = indent
+        if after > indent:
+            break  # this block goes on after the filling
+        handled = after == indent and HANDLER.match(following.strip()) is not None
+        if TRY_HEADER.fullmatch(code) and not handled:
+            out.append("\n" + " " * indent + "except BaseException:\n" + " " * (indent + 4) + BODY)
+        if indent == 0 or NEW_DEFINITION.match(code):
+            break
+    return "".join(out)
+
+
+def _body(indent: int, rest: str) -> str:
+    """The body of a block opener at ``indent`` whose line ends where ``rest`` begins: none when
+    the lines of ``rest`` are its body already, else ``pass``."""
     following = next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
     if following and _line_indent(following) > indent:
         return ""  # its body is there
     return "\n" + " " * (indent + 4) + BODY
+
+
+def _whole_line_inside(window: str, opened: list[tuple[str, int]], last: str) -> bool:
+    """Whether the last line of ``window`` (its code ``last``) is a whole line of code inside
+    brackets opened on earlier lines (a list comprehension's ``if`` clause, an argument on a
+    line of its own), leaving none of its own open: a line break may follow it there. One that
+    leaves its own bracket open (``f(1, (2)``) is unbalanced."""
+    line_start = window.rfind("\n") + 1
+    return bool(last.strip()) and all(start < line_start for _, start in opened)
 
 
 def _line_indent(line: str) -> int:

@@ -86,13 +86,15 @@ def trim_suffix_overlap(answer: str, suffix: str) -> str:
     return answer
 
 
-def balance(answer: str, prefix_line: str, suffix: str) -> str:
-    """Remove closers that close nothing the hole opened and the suffix closes anyway."""
+def balance(answer: str, prefix_line: str, suffix: str, closes: int = 0) -> str:
+    """Remove closers that close nothing the hole opened and the suffix closes anyway; the
+    first ``closes`` are the answer's to write (brackets opened before the hole that nothing
+    after it closes) and stay."""
     unmatched = [c for c in unbalanced(answer) if c in CLOSERS]
     suffix_line = suffix.split("\n", 1)[0]
     open_in_line = [c for c in unbalanced(prefix_line) if c in OPENERS]
     while (
-        unmatched
+        len(unmatched) > closes
         and answer.rstrip().endswith(unmatched[-1])
         and (suffix_line.lstrip().startswith(unmatched[-1]) or not open_in_line)
     ):
@@ -152,7 +154,7 @@ def clean_filling(
     else:
         text = LEADING_BLANK_LINES.sub("", text)
     text = trim_suffix_overlap(text.rstrip(), hole.suffix)
-    return balance(text, line, hole.suffix).rstrip()
+    return balance(text, line, hole.suffix, shape.closes).rstrip()
 
 
 LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")

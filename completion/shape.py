@@ -32,6 +32,10 @@ ShapeKind = Literal["line", "brackets", "block", "statement"]
 STATEMENT_LOOKBACK = 40  # lines before the hole searched for the brackets it is in
 SUFFIX_LOOKAHEAD = 20  # lines after the hole searched for the closer of those brackets
 NEW_DEFINITION = re.compile(r"(async\s+def\s|def\s|class\s|@|if\s+__name__\b)")
+# a line that starts a definition (a method in a class, a function in a function): no bracket or
+# string is open where it starts
+DEFINITION_START = re.compile(r"[ \t]*(async\s+def\s|def\s|class\s|@\w)")
+DEFINITION_LOOKBACK = 400  # lines before the hole searched for a statement's start
 
 
 @dataclass(frozen=True)
@@ -146,16 +150,17 @@ def open_brackets(text: str) -> list[tuple[str, int]]:
 
 
 def statement_window(prefix: str) -> str:
-    """The end of ``prefix`` from the last top-level line start within reach: a window that
-    starts outside any string or bracket in ordinary code."""
+    """The end of ``prefix`` from the last line within reach that starts a top-level statement
+    or a definition (``def``, ``class``, a decorator, at any indentation): a window that starts
+    outside any string or bracket in ordinary code. Without one, the last
+    :data:`STATEMENT_LOOKBACK` lines."""
     lines = prefix.split("\n")
-    first = max(0, len(lines) - STATEMENT_LOOKBACK)
-    for index in range(len(lines) - 2, first - 1, -1):
-        head = lines[index][:1]
-        if head and not head.isspace() and head not in "#)]}\"'":
-            first = index
-            break
-    return "\n".join(lines[first:])
+    for index in range(len(lines) - 2, max(0, len(lines) - DEFINITION_LOOKBACK) - 1, -1):
+        line = lines[index]
+        head = line[:1]
+        if (head and not head.isspace() and head not in "#)]}\"'") or DEFINITION_START.match(line):
+            return "\n".join(lines[index:])
+    return "\n".join(lines[max(0, len(lines) - STATEMENT_LOOKBACK) :])
 
 
 def left_open(suffix: str, opened: list[tuple[str, int]], window: str, statement_indent: int) -> int:
@@ -218,7 +223,11 @@ def shape_for(hole: HoleContext, settings: Settings, *, continuation: bool = Tru
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
     rest = hole.suffix.split("\n", 1)[0]
     line_tokens = min(settings.line_max_tokens, settings.max_tokens)
-    if not line.strip() and not rest.strip() and hole.hole_kind in ("statement", "placeholder"):
+    window = statement_window(hole.prefix)
+    opened = open_brackets(window)
+    # An empty line inside open brackets goes on their statement: it is not a statement of its own.
+    empty_line = not line.strip() and not rest.strip() and not opened
+    if empty_line and hole.hole_kind in ("statement", "placeholder"):
         opener = block_opener(hole.prefix)
         if opener is not None:
             return Shape("block", f"an empty line after the block opener `{opener}`",
@@ -228,8 +237,6 @@ def shape_for(hole: HoleContext, settings: Settings, *, continuation: bool = Tru
         return Shape("statement", "an empty line between statements",
                      min(settings.block_max_tokens, settings.max_tokens), indent=len(line) or None,
                      max_lines=settings.block_max_lines, continuation=continuation)
-    window = statement_window(hole.prefix)
-    opened = open_brackets(window)
     if not opened:
         return Shape("line", f"{_article(hole.hole_kind)} {hole.hole_kind} inside a line",
                      line_tokens, continuation=continuation)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import re
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import tree_sitter_python
@@ -191,25 +193,53 @@ def tolerant_ast(text: str) -> TolerantParse:
 _PIECES: TextCache[list[ast.stmt]] = TextCache()
 _UNPARSABLE: list[ast.stmt] = []  # the cached answer for a text that does not parse
 _REPAIRED: TextCache[TolerantParse] = TextCache(8_000_000)  # broken tails of buffers, repaired
+# Large classes put together from their members: apart, so that the class being edited (a new
+# text with each keystroke) does not push the members out of the pieces.
+_ASSEMBLED: TextCache[list[ast.stmt]] = TextCache(8_000_000)
 MAX_JOINED_MEMBERS = 8  # members of a large class joined to find one that parses
 _CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
-def _starts_statement(line: str, previous: str) -> bool:
-    if not line or line[0] in " \t#)]}" or line.startswith(_CONTINUATIONS):
-        return False
-    return not previous.startswith("@")  # a decorated definition is one statement
+# A line that may start a top-level statement: at column 0, not blank (``\r`` of a CRLF file
+# included), not a comment, not a closing bracket, not the continuation of a compound statement.
+_STATEMENT_LINE = re.compile(rf"^(?=[^ \t#)\]}}\r\n])(?!{'|'.join(_CONTINUATIONS)})", re.M)
 
 
-def _segments(lines: list[str]) -> list[tuple[int, int]]:
+def _significant(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _after_decorator(lines: list[str], i: int, first: int, indented: bool) -> bool:
+    """Whether the last line before ``i`` (from ``first`` on) that is neither blank nor a
+    comment is a decorator (at column 0 unless ``indented``): a decorated definition is one
+    statement."""
+    for j in range(i - 1, first - 1, -1):
+        if _significant(lines[j]):
+            return (lines[j].lstrip() if indented else lines[j]).startswith("@")
+    return False
+
+
+def _line_starts(text: str, pattern: re.Pattern[str]) -> Iterator[int]:
+    """The 0-based lines of ``text`` at which ``pattern`` matches (found by the regex engine,
+    not by a loop over every line: a large file has thousands), but for lines inside a
+    triple-quoted string (by the parity of the quotes above: CSS or help text at column 0
+    would split a statement in pieces that each fail to parse)."""
+    line, at, double, single = 0, 0, 0, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", at, match.start())
+        double += text.count('"""', at, match.start())
+        single += text.count("'''", at, match.start())
+        at = match.start()
+        if not (double % 2 or single % 2):
+            yield line
+
+
+def _segments(text: str, lines: list[str]) -> list[tuple[int, int]]:
     """(start, end) line ranges that probably hold whole top-level statements."""
     starts: list[int] = [0]
-    previous = ""
-    for i, line in enumerate(lines):
-        if i and _starts_statement(line, previous):
+    for i in _line_starts(text, _STATEMENT_LINE):
+        if i and not _after_decorator(lines, i, 0, indented=False):
             starts.append(i)
-        if line.strip() and not line.lstrip().startswith("#"):
-            previous = line
     return [(s, e) for s, e in zip(starts, [*starts[1:], len(lines)], strict=True)]
 
 
@@ -218,8 +248,9 @@ def _parse_segment(lines: list[str], start: int, end: int) -> list[ast.stmt] | N
     cached = _PIECES.get(("segment", start, text))
     if cached is not None:
         return None if cached is _UNPARSABLE else cached
-    found = _large_class(lines, start, end)
+    found = _ASSEMBLED.get((start, text)) or _large_class(lines, start, end)
     if found is not None:
+        _ASSEMBLED[start, text] = found  # put together once, not with each request
         return found
     return _cached_parse(("segment", start, text), text, start)
 
@@ -243,18 +274,18 @@ def _class_header_end(lines: list[str], start: int, end: int) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _member_line(indent: int) -> re.Pattern[str]:
+    """A line indented as the first member, not a comment, a closing bracket or a continuation."""
+    return re.compile(rf"^[^\S\n]{{{indent}}}(?=[^\s#)\]}}])(?!{'|'.join(_CONTINUATIONS)})", re.M)
+
+
 def _member_ranges(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
     indent = next((len(x) - len(x.lstrip()) for x in lines[first:end] if x.strip()), 4)
     starts = [first]
-    previous = ""
-    for i in range(first + 1, end):
-        line = lines[i]
-        if line.strip() and len(line) - len(line.lstrip()) == indent:
-            inner = line[indent:]
-            if inner[0] not in "#)]}" and not inner.startswith(_CONTINUATIONS) and not previous.startswith("@"):
-                starts.append(i)
-        if line.strip() and not line.lstrip().startswith("#"):
-            previous = line.strip()
+    for i in _line_starts("\n".join(lines[first:end]), _member_line(indent)):
+        if i and not _after_decorator(lines, first + i, first + 1, indented=True):
+            starts.append(first + i)
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
@@ -291,6 +322,25 @@ def _large_class(lines: list[str], start: int, end: int) -> list[ast.stmt] | Non
     return [cls]
 
 
+def _shift_lines(nodes: list[ast.stmt], lines: int) -> None:
+    """``ast.increment_lineno`` on each of ``nodes``, in one loop over the fields (without its
+    generators: it cost more than the parse itself)."""
+    stack: list[ast.AST] = list(nodes)
+    while stack:
+        node = stack.pop()
+        if node._attributes:
+            node.lineno = getattr(node, "lineno", 0) + lines  # type: ignore[attr-defined]
+            end = getattr(node, "end_lineno", None)
+            if end is not None:
+                node.end_lineno = end + lines  # type: ignore[attr-defined]
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+
+
 def _cached_parse(key: tuple[object, ...], source: str, first_line: int) -> list[ast.stmt] | None:
     """The statements of ``source`` placed as if it began at 0-based line ``first_line``: the line
     numbers are shifted after parsing (padding the text with newlines made large files quadratic)."""
@@ -301,7 +351,9 @@ def _cached_parse(key: tuple[object, ...], source: str, first_line: int) -> list
         except SyntaxError:
             _PIECES[key] = _UNPARSABLE  # asked again with each request in this file: fail at once
             return None
-        found = ast.increment_lineno(module, first_line).body if first_line else module.body
+        found = module.body
+        if first_line:
+            _shift_lines(found, first_line)
         _PIECES[key] = found
     return None if found is _UNPARSABLE else found
 
@@ -312,9 +364,14 @@ def segmented_ast(text: str) -> TolerantParse:
     that do not parse alone (a string spanning a split) are joined with what follows; broken code
     falls back to :func:`tolerant_ast` for the rest of the file."""
     lines = text.split("\n")
+    segments = _segments(text, lines)
+    if _is_new(lines, segments):
+        whole = _whole_parse(text, lines, segments)
+        if whole is not None:
+            return whole
     body: list[ast.stmt] = []
     pending: int | None = None
-    for start, end in _segments(lines):
+    for start, end in segments:
         first = start if pending is None else pending
         parsed = _parse_segment(lines, first, end)
         if parsed is None:
@@ -329,3 +386,66 @@ def segmented_ast(text: str) -> TolerantParse:
     if rest is None:  # the same broken text is asked again (each budget, each check): repair it once
         rest = _REPAIRED[pending, tail] = tolerant_ast("\n" * pending + tail)
     return TolerantParse(ast.Module(body=body + rest.tree.body, type_ignores=[]), rest.replaced_lines)
+
+
+# -- a text seen for the first time: one parse of the whole, cut into the pieces above ---------
+def _is_new(lines: list[str], segments: list[tuple[int, int]], samples: int = 5) -> bool:
+    """Whether most of the text was not parsed before, judged by statements spread over it
+    (the first is left out: many files begin alike). An edit changes one statement, or moves
+    those below it when it adds or removes lines: then those are parsed again anyway."""
+    if len(segments) < 3:
+        return False
+    rest = segments[1:]
+    picked = {rest[i * (len(rest) - 1) // (samples - 1)] for i in range(samples)}
+    missing = sum(("segment", start, "\n".join(lines[start:end])) not in _PIECES for start, end in picked)
+    return missing * 2 > len(picked)
+
+
+def _first_line(node: ast.stmt) -> int:
+    """0-based, decorators included."""
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)]) - 1
+
+
+def _split_at(nodes: list[ast.stmt], ranges: list[tuple[int, int]], lines: list[str],
+              member: bool = False) -> Iterator[tuple[int, int, list[ast.stmt]]]:
+    """The statements of each range that holds whole statements, remembered under the key the
+    piecewise parse looks them up by (and yielded). A statement that runs past its range is left
+    to the piecewise parse, but for the top-level ranges it touches, parsed alone as that does."""
+    i, last = 0, 0  # the next statement; the 1-based line the one before it ends on
+    for start, end in ranges:
+        found: list[ast.stmt] = []
+        while i < len(nodes) and _first_line(nodes[i]) < end:
+            found.append(nodes[i])
+            i += 1
+        text = "\n".join(lines[start:end])
+        whole = bool(found) and last <= start and (found[-1].end_lineno or 0) <= end
+        if whole and member:  # as parsed: the members in a ``class _:`` on the line above
+            wrapper = ast.ClassDef(name="_", bases=[], keywords=[], body=found, decorator_list=[])
+            wrapper.lineno, wrapper.col_offset = start, 0
+            wrapper.end_lineno, wrapper.end_col_offset = found[-1].end_lineno, found[-1].end_col_offset
+            _PIECES["member", start, text] = [wrapper]
+        elif whole:
+            _PIECES["segment", start, text] = found
+        elif not member:
+            _cached_parse(("segment", start, text), text, start)
+        if whole:
+            yield start, end, found
+        if found:
+            last = found[-1].end_lineno or 0
+
+
+def _whole_parse(text: str, lines: list[str], segments: list[tuple[int, int]]) -> TolerantParse | None:
+    """The tree of a text that parses whole (one parse, no line numbers to shift), its pieces
+    remembered for the edits to come: top-level statements, and the members of large classes."""
+    try:
+        module = _parse(text)
+    except SyntaxError:
+        return None
+    for start, end, found in _split_at(module.body, segments, lines):
+        header_end = _class_header_end(lines, start, end)
+        cls = found[0]
+        if header_end is not None and end - start >= LARGE_CLASS_LINES and len(found) == 1 \
+                and isinstance(cls, ast.ClassDef):
+            list(_split_at(cls.body, _member_ranges(lines, header_end + 1, end), lines, member=True))
+    return TolerantParse(module, frozenset())

@@ -13,10 +13,11 @@ import itertools
 import logging
 import math
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
+from context.memo import TextCache
 from context.model import Definition, HoleContext
 
 log = logging.getLogger(__name__)
@@ -189,20 +190,80 @@ def _trailing_name(text: str) -> str:
     return text[start:]
 
 
-# Remembered: definitions repeat across requests. Bounded low because a code window may be
-# tens of kilobytes and each keystroke makes a new one (8192 of them could take a gigabyte).
-@lru_cache(maxsize=512)
+# Texts up to this size are masked whole and remembered whole (definitions: hundreds per
+# request, the same ones request after request); longer ones (code windows, tens of kilobytes,
+# a new one with each keystroke) are masked chunk by chunk, and each chunk is remembered.
+SMALL_TEXT = 4000
+_SMALL: TextCache[str] = TextCache(8_000_000)
+_CHUNKS: TextCache[str] = TextCache(8_000_000)
+_STORING = threading.Lock()  # front ends mask on their own threads too
+# Where a chunk may end: before a line that starts a definition, a decorator or a top-level
+# statement; a chunk that leaves a triple-quoted string open there is joined with what follows.
+CHUNK_START = re.compile(r"^(?=[ \t]*(?:(?:async[ \t]+)?def[ \t]|class[ \t]|@)|[^\s#])", re.M)
+
+
 def mask_secrets(text: str) -> str:
     """``text`` with credential-like string literals replaced by ``"***"`` (quotes kept), and
     credential shapes outside literals (comments, diffs, env files) replaced by ``***``."""
+    if len(text) <= SMALL_TEXT:
+        found = _SMALL.get(text)
+        if found is None:
+            found = _mask_text(text)[0]
+            with _STORING:
+                _SMALL[text] = found
+        return found
+    return "".join(_masked_chunks(text))
+
+
+def _masked_chunks(text: str) -> Iterator[str]:
+    """The masked text of ``text`` in chunks, each as :func:`_mask_text` gives it for the whole.
+
+    A chunk ends at a line start that no string literal spans: every pattern stops at a line
+    break except a triple-quoted string, and a chunk that leaves one open (its opening quotes
+    then match as ``""``) is extended past the string's closing quotes; when that is not enough
+    either (a text cut inside a string pairs closing quotes with opening ones), the rest of the
+    text is one chunk. Each chunk is remembered by its text: two windows of the same file share
+    all but their first and last chunks."""
+    start = 0
+    ends = [m.start() for m in CHUNK_START.finditer(text) if m.start()] + [len(text)]
+    i = 0
+    extended = False
+    while start < len(text):
+        while ends[i] <= start:
+            i += 1
+        end = ends[i]
+        chunk = text[start:end]
+        masked = _CHUNKS.get(chunk)
+        if masked is None:
+            masked, open_at = _mask_text(chunk)
+            if open_at is not None and end < len(text):
+                close = text.find(chunk[open_at : open_at + 3], start + open_at + 3)
+                after = len(text) if close < 0 or extended else close + 3
+                while ends[i] < after:
+                    i += 1
+                extended = True
+                continue
+            if open_at is None:  # (a string still open in the last chunk is said again)
+                with _STORING:
+                    _CHUNKS[chunk] = masked
+        yield masked
+        start, extended = end, False
+
+
+def _mask_text(text: str) -> tuple[str, int | None]:
+    """``text`` masked, and where a triple-quoted string opens that ``text`` does not close
+    (None when there is none)."""
     if not text:
-        return text
+        return text, None
     parts: list[str] = []
     last = 0
+    open_at: int | None = None
     for match in STRING_LITERAL.finditer(text):
         body = match.group("tbody") if match.group("tq") else match.group("sbody")
         parts.append(_mask_tokens(text[last : match.start()]))
         start = match.start()
+        if open_at is None and not body and text[match.end() : match.end() + 1] == match.group("sq"):
+            open_at = start  # ``"""`` matched as ``""``: no closing quotes in ``text``
         line_start = text.rfind("\n", max(0, start - LINE_HEAD_CHARS), start) + 1
         line_start = max(line_start, start - LINE_HEAD_CHARS)
         if len(body) < MIN_SECRET_CHARS:
@@ -214,7 +275,7 @@ def mask_secrets(text: str) -> str:
             parts.append(_mask_tokens(match.group(0)))
         last = match.end()
     parts.append(_mask_tokens(text[last:]))
-    return "".join(parts)
+    return "".join(parts), open_at
 
 
 def _mask_tokens(text: str) -> str:
@@ -233,7 +294,12 @@ def _mask_assignment(match: re.Match[str]) -> str:
 
 
 def mask_definitions(definitions: Iterable[Definition]) -> tuple[Definition, ...]:
-    return tuple(dataclasses.replace(d, text=mask_secrets(d.text)) for d in definitions)
+    return tuple(_masked_definition(d) for d in definitions)
+
+
+def _masked_definition(definition: Definition) -> Definition:
+    masked = mask_secrets(definition.text)
+    return definition if masked == definition.text else dataclasses.replace(definition, text=masked)
 
 
 def with_masked_definitions(hole: HoleContext) -> HoleContext:
@@ -249,6 +315,23 @@ def with_masked_definitions(hole: HoleContext) -> HoleContext:
     )
 
 
+def _window_start(prefix: str, at: int) -> int:
+    """The start of the first whole line from ``at`` on that does not lie inside a
+    triple-quoted string (by the parity of the quotes above it): a window cut inside a
+    docstring would pair its closing quotes with the next opening ones, and mask code as if it
+    were a string."""
+    cut = prefix.find("\n", at) + 1
+    if cut <= 0:
+        return max(0, at)
+    for quotes in ('"""', "'''"):
+        if prefix.count(quotes, 0, cut) % 2:
+            close = prefix.find(quotes, cut)
+            after = prefix.find("\n", close + 3) + 1 if close >= 0 else 0
+            if 0 < after - cut <= (len(prefix) - at) // 4:  # a docstring, not the whole window
+                cut = after
+    return cut
+
+
 def masked_hole(hole: HoleContext, max_chars: int | None = None) -> HoleContext:
     """``hole`` as a prompt may show it: the code window and every definition masked.
 
@@ -257,8 +340,7 @@ def masked_hole(hole: HoleContext, max_chars: int | None = None) -> HoleContext:
     Offsets into the buffer must keep using the unmasked hole (masking changes lengths)."""
     prefix, suffix = hole.prefix, hole.suffix
     if max_chars is not None and len(prefix) > max_chars:
-        cut = prefix.find("\n", len(prefix) - max_chars)
-        prefix = prefix[cut + 1 :] if cut >= 0 else prefix[-max_chars:]
+        prefix = prefix[_window_start(prefix, len(prefix) - max_chars) :]
     if max_chars is not None and len(suffix) > max_chars:
         cut = suffix.rfind("\n", 0, max_chars)
         suffix = suffix[: cut + 1] if cut >= 0 else suffix[:max_chars]

@@ -54,3 +54,10 @@ def test_a_bracket_the_suffix_closes_is_not_doubled() -> None:
 def test_open_brackets_keep_a_call_on_several_lines() -> None:
     h = hole("    p = Point(", "\n")
     assert clean_filling("x=1.0,\n        y=2.0,\n    )", h) == "x=1.0,\n        y=2.0,\n    )"
+
+
+def test_the_closer_of_a_bracket_opened_lines_above_the_hole_stays() -> None:
+    # a line of its own inside `[`, which nothing after the hole closes: the answer closes it
+    h = hole("def f(ys):\n    xs = [\n        ", "\n    return xs\n", kind="statement")
+    answer = "y\n        for y in ys\n    ]\n    return xs"
+    assert clean_filling(answer, h) == "y\n        for y in ys\n    ]"

@@ -230,7 +230,11 @@ async def test_a_block_opener_without_its_body_yet_is_charged_with_its_errors_on
     assert problem in report.held_back_reason
 
 
-@pytest.mark.parametrize("answer,verified", [("max(p.x,", True), ("max(p.z,", False), ("max(p.x, (p.y)", False)])
+@pytest.mark.parametrize("answer,verified", [
+    ("max(p.x,", True), ("max(p.z,", False), ("max(p.x, (p.y)", False),
+    # a multi-line answer that ran out before its brackets closed, at a whole line
+    ("max(\n        p.x,\n        p.y", True), ("max(\n        p.x,\n        p.z", False),
+])
 async def test_brackets_left_for_the_lines_to_come_are_not_an_error(
     llm_server: Any, engine_for: Callable[..., Engine], answer: str, verified: bool
 ) -> None:
@@ -255,6 +259,20 @@ async def test_brackets_left_for_the_lines_to_come_are_not_an_error(
     ("def f(xs):\n    y = f(", "x)\n", ""),  # the line goes on after the filling
     ("class A:\n    def f(\n        self,\n    ) -> int:", "\n", "\n        pass"),
     ("def f(xs):\n    g = lambda:", "\n", ""),  # not a block
+    # a whole line inside brackets opened above it: a multi-line answer read to its limit
+    ("def f(xs):\n    ys = [\n        x\n        for x in xs", "\n    return ys\n", "]"),
+    ("def f(xs):\n    y = g(\n        1, (2.0", "\n    return y\n", ""),  # its own `(` left open
+    # a header whose brackets close still wants its colon and body
+    ("def f(xs):\n    if (\n        xs", "\n    return 1\n", "):\n        pass"),
+    ("def f(xs):\n    if (\n        xs", "\n        return 1\n", "):"),  # its body is there
+    ("def f(\n    a,", "\n", "):\n    pass"),
+    # a try block whose handler is still to be written gets one where the code dedents below it
+    ("def f(xs):\n    try:\n        y = g(xs)", "\n\n    return y\n", "\n    except BaseException:\n        pass"),
+    ("def f(xs):\n    try:\n        if xs:\n            y = g(\n                xs,", "\n    return y\n",
+     ")\n    except BaseException:\n        pass"),
+    ("def f(xs):\n    try:\n        y = g(xs)", "\n    except KeyError:\n        pass\n", ""),  # it has one
+    ("def f(xs):\n    try:\n        y = g(xs)", "\n        y += 1\n", ""),  # its body goes on
+    ("def f(xs):\n    try:", "\n    return 1\n", "\n        pass\n    except BaseException:\n        pass"),
 ])
 def test_the_tail_that_finishes_an_unfinished_statement(head: str, rest: str, tail: str) -> None:
     assert unfinished_tail(head, rest) == tail
