@@ -276,8 +276,15 @@ def _misspell(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if word[i] != word[i + 1] else word[:i] + word[i + 1 :]
 
 
+def _quoted(line: str, typed: str) -> list[tuple[int, int]]:
+    """The spans of ``line`` inside strings, the strings the line's ``typed`` start opened
+    included (``"co`` typed, ``nnection.start"`` answered: no member in it)."""
+    return [(a - len(typed), b - len(typed)) for a, b in (m.span() for m in STRING.finditer(typed + line))
+            if b > len(typed)]
+
+
 def _misspelled_member(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
-    quoted = [m.span() for m in STRING.finditer(line)]
+    quoted = _quoted(line, typed)
     found = [m for m in MEMBER.finditer(line) if not any(a <= m.start() < b for a, b in quoted)]
     if not found:
         return None
@@ -303,7 +310,7 @@ def _wrong_arity(line: str, rng: random.Random, typed: str = "") -> tuple[str, s
 
 
 def _misspelled_name(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:
-    quoted = [m.span() for m in STRING.finditer(line)]
+    quoted = _quoted(line, typed)
     words = [m for m in IDENTIFIER.finditer(line)
              if len(m.group(0)) >= 4 and not any(a <= m.start() < b for a, b in quoted)]
     if not words:

@@ -110,6 +110,8 @@ def test_a_wrong_answer_is_plausibly_wrong_in_its_first_line() -> None:
         assert first != line.split("\n")[0]
     assert wrong_version("\nx", random.Random(1)) is None  # nothing to get wrong on an empty line
     assert wrong_version('("rich", "x.name")', random.Random(1)) is None  # words of strings are left alone
+    for seed in range(20):  # a string the typed start of the line opened holds no member either
+        assert mistake('nnection.start_lts", 2)', random.Random(seed), typed='    send("co') is None
 
 
 def test_scores_count_wrong_shown_and_correct_held_back() -> None:
