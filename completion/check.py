@@ -18,7 +18,8 @@ had anywhere (:data:`NAMED_FINDINGS`): the filling does what the code around it 
 Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
 flag correct code too often to reject a filling for them. Nor does a type error about a value
 pyright knows only as ``object`` (it lost track of the value: an unpacked union, a narrowing it
-does not follow) — it says nothing about the filling. Nor, given the buffer's text, an argument
+does not follow) — it says nothing about the filling; nor one that holds only because
+basedpyright does not promote ``bytearray`` to ``bytes`` as other type checkers do. Nor, given the buffer's text, an argument
 type error whose expected type is pyright's guess rather than a declaration (:func:`guessed`): a
 type variable it solved from another argument, or the element type of a container it inferred from
 the items of the ``[...]``/``{...}`` display an undeclared name was last assigned
@@ -75,6 +76,9 @@ PYRIGHT_RULES = frozenset({
 
 # a value of a type pyright could not follow ("Argument of type "object" cannot be assigned ...")
 LOST_TRACK = re.compile(r'^(?:Argument of type|Type) "object" ')
+# an error only because basedpyright does not let ``bytearray`` and ``memoryview`` pass for
+# ``bytes`` (pyright's and mypy's defaults do; its message says which setting changes that)
+BYTES_PROMOTION = "disableBytesTypePromotions"
 
 Position = tuple[int, int]  # (line, code-point column)
 
@@ -159,7 +163,8 @@ def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[
     type pyright guessed (:func:`guessed`) and errors about a value pyright guessed may be None
     (:func:`optional_guessed`)."""
     kept = [d for d in diagnostics
-            if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)]
+            if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)
+            and BYTES_PROMOTION not in d.message]
     if text is None or not any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
         return kept
     tree = _parsed(text)

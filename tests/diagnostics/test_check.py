@@ -189,6 +189,16 @@ def test_a_type_error_about_a_value_pyright_knows_only_as_object_is_not_charged(
     assert combined([], [lost, wrong, returned]) == [wrong]
 
 
+def test_a_type_error_only_because_bytearray_is_no_bytes_is_not_charged() -> None:
+    promoted = diag(0, 'Argument of type "List[bytearray]" cannot be assigned to parameter "lines" of type '
+                       '"Iterable[bytes]" in function "decode"\n  "bytearray" is not assignable to "bytes"\n'
+                       '  Set disableBytesTypePromotions to false to enable type promotion behavior for '
+                       '"bytearray" and "memoryview"', 4, 20, source="pyright", code="reportArgumentType")
+    wrong = diag(1, 'Argument of type "str" cannot be assigned to parameter "lines" of type "Iterable[bytes]"',
+                 6, 20, source="pyright", code="reportArgumentType")
+    assert combined([], [promoted, wrong]) == [wrong]
+
+
 
 def _argument_error(text: str, argument: str, expected: str = "int") -> Diagnostic:
     """pyright's argument type error on the first ``argument`` of ``text``."""
