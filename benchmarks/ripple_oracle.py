@@ -74,7 +74,9 @@ class Source:
 
     @classmethod
     def read(cls, path: Path, relative: str) -> Source | None:
-        text = path.read_text(encoding="utf-8")
+        # as the engine reads it: line ends kept (``read_text`` would turn CRLF into LF, and the
+        # engine's offsets into the file would land lines away from where they belong)
+        text = path.read_bytes().decode("utf-8-sig")
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError):

@@ -73,6 +73,15 @@ def test_the_harness_scores_holepilot_and_jedi_on_a_small_package(package: Path)
     assert "| holepilot | rename |" in printed and "| jedi | keyword |" in printed
 
 
+def test_files_with_crlf_line_ends_are_scored_where_the_edits_land(package: Path) -> None:
+    use = package / "pkg" / "use.py"
+    use.write_bytes(use.read_bytes().replace(b"\n", b"\r\n"))
+    run = PackageRun("pkg-0", package, ("pkg",), per_package=5, seed=3, jedi_baseline=False)
+    cases = run.run()
+    holepilot = scores(cases, jedi=False)
+    assert holepilot["recall"] == 1.0 and holepilot["exact"] == 1.0 and holepilot["parse"] == 1.0, holepilot
+
+
 def test_a_missed_site_and_a_wrong_one_count_against_recall_and_precision() -> None:
     truth = [Site("a.py", 1, 0), Site("a.py", 2, 0)]
     case = Case("p", "rename", "f", "a.py", truth, [Site("a.py", 9, 0)],
