@@ -669,7 +669,7 @@ def _handlers(head: str, rest: str) -> str:
     """Handlers (``except BaseException: pass``) for the ``try`` blocks around the end of
     ``head`` that end there, ``rest`` going on at a lower indentation without one: a ``try`` whose
     handler is still to be written is valid code to check the rest with (innermost first)."""
-    following = next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
+    following = _next_code_line(rest)
     after = _line_indent(following) if following else -1
     out: list[str] = []
     current: int | None = None
@@ -692,10 +692,15 @@ def _handlers(head: str, rest: str) -> str:
 def _body(indent: int, rest: str) -> str:
     """The body of a block opener at ``indent`` whose line ends where ``rest`` begins: none when
     the lines of ``rest`` are its body already, else ``pass``."""
-    following = next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
+    following = _next_code_line(rest)
     if following and _line_indent(following) > indent:
         return ""  # its body is there
     return "\n" + " " * (indent + 4) + BODY
+
+
+def _next_code_line(rest: str) -> str:
+    """The first line after the filling's own (``rest``'s first) that holds code; "" if none."""
+    return next((line for line in rest.split("\n")[1:] if code_of(line).strip()), "")
 
 
 def _whole_line_inside(window: str, opened: list[tuple[str, int]], last: str) -> bool:

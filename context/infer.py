@@ -323,8 +323,8 @@ class Scope:
             return True
         given = self.resolver.class_symbol(other.name)
         names = {other.name, other.short}
-        if given is not None:
-            names |= {f"{m.module}.{c.name}" for c, m in self.resolver.mro(given)} | {c.name for c, _ in self.resolver.mro(given)}
+        for cls, module in self.resolver.mro(given) if given is not None else ():
+            names |= {f"{module.module}.{cls.name}", cls.name}
         return wanted.name in names or wanted.short in names
 
     def sent_type(self) -> TypeExpr | None:
@@ -503,6 +503,7 @@ class Scope:
                 receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
             return self.instance_or_class(self._returns(symbol, receiver))
         return Inferred()
+
 
 OPERATOR_METHODS: dict[type[ast.operator], str] = {
     ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.MatMult: "matmul", ast.Div: "truediv",

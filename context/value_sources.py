@@ -28,12 +28,17 @@ def _text(node: ast.AST | None) -> str | None:
     return text if len(text) <= MAX_TEXT else None
 
 
-def _kept(value: ast.expr) -> ast.expr:
-    """``value``, or when it is too long to keep, the same chain of calls with each call's
-    arguments left out: what a callee returns seldom depends on them
+def _kept(value: ast.expr) -> tuple[ast.expr, str | None]:
+    """``value`` and its text, or when it is too long to keep, the same chain of calls with each
+    call's arguments left out: what a callee returns seldom depends on them
     (``self.pool = ConnectionPool(<ten keyword arguments>)`` stays a ``ConnectionPool``;
-    ``Combine(<long regexes>).set_name("string")`` becomes ``Combine(...).set_name(...)``)."""
-    return value if _text(value) is not None else _elided(value)
+    ``Combine(<long regexes>).set_name("string")`` becomes ``Combine(...).set_name(...)``); the
+    text None when even that is too long."""
+    text = _text(value)
+    if text is not None:
+        return value, text
+    short = _elided(value)
+    return short, _text(short)
 
 
 def _elided(node: ast.expr) -> ast.expr:
@@ -47,7 +52,7 @@ def _elided(node: ast.expr) -> ast.expr:
 def kept_text(value: ast.expr) -> str | None:
     """The text of ``value`` to infer its type from later (see :func:`_kept`); None when even
     that is too long."""
-    return _text(_kept(value))
+    return _kept(value)[1]
 
 
 def _in_order(nodes: Iterable[ast.AST]) -> list[ast.AST]:
@@ -208,8 +213,7 @@ class FunctionValues:
     def source(self, value: ast.expr, at: ast.stmt | None = None) -> ValueSource:
         """``value`` (of the statement ``at``) with the function's names it reads; UNKNOWN when
         too long to keep."""
-        value = _kept(value)
-        text = _text(value)
+        value, text = _kept(value)
         if text is None:
             return UNKNOWN
         names: list[tuple[str, str | None, str | None]] = []
@@ -232,21 +236,20 @@ class FunctionValues:
                     names.append((name, self.params[name], None))
                 continue
             bound = [self.locals[name][i] for i in reaching]
-            known = depth < MAX_DEPTH and len(bound) <= MAX_VALUES and all(
-                a is not None or (v is not None and _text(_kept(v)) is not None) for a, v in bound
-            )
-            if not known:
+            known = depth < MAX_DEPTH and len(bound) <= MAX_VALUES
+            # each unannotated value as kept (see :func:`_kept`), worked out once
+            kept = [_kept(v) if a is None and v is not None else None for a, v in bound] if known else []
+            if not known or any(a is None and (k is None or k[1] is None)
+                                for (a, _), k in zip(bound, kept, strict=True)):
                 names.append((name, None, None))
                 continue
             if name in self.params and self.params[name] is not None \
                     and len(bound) == len(self.locals[name]):
                 names.append((name, self.params[name], None))  # declared; the values narrow it
-            for i in reaching:
-                annotation, inner = self.locals[name][i]
-                inner = _kept(inner) if inner is not None else None
-                names.append((name, annotation, _text(inner) if annotation is None else None))
-                if inner is not None and annotation is None:
-                    self._gather(inner, names, seen, depth + 1, self.binders[name][i])
+            for i, (annotation, _), k in zip(reaching, bound, kept, strict=True):
+                names.append((name, annotation, k[1] if k is not None else None))
+                if k is not None:
+                    self._gather(k[0], names, seen, depth + 1, self.binders[name][i])
 
     def returned(self) -> tuple[ValueSource, ...]:
         """What the function returns, when it is no generator and returns few distinct values."""
@@ -316,7 +319,7 @@ class FunctionValues:
 
 def value_source(value: ast.expr) -> ValueSource:
     """A value written where it reads no local names (a class body)."""
-    text = _text(_kept(value))
+    text = _kept(value)[1]
     return ValueSource(text) if text is not None else UNKNOWN
 
 
