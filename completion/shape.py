@@ -32,7 +32,10 @@ ShapeKind = Literal["line", "brackets", "block", "statement"]
 STATEMENT_LOOKBACK = 40  # lines before the hole searched for the brackets it is in
 SUFFIX_LOOKAHEAD = 20  # lines after the hole searched for the closer of those brackets
 NEW_DEFINITION = re.compile(r"(async\s+def\s|def\s|class\s|@|if\s+__name__\b)")
-DEFINITION_LOOKBACK = 400  # lines before the hole searched for the blocks it ends
+# a line that starts a definition (a method in a class, a function in a function): no bracket or
+# string is open where it starts
+DEFINITION_START = re.compile(r"[ \t]*(async\s+def\s|def\s|class\s|@\w)")
+DEFINITION_LOOKBACK = 400  # lines before the hole searched for a statement's start
 
 
 @dataclass(frozen=True)
@@ -147,16 +150,17 @@ def open_brackets(text: str) -> list[tuple[str, int]]:
 
 
 def statement_window(prefix: str) -> str:
-    """The end of ``prefix`` from the last top-level line start within reach: a window that
-    starts outside any string or bracket in ordinary code."""
+    """The end of ``prefix`` from the last line within reach that starts a top-level statement
+    or a definition (``def``, ``class``, a decorator, at any indentation): a window that starts
+    outside any string or bracket in ordinary code. Without one, the last
+    :data:`STATEMENT_LOOKBACK` lines."""
     lines = prefix.split("\n")
-    first = max(0, len(lines) - STATEMENT_LOOKBACK)
-    for index in range(len(lines) - 2, first - 1, -1):
-        head = lines[index][:1]
-        if head and not head.isspace() and head not in "#)]}\"'":
-            first = index
-            break
-    return "\n".join(lines[first:])
+    for index in range(len(lines) - 2, max(0, len(lines) - DEFINITION_LOOKBACK) - 1, -1):
+        line = lines[index]
+        head = line[:1]
+        if (head and not head.isspace() and head not in "#)]}\"'") or DEFINITION_START.match(line):
+            return "\n".join(lines[index:])
+    return "\n".join(lines[max(0, len(lines) - STATEMENT_LOOKBACK) :])
 
 
 def left_open(suffix: str, opened: list[tuple[str, int]], window: str, statement_indent: int) -> int:

@@ -60,13 +60,16 @@ def suggestion_refused(
     ls: HolepilotServer, snap: Snapshot, params: types.InlineCompletionParams
 ) -> bool:
     """The inline completion handler's question: is no suggestion to be offered here? The
-    reason is logged; for an excluded file the status says holepilot is off for it."""
+    reason is logged; for an excluded file the status says holepilot is off for it, until a
+    request in it is no longer refused for that."""
     settings = ls.session.settings.current
     glob = excluding_glob(settings.suggest_exclude_globs, snap.path, ls.workspace_folders())
     if glob is not None:
         reason = f"it matches holepilot.suggestExcludeGlobs ({glob!r}): no suggestions in this file"
-        ls.session.status.file_off(snap.uri, f"holepilot is off for {file_name(snap.uri)}: {reason}")
+        message = f"holepilot is off for {file_name(snap.uri)}: {reason}"
+        ls.session.status.file_off(snap.uri, message, suggestions_only=True)
         return True
+    ls.session.status.file_on(snap.uri, suggestion=True)
     if params.context.trigger_kind != types.InlineCompletionTriggerKind.Automatic:
         return False
     line, column = internal_position(snap.text, params.position)

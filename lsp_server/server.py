@@ -79,7 +79,7 @@ class HolepilotServer(LanguageServer):
     def _check_privacy(self, uri: str, real: Path, *, is_open: bool) -> None:
         reason = off_reason(self.session.projects.privacy_for(real), real, is_open=is_open)
         if reason is None:
-            self.session.status.file_on()
+            self.session.status.file_on(uri)
             return
         off = HolepilotOff(uri, reason)
         self.session.status.file_off(uri, off.message)

@@ -42,6 +42,7 @@ class StatusReporter:
         self._shown_error: str | None = None
         self.last_error: str | None = None
         self.off_for: str | None = None  # the document holepilot is off for, while it says so
+        self._suggestions_only = False  # off_for is off for suggestions only, not private
 
     def working(self, status: BackendStatus | None) -> None:
         self._send(status_json("working", status, self.last_error))
@@ -79,17 +80,24 @@ class StatusReporter:
             )
         self._send(status_json("error", status, message))
 
-    def file_off(self, uri: str, message: str) -> None:
-        """holepilot is off for the document ``uri`` (a private file), ``message`` says why."""
+    def file_off(self, uri: str, message: str, *, suggestions_only: bool = False) -> None:
+        """holepilot is off for the document ``uri`` (a private file, or with
+        ``suggestions_only`` one that gets no suggestions), ``message`` says why."""
         base = self._last_state or status_json("ok", None, None)
         self.off_for = uri
+        self._suggestions_only = suggestions_only
         self._send({**base, "state": "disabled", "reason": message, "uri": uri}, about_file=True)
 
-    def file_on(self) -> None:
-        """A request for a document holepilot serves: the state before :meth:`file_off` again."""
-        if self.off_for is not None:
-            self.off_for = None
-            self._send(self._last_state or status_json("ok", None, None))
+    def file_on(self, uri: str, *, suggestion: bool = False) -> None:
+        """A request for the document ``uri``, which holepilot serves (``suggestion``: one it
+        offers a suggestion for): the state before :meth:`file_off` again. A document that gets
+        no suggestions stays off for its other requests (code actions, next edits): they do not
+        say whether it gets suggestions again."""
+        stays_off = self.off_for == uri and self._suggestions_only and not suggestion
+        if self.off_for is None or stays_off:
+            return
+        self.off_for = None
+        self._send(self._last_state or status_json("ok", None, None))
 
     def _send(self, payload: dict[str, Any], *, about_file: bool = False) -> None:
         if not about_file:

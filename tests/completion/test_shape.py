@@ -9,7 +9,7 @@ import pytest
 
 from completion.postprocess import answer_complete, clean_filling
 from completion.settings import Settings, parse_settings
-from completion.shape import Shape, inline_end, shape_for
+from completion.shape import Shape, inline_end, shape_for, statement_window
 from context.model import HoleContext
 
 SETTINGS = Settings()
@@ -189,3 +189,13 @@ def test_a_completion_models_block_keeps_its_indentation() -> None:
 def test_describe_names_kind_reason_and_limit() -> None:
     shape = Shape("line", "an expression inside a line", 48)
     assert shape.describe() == "line (an expression inside a line; at most 48 tokens)"
+
+
+def test_the_statement_window_starts_at_a_definition_when_no_line_is_at_the_top_level() -> None:
+    # a long method: no line within reach starts at column 0, and the docstring's apostrophe
+    # must not be taken for a string's start
+    prefix = ("class A:\n    def f(self, xs):\n        \"\"\"The widget's items.\"\"\"\n"
+              + "        x = 1\n" * 60 + "        y = g(\n            xs,\n            ")
+    assert statement_window(prefix).startswith("    def f(self, xs):")
+    shape = shape_for(hole(prefix, "\n        return y\n", "statement"), SETTINGS)
+    assert (shape.kind, shape.closes) == ("brackets", 1)

@@ -161,8 +161,23 @@ def test_the_status_says_holepilot_is_off_for_a_file_then_returns_to_the_state_b
     status.file_off("file:///w/.env", "holepilot is off for .env: it is an environment file")
     assert sent[-1]["state"] == "disabled" and sent[-1]["uri"] == "file:///w/.env"
     assert "environment file" in str(sent[-1]["reason"])
-    status.file_on()
+    status.file_on("file:///w/.env")  # served again (the privacy settings changed)
     assert sent[-1]["state"] == "ok" and "uri" not in sent[-1]
     count = len(sent)
-    status.file_on()  # already on: nothing new to say
+    status.file_on("file:///w/app.py")  # already on: nothing new to say
     assert len(sent) == count
+
+
+def test_a_file_without_suggestions_stays_off_for_its_other_requests() -> None:
+    sent: list[dict[str, object]] = []
+    status = StatusReporter(lambda method, payload: sent.append(payload), lambda params: None)
+    status.ok(None)
+    status.file_off("file:///w/gen.py", "no suggestions in this file", suggestions_only=True)
+    count = len(sent)
+    status.file_on("file:///w/gen.py")  # its code actions, its next edits
+    assert len(sent) == count and sent[-1]["uri"] == "file:///w/gen.py"
+    status.file_on("file:///w/gen.py", suggestion=True)  # no longer excluded
+    assert sent[-1]["state"] == "ok" and "uri" not in sent[-1]
+    status.file_off("file:///w/gen.py", "no suggestions in this file", suggestions_only=True)
+    status.file_on("file:///w/app.py")  # a request for another file
+    assert sent[-1]["state"] == "ok" and "uri" not in sent[-1]

@@ -14,7 +14,9 @@ import pytest
 from lsprotocol import converters, types
 
 from tests.lsp.conftest import HOLE_COLUMN, HOLE_LINE, NO_SAMPLE, SHAPES, openai_options
+from tests.lsp.test_commands import code_action_params
 from tests.lsp.test_completion import inline
+from tests.lsp.test_next_edits import next_edits
 
 TIMEOUT = 60
 ANSWER = "shapes[0]"
@@ -66,6 +68,27 @@ async def test_a_glob_excluded_file_gets_no_suggestion_even_invoked(start_sessio
     result = await inline(session, served, HOLE_LINE, HOLE_COLUMN)
     assert result.items[0].insert_text == ANSWER
     assert len(list(model.posts())) == 1
+
+
+async def test_an_excluded_file_stays_off_while_its_other_requests_are_answered(start_session, llm):
+    # An editor asks for the code actions of the file at each cursor move and for its next
+    # edits after each pause in typing: those requests say nothing about suggestions, so
+    # "off for this file" stays until a request for another file.
+    model = llm([{"match": None, "answer": ANSWER}])
+    options = model_options(model.url, suggestExcludeGlobs=["generated_*.py"])
+    session = await start_session(options=options)
+    excluded = session.open("generated_shapes.py", SHAPES)
+    assert await inline(session, excluded, HOLE_LINE, HOLE_COLUMN, automatic=True) is None
+    at_hole = (HOLE_LINE, HOLE_COLUMN)
+    actions = code_action_params(excluded, at_hole, at_hole)
+    await session.raw_request("textDocument/codeAction", actions)
+    await next_edits(session, excluded, *at_hole)
+    await round_trip(session)
+    last = session.statuses[-1]
+    assert last["state"] == "disabled" and last.get("uri") == excluded
+    session.open("shapes.py", SHAPES)
+    await round_trip(session)
+    assert "uri" not in session.statuses[-1] and session.statuses[-1]["state"] != "disabled"
 
 
 async def test_no_automatic_suggestion_in_a_comment_or_string_unless_asked(start_session, llm):
