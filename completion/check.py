@@ -13,17 +13,22 @@ call whose arity the filling broke) and that the buffer without the filling did 
 same place once positions are moved through the edit. Errors already present, and errors on code
 the filling did not touch, are not its doing — a type checker reports those on true code too. Nor
 is a pyright finding whose message names its subject that the buffer without the filling already
-had anywhere (:data:`NAMED_FINDINGS`): the filling does what the code around it does.
+had anywhere (:data:`NAMED_FINDINGS`, :data:`NAMED_MESSAGES`): the filling does what the code
+around it does.
 
 Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: its other rules
 flag correct code too often to reject a filling for them. Nor does a type error about a value
 pyright knows only as ``object`` (it lost track of the value: an unpacked union, a narrowing it
-does not follow) — it says nothing about the filling; nor one that holds only because
-basedpyright does not promote ``bytearray`` to ``bytes`` as other type checkers do. Nor, given the buffer's text, an argument
-type error whose expected type is pyright's guess rather than a declaration (:func:`guessed`): a
-type variable it solved from another argument, or the element type of a container it inferred from
-the items of the ``[...]``/``{...}`` display an undeclared name was last assigned
-(``names = ["a"]`` then ``names.append(None)``) — code that declares neither is not wrong for it.
+does not follow) — it says nothing about the filling; nor one about a value whose type is a
+union with ``Unknown`` in it (:func:`partly_unknown`); nor one that holds only because
+basedpyright does not promote ``bytearray`` to ``bytes`` as other type checkers do; nor an
+argument type error against a parameter its function leaves unannotated, whose type pyright took
+from its default value (the pyright checker notes those, :data:`GUESSED_PARAMETER`, after
+asking for the callee's definition). Nor, given the buffer's text, an argument
+type error whose expected type is pyright's guess rather than a declaration (:func:`guessed`): the
+element type of a container it inferred from the items of the ``[...]``/``{...}`` display an
+undeclared name was last assigned (``names = ["a"]`` then ``names.append(None)``, or ``names``
+passed where a ``list[Base]`` is wanted) — code that declares neither is not wrong for it.
 Nor an error about a value pyright guessed may be None (:func:`optional_guessed`): an attribute
 ``self.x`` the class sets to None somewhere and never annotates, or a module name bound to None
 as a fallback, read in another function (pyright does not follow which assignment ran first).
@@ -58,7 +63,7 @@ from completion.shape import (
 from context.api import Analyzer
 from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
 from context.model import Diagnostic
-from context.positions import byte_column, position_at
+from context.positions import byte_column, code_point_column, position_at
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 8
@@ -76,9 +81,15 @@ PYRIGHT_RULES = frozenset({
 
 # a value of a type pyright could not follow ("Argument of type "object" cannot be assigned ...")
 LOST_TRACK = re.compile(r'^(?:Argument of type|Type) "object" ')
+# the type of the value a type error is about (an argument, a returned or an assigned value)
+VALUE_TYPE = re.compile(r'^(?:Argument of type|Type) "(.*?)" (?:cannot be assigned|is not assignable)')
 # an error only because basedpyright does not let ``bytearray`` and ``memoryview`` pass for
 # ``bytes`` (pyright's and mypy's defaults do; its message says which setting changes that)
 BYTES_PROMOTION = "disableBytesTypePromotions"
+# what the pyright checker adds to an argument type error against a parameter the callee does not
+# annotate (:func:`unannotated_parameter`): pyright took the parameter's type from its default
+# value (``renderer='html'`` is a ``str`` to it), a guess that the callee's code does not declare
+GUESSED_PARAMETER = "has no annotation: pyright took its type from its default value"
 
 Position = tuple[int, int]  # (line, code-point column)
 
@@ -164,7 +175,7 @@ def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[
     (:func:`optional_guessed`)."""
     kept = [d for d in diagnostics
             if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)
-            and BYTES_PROMOTION not in d.message]
+            and BYTES_PROMOTION not in d.message and GUESSED_PARAMETER not in d.message and not partly_unknown(d)]
     if text is None or not any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
         return kept
     tree = _parsed(text)
@@ -177,6 +188,33 @@ def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[
 
 
 NO_OVERLOAD = "No overloads for "
+
+
+def partly_unknown(d: Diagnostic) -> bool:
+    """Whether ``d`` is a type error about a value whose type pyright knows only in part: a
+    union one member of which is ``Unknown`` (``Any | Unknown | ParseResults``: some of the
+    ways the value is made escaped its inference). The members it does know fail, but the value
+    may well be of the kind it lost; like a value it knows only as ``object``, that says
+    nothing about the code. A union that holds ``Unknown`` deeper (``list[Unknown] | None``)
+    is charged as pyright gave it."""
+    found = VALUE_TYPE.match(d.message)
+    return found is not None and "Unknown" in _union_members(found.group(1))
+
+
+def _union_members(type_text: str) -> list[str]:
+    """The members of a union as pyright prints it (``A | list[B | C]``: ``A``, ``list[B | C]``)."""
+    members: list[str] = []
+    depth, start = 0, 0
+    for index, char in enumerate(type_text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif depth == 0 and type_text.startswith(" | ", index):
+            members.append(type_text[start:index])
+            start = index + 3
+    members.append(type_text[start:])
+    return [member.strip() for member in members]
 
 
 def _inside(inner: Diagnostic, outer: Diagnostic) -> bool:
@@ -201,12 +239,20 @@ def _parsed(text: str) -> ast.Module | None:
         return None
 
 
+# the reason under an argument type error that a container's element type differs from the
+# parameter's: pyright took it from the items of a display, where a declared name would give it
+INVARIANT_ITEMS = re.compile(r'\n\s*Type parameter "\w+@(?:list|dict|set)" is invariant')
+
+
 def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
     """Whether pyright's argument type error ``d`` holds only against a type pyright guessed,
     not one the code declares: the call is a method of an undeclared local name last assigned a
-    container display (pyright takes the element type from the items it saw). (A parameter whose
-    type variable was solved from the other arguments is charged: leaving those out cost more
-    caught mistakes than false alarms on the tuning split.)
+    container display (pyright takes the element type from the items it saw); or the argument
+    is such a name and the error is about its element type (``new = [sub]`` is a
+    ``list[Sub]`` to pyright, which a ``list[Base]`` parameter does not take; written in the
+    call, or declared, the display would be a ``list[Base]``). (A parameter whose type variable
+    was solved from the other arguments is charged: leaving those out cost more caught mistakes
+    than false alarms on the tuning split.)
     ``tree`` is the buffer's syntax tree (None when it does not parse: nothing is guessed)."""
     if tree is None:
         return False
@@ -214,10 +260,14 @@ def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
     if found is None:
         return False
     call, scope = found
+    at = (call.lineno, call.col_offset)
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
-    if not isinstance(receiver, ast.Name):
-        return False
-    return _guessed_at(scope, receiver.id, (call.lineno, call.col_offset))
+    if isinstance(receiver, ast.Name) and _guessed_at(scope, receiver.id, at):
+        return True
+    argument = next((a for a in [*call.args, *(k.value for k in call.keywords)]
+                     if (a.lineno, a.col_offset) == (d.line + 1, d.column)), None)
+    return (isinstance(argument, ast.Name) and INVARIANT_ITEMS.search(d.message) is not None
+            and _guessed_at(scope, argument.id, at))
 
 
 def _call_at(tree: ast.Module, position: Position) -> tuple[ast.Call, ast.AST] | None:
@@ -426,6 +476,114 @@ def _plain_target(node: ast.Name, scope: ast.AST) -> bool:
     return False
 
 
+# an argument type error: the parameter's name, its type when that is one class (what pyright
+# makes of a default value), and the function's name
+PARAMETER_OF = re.compile(r'^Argument of type ".*?" cannot be assigned to parameter "(\w+)" of type "([\w.]+)" '
+                          r'in function "(\w+)"')
+
+
+@dataclass(frozen=True)
+class ParameterQuestion:
+    """Whether pyright guessed the type of the parameter an argument type error is about: the
+    callee is named at ``callee`` (line, column) of the buffer; the error names ``function``,
+    its ``parameter`` and that parameter's type, ``type_name``."""
+
+    callee: Position
+    function: str
+    parameter: str
+    type_name: str
+
+
+def parameter_questions(text: str, diagnostics: Iterable[Diagnostic]) -> dict[int, ParameterQuestion]:
+    """For the argument type errors among ``diagnostics`` (pyright's, of the buffer ``text``)
+    whose parameter's type may be one pyright took from a default value, by their index: where
+    the called function is named (the name, or the attribute after the last dot), to ask for
+    its definition. None for a callee of another form, or when the buffer does not parse."""
+    candidates = [(index, d, match) for index, d in enumerate(diagnostics)
+                  if d.severity == "error" and d.code == ARGUMENT_TYPE and (match := PARAMETER_OF.match(d.message))]
+    tree = _parsed(text) if candidates else None
+    if tree is None:
+        return {}
+    lines = text.split("\n")
+    out: dict[int, ParameterQuestion] = {}
+    for index, d, match in candidates:
+        found = _call_at(tree, (d.line + 1, _byte_column(lines, d.line, d.column)))
+        callee = _name_position(found[0].func, lines) if found is not None else None
+        if callee is not None:
+            out[index] = ParameterQuestion(callee, match.group(3), match.group(1), match.group(2))
+    return out
+
+
+def _name_position(func: ast.expr, lines: list[str]) -> Position | None:
+    """Where the name a callee ends in starts (``f`` of ``f(...)``, ``m`` of ``a.b.m(...)``)."""
+    if isinstance(func, ast.Name):
+        line, byte = func.lineno - 1, func.col_offset
+    elif isinstance(func, ast.Attribute) and func.end_lineno is not None and func.end_col_offset is not None:
+        line, byte = func.end_lineno - 1, func.end_col_offset - len(func.attr.encode("utf-8"))
+    else:
+        return None
+    if not 0 <= line < len(lines):
+        return None
+    return line, code_point_column(lines[line].encode("utf-8"), byte)
+
+
+def unannotated_parameter(text: str, line: int, question: ParameterQuestion) -> bool:
+    """Whether the definition at ``line`` (0-based) of the module ``text`` — where pyright's
+    definition of the callee of ``question`` lies: the function, or the class whose method it
+    is — leaves the parameter unannotated, with a default value from which pyright took the type
+    the error names: a constant of that very type (``flag=False`` for ``bool``), or another
+    value of a plain function or of a method of a class without bases (a method may take the
+    annotation of the method it overrides). Then the type is pyright's guess, not the callee's
+    declaration. Not for a signature type comment, nor a definition not found."""
+    tree = _parsed_with_comments(text)
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or node.lineno - 1 != line:
+            continue
+        owner: ast.ClassDef | None = None
+        function: ast.AST | None = node
+        if isinstance(node, ast.ClassDef):
+            owner = node
+            function = next((child for child in node.body if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                             and child.name == question.function), None)
+        elif node.name != question.function:
+            function = None
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return _guessed_parameter(function, owner, question)
+    return False
+
+
+def _parsed_with_comments(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text, type_comments=True)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _guessed_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None,
+                       question: ParameterQuestion) -> bool:
+    if function.type_comment:
+        return False
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[tuple[ast.arg, ast.expr | None]] = [
+        *zip(positional, [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults),
+             strict=True),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    found = next(((argument, default) for argument, default in defaults if argument.arg == question.parameter), None)
+    if found is None:
+        return False
+    argument, default = found
+    if argument.annotation is not None or argument.type_comment or default is None or _is_none(default):
+        return False
+    if isinstance(default, ast.Constant):
+        return type(default.value).__name__ == question.type_name
+    in_subclass = owner is not None and any(not (isinstance(base, ast.Name) and base.id == "object")
+                                            for base in owner.bases)
+    return not in_subclass
+
+
 def merged(builtin: list[Diagnostic], external: list[Diagnostic]) -> list[Diagnostic]:
     """Both checkers' diagnostics, in document order; an external one that starts where a
     built-in error starts is the same finding said twice, and the built-in one (it names the
@@ -569,8 +727,16 @@ NAMED_FINDINGS = frozenset({
 ARGUMENT_OF_TYPE = re.compile(r'^Argument of type ".*?" (?=cannot be assigned to parameter .*\n)')
 
 
+# pyright's messages of other rules that name their subject: calling a value of a type that is
+# not callable (the same type called twice is the same finding)
+NAMED_MESSAGES = {"reportCallIssue": re.compile(r'^Object of type ".+" is not callable')}
+
+
 def _said_before(d: Diagnostic) -> bool:
-    return d.source == "pyright" and d.code in NAMED_FINDINGS
+    if d.source != "pyright":
+        return False
+    named = NAMED_MESSAGES.get(d.code)
+    return d.code in NAMED_FINDINGS or (named is not None and named.match(d.message) is not None)
 
 
 def _finding(d: Diagnostic) -> tuple[str, str, str]:
@@ -773,7 +939,8 @@ def render_error_report(problems: list[Diagnostic], filling: str, path: str, *, 
 
 
 __all__ = [
-    "NAMED_FINDINGS", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun", "Checkers", "Edit", "check_text",
-    "combined", "finished", "guessed", "introduced", "merged", "on_span", "optional_guessed", "precise",
-    "render_error_report", "splice", "unfinished_tail",
+    "GUESSED_PARAMETER", "NAMED_FINDINGS", "NAMED_MESSAGES", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun",
+    "Checkers", "Edit", "ParameterQuestion", "check_text", "combined", "finished", "guessed", "introduced", "merged",
+    "on_span", "optional_guessed", "parameter_questions", "partly_unknown", "precise", "render_error_report",
+    "splice", "unannotated_parameter", "unfinished_tail",
 ]

@@ -14,6 +14,11 @@ text with a new version and pulls the document's diagnostics (``textDocument/dia
 from a server that does not answer pulls, waits for the ``textDocument/publishDiagnostics`` of
 that version. Answers are cached by (path, content).
 
+An argument type error against a parameter gets a note when the callee leaves that parameter
+unannotated (pyright then took its type from the default value, a guess the verdict does not
+charge, :data:`completion.check.GUESSED_PARAMETER`): the callee's definition is asked of the
+server and read there, within a share of the check's cap.
+
 Every check has a time cap (``start_timeout`` while the server starts and answers its first
 check, ``timeout`` once warm). A server that misses the cap, exits or answers with an error is
 killed and the check raises :class:`CheckerError` (callers fall back to the built-in checker);
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import logging
@@ -37,14 +43,22 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound
 from pygls.lsp.client import LanguageClient
 
+from completion.check import (
+    GUESSED_PARAMETER,
+    ParameterQuestion,
+    parameter_questions,
+    unannotated_parameter,
+)
 from completion.errors import CheckerError, ConfigError
 from context.model import Diagnostic
-from context.positions import split_lines, utf16_to_code_points
+from context.positions import code_points_to_utf16, split_lines, utf16_to_code_points
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +78,11 @@ MAX_OPEN = 4  # buffers kept open in the server: it re-checks every open one aft
 MAX_FAILURES = 3  # failures in a row before pyright is switched off for a while
 RETRY_AFTER_S = 60.0
 CLOSE_TIMEOUT_S = 3.0
+MAX_LOOKUPS = 16  # definitions asked for in one check (argument type errors against a parameter)
+# the cap of those questions together, as a share of the check's cap (2 s of a warm server's 5 s):
+# past it the errors stay as pyright gave them, and the server is not failed for it
+LOOKUPS_SHARE = 0.4
+MODULES_KEPT = 32  # texts of other modules read for those definitions, by (path, mtime, size)
 
 
 def find_server() -> str:
@@ -234,6 +253,16 @@ class _Session:
                 self.pull = False
         return await client.pushed(uri, version)
 
+    async def definition_lines(self, uri: str, line: int, character: int) -> list[tuple[str, int]]:
+        """Where pyright says the name at (``line``, UTF-16 ``character``) of ``uri`` is
+        defined: (uri, 0-based line) of each definition."""
+        found = await self.client.text_document_definition_async(types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character)))
+        items: list[types.Location | types.LocationLink] = (
+            [] if found is None else [found] if isinstance(found, types.Location) else list(found))
+        return [(item.target_uri, item.target_selection_range.start.line) if isinstance(item, types.LocationLink)
+                else (item.uri, item.range.start.line) for item in items]
+
     async def _pulled(self, uri: str) -> list[types.Diagnostic]:
         report = await self.client.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri)))
@@ -293,6 +322,7 @@ class PyrightChecker:
         self._failures = 0
         self._off_until = 0.0
         self._last_failure = ""
+        self._modules: OrderedDict[tuple[str, int, int], str] = OrderedDict()  # other modules' texts
 
     # -- the public surface ---------------------------------------------------------------------
     async def diagnose(self, path: Path | str, text: str) -> list[Diagnostic]:
@@ -331,7 +361,7 @@ class PyrightChecker:
                                f"(last: {self._last_failure})")
         cap = self.timeout if self._session is not None and self._session.answered else self.start_timeout
         try:
-            items = await asyncio.wait_for(self._start_and_check(uri, text), cap)
+            found = await asyncio.wait_for(self._start_and_check(uri, text), cap)
         except TimeoutError:
             await self._failed(f"basedpyright did not answer within {cap:g} s")
         except (CheckerError, JsonRpcException, RuntimeError, OSError) as error:
@@ -344,7 +374,7 @@ class PyrightChecker:
         assert self._session is not None
         self._session.answered = True
         self._failures = 0
-        return to_diagnostics(items, text)
+        return await self._noted(self._session, uri, text, found)
 
     async def _failed(self, reason: str) -> NoReturn:
         """Kill the server, count the failure, and raise it."""
@@ -356,13 +386,77 @@ class PyrightChecker:
         log.info("pyright: %s (failure %d in a row)", reason, self._failures)
         raise CheckerError(reason)
 
-    async def _start_and_check(self, uri: str, text: str) -> list[types.Diagnostic]:
+    async def _start_and_check(self, uri: str, text: str) -> list[Diagnostic]:
         if self._session is None or self._session.client.exit_reason is not None:
             if self._session is not None:
                 log.info("pyright: %s; starting a new server", self._session.client.exit_reason)
                 await self.aclose(polite=False)
             self._session = await self._start()
-        return await self._session.check(uri, text)
+        return to_diagnostics(await self._session.check(uri, text), text)
+
+    async def _noted(self, session: _Session, uri: str, text: str, found: list[Diagnostic]) -> list[Diagnostic]:
+        """``found`` with :data:`~completion.check.GUESSED_PARAMETER` added to the argument type
+        errors against a parameter whose type pyright took from its default value: the callee's
+        definition (asked of pyright, up to ``MAX_LOOKUPS`` callees, within ``LOOKUPS_SHARE`` of
+        the check's cap) leaves it unannotated."""
+        questions = parameter_questions(text, found)
+        if not questions:
+            return found
+        lines = split_lines(text)
+        answers: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        out = list(found)
+        budget = LOOKUPS_SHARE * self.timeout
+        deadline = asyncio.get_running_loop().time() + budget
+        for index, question in questions.items():
+            line, column = question.callee
+            if question.callee not in answers:
+                if len(answers) >= MAX_LOOKUPS:
+                    continue
+                left = deadline - asyncio.get_running_loop().time()
+                try:
+                    # shielded: a late answer then resolves a request nobody waits for, not a cancelled one
+                    # (pygls cannot set the result of a cancelled request and counts that a failure)
+                    asked = asyncio.ensure_future(session.definition_lines(
+                        uri, line, code_points_to_utf16(lines[line], column)))
+                    asked.add_done_callback(_settled)
+                    answers[question.callee] = await asyncio.wait_for(asyncio.shield(asked), max(left, 0.0))
+                except TimeoutError:
+                    log.info("pyright: no definitions within %g s; argument type errors left as they are", budget)
+                    break
+                except (CheckerError, RuntimeError) as error:  # the server failed: the next check restarts it
+                    log.info("pyright: no definitions (%s); argument type errors left as they are", error)
+                    break
+                except JsonRpcException as error:
+                    log.debug("pyright: no definition for %s:%d:%d (%s)", uri, line + 1, column + 1, error)
+                    answers[question.callee] = []
+            if self._guessed(answers[question.callee], uri, text, question):
+                d = found[index]
+                out[index] = dataclasses.replace(
+                    d, message=f'{d.message}\n  parameter "{question.parameter}" {GUESSED_PARAMETER}')
+        return out
+
+    def _guessed(self, definitions: list[tuple[str, int]], uri: str, text: str, question: ParameterQuestion) -> bool:
+        """Whether every definition of the callee leaves the parameter unannotated."""
+        texts = [(text if where == uri else self._module_text(where), line) for where, line in definitions]
+        return bool(texts) and all(module is not None and unannotated_parameter(module, line, question)
+                                   for module, line in texts)
+
+    def _module_text(self, uri: str) -> str | None:
+        """The text of the module at ``uri`` as saved (kept while unchanged)."""
+        if not uri.startswith("file:"):
+            return None
+        path = Path(url2pathname(urlparse(uri).path))
+        try:
+            stat = path.stat()
+            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            if key not in self._modules:
+                self._modules[key] = path.read_text(encoding="utf-8", errors="replace")
+                if len(self._modules) > MODULES_KEPT:
+                    self._modules.popitem(last=False)
+            self._modules.move_to_end(key)
+            return self._modules[key]
+        except OSError:
+            return None
 
     def _command(self) -> list[str]:
         return self.command or [find_server(), "--stdio"]
@@ -412,6 +506,12 @@ class PyrightChecker:
             "basedpyright": {"disableOrganizeImports": True, "analysis": dict(ANALYSIS_SETTINGS)},
             "basedpyright.analysis": dict(ANALYSIS_SETTINGS),
         }
+
+
+def _settled(future: asyncio.Future[Any]) -> None:
+    """Take the outcome of a request no one may wait for any longer (it failed, or came late)."""
+    if not future.cancelled() and future.exception() is not None:
+        log.debug("pyright: a late request failed: %r", future.exception())
 
 
 async def _drain(stream: asyncio.StreamReader) -> None:
