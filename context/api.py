@@ -189,7 +189,8 @@ class Analyzer:
         window = names_used(site.tree, max(0, site.line - WINDOW_BEFORE), site.line + WINDOW_AFTER)
         pending = unused_imports(module, site.text)
         imported = [i.local for i in module.imports.values() if i.module != "__future__"]
-        cross = cross_file_definitions(scope, [*pending, *window, *imported], str(path), site.text)
+        listed = frozenset(d.name for d in (*types, *members_nearby))
+        cross = cross_file_definitions(scope, [*pending, *window, *imported], str(path), site.text, listed)
         location = Location(str(path), expectation.line) if expectation.line is not None else None
         return HoleContext(
             path=str(path),

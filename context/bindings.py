@@ -25,6 +25,7 @@ class LocalBinding:
     is_async: bool = False  # ``async with``
     imported: tuple[int, str, str | None] | None = None  # (level, module, name) of a local import
     returns: str | None = None  # the return annotation of a nested function
+    default: ast.expr | None = None  # an unannotated parameter's default value
 
 
 def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
@@ -46,7 +47,8 @@ def _before(node: ast.AST, line: int, column: int) -> bool:
 
 class LocalBindings:
     """Names bound at (line, column) inside ``chain`` (outermost first): those of the innermost
-    function and of the lambdas and comprehensions in it, and the names of the enclosing classes."""
+    function and of the lambdas and comprehensions in it (or the values of the class body the
+    point is in), and the names of the enclosing classes."""
 
     def __init__(self, chain: list[ast.AST], line: int, column: int) -> None:
         self.line = line
@@ -63,6 +65,9 @@ class LocalBindings:
         for node in chain:
             if isinstance(node, ast.ClassDef):
                 class_names.append(node.name)
+                if not any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                           for n in chain[chain.index(node) + 1:]):
+                    self._collect_class_body(node.body)
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 # An enclosing function's names stay visible (closures); a method's first
                 # parameter is its instance only right inside the class.
@@ -93,12 +98,14 @@ class LocalBindings:
         is_method = bool(class_names) and not any(
             isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
         )
-        for i, a in enumerate([*args, *fn.args.kwonlyargs]):
+        defaults = [None] * (len(args) - len(fn.args.defaults)) + [*fn.args.defaults, *fn.args.kw_defaults]
+        for i, (a, default) in enumerate(zip([*args, *fn.args.kwonlyargs], defaults, strict=True)):
             binding = LocalBinding(
                 a.arg,
                 "parameter",
                 a.lineno - 1,
                 annotation=ast.unparse(a.annotation) if a.annotation else None,
+                default=default if a.annotation is None else None,
             )
             if i == 0 and is_method and a.annotation is None and a in args:
                 binding.annotation = ".".join(class_names)
@@ -118,6 +125,19 @@ class LocalBindings:
                 self.locals[extra.arg] = LocalBinding(
                     extra.arg, "parameter", extra.lineno - 1, annotation=text
                 )
+
+    def _collect_class_body(self, body: list[ast.stmt]) -> None:
+        """The values a class body assigns before the point, read further down the same body
+        (``integer = Word(nums)`` then ``signed = integer.copy()``); its methods and nested
+        classes are the class's members, found through the class."""
+        known = self.locals
+        self.locals = {}
+        try:
+            self._collect_body(body)
+            assigned = {name: b for name, b in self.locals.items() if b.kind in ("local", "loop")}
+        finally:
+            self.locals = known
+        self.locals.update(assigned)
 
     def _collect_later(self, body: list[ast.stmt]) -> None:
         """Names an enclosing function binds after the nested one: a closure sees them when it

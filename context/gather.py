@@ -126,7 +126,9 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
             Definition(
                 p.label,
                 p.symbol.kind,
-                header_text(p.label, p.symbol, resolver),
+                # a class as a class line (its constructor's parameters after it), so it reads
+                # as the definition it is; a function as its header
+                _index_line(p.symbol) if p.symbol.kind == "class" else header_text(p.label, p.symbol, resolver),
                 location_of(p.symbol),
             )
             for p in producers_of_module(module, resolver, 1.0)
@@ -180,48 +182,148 @@ def _class_members(
 
 
 # -- cross-file definitions --------------------------------------------------------------------
-MAX_MODULE_MEMBERS = 3  # functions and classes of one module reached through its name
+MAX_MODULE_MEMBERS = 3  # functions and classes of one module reached through its name, in full
+MAX_MODULE_INDEX = 32  # the further ones the file uses, one line each
 
 
 def cross_file_definitions(
-    scope: Scope, names: Iterable[str], current_path: str, text: str = ""
+    scope: Scope, names: Iterable[str], current_path: str, text: str = "",
+    shown: frozenset[str] = frozenset(),
 ) -> list[Definition]:
     """The definitions of other modules that ``names`` (dotted) denote. For a name that is a
     module of the workspace (``from . import _helpers``), the functions and classes ``text``
-    (the buffer) reaches through it (``_helpers.check(...)``), most used first."""
+    (the buffer) reaches through it (``_helpers.check(...)``), most used first: the first few
+    in full, the others one line each, after every other definition. For a name that is a
+    value of another module (``codes``, ``MISSING``), its class. Classes in ``shown`` (whose
+    definitions or members the answer lists otherwise) are left out."""
     out: list[Definition] = []
+    indexes: list[Definition] = []
     seen: set[str] = set()
     queue = list(names)
+    value_seen = set(shown)
     while queue:
         dotted = queue.pop(0)
         node = ast.parse(dotted, mode="eval").body
-        symbol = scope.expr(node).symbol
-        if symbol is None or symbol.path == current_path or symbol.qualname in seen:
+        inferred = scope.expr(node)
+        symbol = inferred.symbol
+        if symbol is None:
+            found = _value_class(scope, inferred, current_path, value_seen) if _imported_value(scope, node) else None
+            if found is not None:
+                seen.add(found.name)
+                out.append(found)
+            continue
+        if symbol.path == current_path or symbol.qualname in seen:
             continue
         if symbol.kind == "module" and text and not is_stdlib(symbol.module):
             seen.add(symbol.qualname)
-            queue[:0] = _module_members_used(symbol.module, dotted, text)
+            used = _module_members_used(scope.resolver, symbol.module, dotted, text)
+            queue[:0] = [f"{dotted}.{name}" for name, _ in used[:MAX_MODULE_MEMBERS]]
+            if used:
+                index = _module_index(symbol.module, dotted, used[MAX_MODULE_MEMBERS:], "used in this file")
+            elif not re.search(rf"(?<![\w.]){re.escape(dotted)}\b", _without_imports(text)):
+                # imported and not used yet: what the user is about to use is among its members
+                index = _module_index(symbol.module, dotted, _public_members(symbol.module), "not used yet")
+            else:
+                index = None
+            if index is not None:
+                indexes.append(index)
             continue
         if symbol.kind not in ("class", "function") or is_stdlib(symbol.module):
             continue  # a model knows the standard library
+        if symbol.kind == "class" and symbol.qualname in shown:
+            continue  # listed with its members or in full: a bare header would take its place
         seen.add(symbol.qualname)
-        if symbol.cls is not None:
-            text = class_header(symbol.cls)
-        else:
-            assert symbol.function is not None
-            header = symbol.function.header()
-            text = (
-                f"class {symbol.owner.name}:\n    {header}" if symbol.owner is not None else header
-            )
-        out.append(Definition(symbol.qualname, symbol.kind, text, location_of(symbol)))
-    return out
+        value_seen.add(symbol.qualname)
+        out.append(Definition(symbol.qualname, symbol.kind, _definition_text(symbol), location_of(symbol)))
+    return out + indexes
 
 
-def _module_members_used(module: ModuleSummary, dotted: str, text: str) -> list[str]:
-    """``dotted.NAME`` for the functions and classes of ``module`` that ``text`` uses so."""
+def _definition_text(symbol: Symbol) -> str:
+    if symbol.cls is not None:
+        return class_header(symbol.cls)
+    assert symbol.function is not None
+    header = symbol.function.header()
+    return f"class {symbol.owner.name}:\n    {header}" if symbol.owner is not None else header
+
+
+def _imported_value(scope: Scope, node: ast.expr) -> bool:
+    """A value another module defines: an imported name, or an attribute of a module."""
+    if isinstance(node, ast.Name):
+        return node.id in scope.module.imports and node.id not in scope.locals
+    if isinstance(node, ast.Attribute):
+        base = scope.expr(node.value).symbol
+        return base is not None and base.kind == "module"
+    return False
+
+
+def _value_class(scope: Scope, inferred: Inferred, current_path: str, seen: set[str]) -> Definition | None:
+    """The class of a value (``codes``, an instance made at the top of another module) when
+    the workspace defines it outside the hole's file: what a model needs to use the value."""
+    if inferred.type is None:
+        return None
+    t = without_none(inferred.type)
+    symbol = scope.resolver.class_symbol(t.name) if t.name != "|" else None
+    if symbol is None or symbol.cls is None or symbol.path == current_path or is_stdlib(symbol.module) \
+            or symbol.qualname in seen:
+        return None
+    seen.add(symbol.qualname)
+    return Definition(symbol.qualname, "class", class_header(symbol.cls), location_of(symbol))
+
+
+def _module_members_used(resolver: Resolver, module: ModuleSummary, dotted: str, text: str
+                         ) -> list[tuple[str, Symbol]]:
+    """The functions and classes of ``module`` (its own, or imported into it: a package's
+    ``__init__`` re-exports) that ``text`` uses as ``dotted.NAME``, most used first."""
     uses = Counter(re.findall(rf"(?<![\w.]){re.escape(dotted)}\.([A-Za-z_]\w*)", text))
-    found = [name for name, _ in uses.most_common() if name in module.functions or name in module.classes]
-    return [f"{dotted}.{name}" for name in found[:MAX_MODULE_MEMBERS]]
+    found: list[tuple[str, Symbol]] = []
+    for name, _ in uses.most_common():
+        if name in module.functions or name in module.classes:
+            symbol = resolver.lookup(module, name)
+        elif name in module.imports:
+            symbol = resolver.lookup(module, name)
+            if symbol is not None and (symbol.kind not in ("class", "function") or is_stdlib(symbol.module)):
+                symbol = None
+        else:
+            symbol = None
+        if symbol is not None:
+            found.append((name, symbol))
+    return found
+
+
+def _public_members(module: ModuleSummary) -> list[tuple[str, Symbol]]:
+    """A module's own public classes and functions, in the order written."""
+    found = [
+        *(Symbol("class", c.name, module, cls=c) for c in module.classes.values()),
+        *(Symbol("function", f.name, module, function=f) for f in module.functions.values()),
+    ]
+    found.sort(key=lambda symbol: symbol.line)
+    return [(symbol.name, symbol) for symbol in found if not symbol.name.startswith("_")]
+
+
+def _without_imports(text: str) -> str:
+    return re.sub(r"^\s*(from\s+\S+\s+)?import\s.*$", "", text, flags=re.M)
+
+
+def _module_index(module: ModuleSummary, dotted: str, members: list[tuple[str, Symbol]],
+                  why: str) -> Definition | None:
+    """One line for each of ``members``, further members of a module the file reaches through
+    its name: a class with its constructor's parameters, a function's signature."""
+    lines = [_index_line(symbol) for _, symbol in members[:MAX_MODULE_INDEX]]
+    if not lines:
+        return None
+    text = "\n".join([f"# {'more of ' if why.startswith('used') else ''}{dotted} ({module.module}), {why}", *lines])
+    return Definition(f"{module.module} ({why})", "module", text, Location(module.path, 0))
+
+
+def _index_line(symbol: Symbol) -> str:
+    if symbol.cls is not None:
+        bases = f"({', '.join(symbol.cls.bases)})" if symbol.cls.bases else ""
+        init = symbol.cls.method("__init__")
+        params = f"  # {symbol.name}({', '.join(p.render() for p in init.call_params(bound=True))})" \
+            if init is not None else ""
+        return f"class {symbol.name}{bases}: ...{params}"
+    assert symbol.function is not None
+    return symbol.function.header()
 
 
 def _statements_between(tree: ast.AST, first_line: int, last_line: int) -> list[ast.AST]:

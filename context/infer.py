@@ -66,6 +66,7 @@ class Scope:
     union (``PARTIAL``) — a cautious subclass asks for all."""
 
     PARTIAL = True
+    GUESSES = True  # an unannotated parameter is taken to be of its default's type (a cautious scope: unknown)
 
     def __init__(
         self,
@@ -195,11 +196,21 @@ class Scope:
                 return item_type(elem, binding.index)
             return elem
         if binding.value is not None:
-            value = self.expr(binding.value).type
+            value = self.value_type(self.expr(binding.value))
             if value is not None and binding.index is not None:
                 return item_type(value, binding.index)
             return value
+        if binding.default is not None and self.GUESSES:
+            guessed = self.value_type(self.expr(binding.default))
+            return None if guessed is None or guessed.name == "None" else guessed
         return None
+
+    @staticmethod
+    def value_type(value: Inferred) -> TypeExpr | None:
+        """The type of a value: ``type[C]`` for the class ``C`` itself."""
+        if value.type is None and value.symbol is not None and value.symbol.kind == "class":
+            return TypeExpr("type", (TypeExpr(value.symbol.qualname),))
+        return value.type
 
     def expr(self, node: ast.expr) -> Inferred:
         """What an expression evaluates to, as far as the annotations tell."""
@@ -386,7 +397,7 @@ class Scope:
         for cls, module in mro if mro is not None else self.resolver.mro(symbol):
             field = cls.field(attr)
             if field is not None:
-                return Inferred(type=self._field_type(symbol, field, cls, module, receiver))
+                return self.instance_or_class(self._field_type(symbol, field, cls, module, receiver))
             method = cls.method(attr)
             if method is not None:
                 owner = Symbol("function", attr, module, function=method, owner=cls)
@@ -498,11 +509,35 @@ class Scope:
         if symbol.kind == "function" and symbol.function is not None:
             if symbol.qualname in CAST_FUNCTIONS and node.args:
                 return Inferred(type=self.resolve(ast.unparse(node.args[0])))
+            passed = self._passed_through(symbol.function, node, bound=callee.bound_to is not None)
+            if passed is not None:
+                return passed
             receiver = callee.bound_to
             if receiver is None and symbol.function.is_classmethod and symbol.owner is not None:
                 receiver = TypeExpr(f"{symbol.module.module}.{symbol.owner.name}")
             return self.instance_or_class(self._returns(symbol, receiver))
         return Inferred()
+
+    def _passed_through(self, function: FunctionSummary, node: ast.Call, bound: bool) -> Inferred | None:
+        """What a function that gives back one of its unannotated parameters as it came (every
+        ``return`` is ``return stack``, never rebound) returns for this call: the argument passed
+        for that parameter. None for other functions, or when the call passes it by ``*``/``**``."""
+        returned = function.returned
+        if function.returns or not returned or len({(r.text, r.names) for r in returned}) != 1:
+            return None
+        name = returned[0].text
+        if returned[0].names != ((name, None, None),):
+            return None
+        params = list(function.params[1:] if bound and not function.is_static else function.params)
+        index = next((i for i, p in enumerate(params) if p.name == name), None)
+        if index is None or params[index].annotation or params[index].kind not in ("posonly", "pos", "kwonly"):
+            return None
+        argument = next((k.value for k in node.keywords if k.arg == name), None)
+        positional = node.args[index] if params[index].kind != "kwonly" and index < len(node.args) else None
+        if any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
+            return None
+        argument = argument or positional
+        return self.expr(argument) if argument is not None else None
 
 
 OPERATOR_METHODS: dict[type[ast.operator], str] = {

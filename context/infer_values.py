@@ -62,7 +62,7 @@ def source_type(scope: Scope, source: ValueSource, module: ModuleSummary,
         if source.receiver is not None and receiver is not None:
             inner.locals[source.receiver] = LocalBinding(source.receiver, "parameter", 0, fixed=receiver)
         _bind_names(inner, source.names)
-        found = inner.expr(value).type
+        found = inner.value_type(inner.expr(value))
     finally:
         busy.discard(key)
     memo[key] = found

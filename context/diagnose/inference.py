@@ -23,6 +23,7 @@ class CautiousScope(Scope):
     or returned in several places is known only when every one is."""
 
     PARTIAL = False
+    GUESSES = False
 
     def __init__(self, checker: InferenceScopes, module: ModuleSummary, chain: list[ast.AST], untrusted: set[str],
                  facts: ModuleFacts, imports: dict[str, tuple[str, str | None]] | None = None) -> None:

@@ -1,0 +1,93 @@
+"""Receivers typed by what the code gives without annotations: an unannotated parameter by its
+default (a guess the cautious checker does not make), a name or attribute that holds a class, and
+a function that gives back the argument it was passed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from context.api import Analyzer
+
+CORE = '''
+class Parser:
+    def parse(self, text: str) -> "Tree": ...
+
+
+class Tree:
+    def pretty(self) -> str: ...
+
+
+class Stack:
+    def enable(self) -> None: ...
+
+
+def build(stack, options=None):
+    stack.enable()
+    return stack
+
+
+def rebuild(stack):
+    stack = Stack()
+    return stack
+'''
+
+
+def _receiver(tmp_path: Path, body: str) -> str | None:
+    (tmp_path / "core.py").write_text(CORE, encoding="utf-8")
+    text = f"from core import Parser, Stack, build, rebuild\n\n{body}\n"
+    path = tmp_path / "use.py"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    line = next(i for i, t in enumerate(lines) if t.rstrip().endswith("."))
+    return Analyzer(tmp_path).hole_context(path, line, len(lines[line].rstrip()), text).receiver_type
+
+
+def test_a_parameter_is_taken_to_be_of_its_defaults_type(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "def run(parser=Parser()):\n    parser.") == "Parser"
+
+
+def test_a_parameter_whose_default_is_a_class_makes_its_instances(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "def run(text, parser=Parser):\n    parser().") == "Parser"
+    assert _receiver(tmp_path, "def run(*, parser=Parser):\n    parser().parse('x').") == "Tree"
+
+
+def test_a_none_default_or_an_annotation_tells_nothing_new(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "def run(parser=None):\n    parser.") is None
+    assert _receiver(tmp_path, "def run(parser: Stack = Parser()):\n    parser.") == "Stack"
+
+
+def test_a_name_or_attribute_that_holds_a_class(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "kind = Parser\nkind().") == "Parser"
+    body = "class Job:\n    def __init__(self):\n        self.kind = Parser\n\n    def go(self):\n        self.kind()."
+    assert _receiver(tmp_path, body) == "Parser"
+
+
+def test_a_function_that_gives_back_its_argument(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "build(Stack()).") == "Stack"
+    assert _receiver(tmp_path, "build(options=1, stack=Stack()).") == "Stack"
+    assert _receiver(tmp_path, "build(*[Stack()]).") is None
+
+
+def test_a_function_that_rebinds_its_parameter_is_not_a_pass_through(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "rebuild(Parser()).") == "Stack"  # what it assigns, not what it got
+
+
+def test_the_checker_does_not_charge_a_guess(tmp_path: Path) -> None:
+    (tmp_path / "core.py").write_text(CORE, encoding="utf-8")
+    text = (
+        "from core import Parser, Stack, build\n\n"
+        "def run(parser=Parser()):\n    parser.pretty()\n\n"  # a caller may pass a tree-like parser
+        "build(Stack()).enabel()\n"  # no guess: what it gives back is what it was given
+    )
+    path = tmp_path / "use.py"
+    path.write_text(text, encoding="utf-8")
+    problems = [(p.line, p.message) for p in Analyzer(tmp_path).diagnose(path, text)]
+    assert [line for line, _ in problems] == [5], problems
+    assert "enabel" in problems[0][1]
+
+
+def test_a_class_body_reads_the_values_it_assigned(tmp_path: Path) -> None:
+    body = "class Grammar:\n    parser = Parser()\n    tree = parser.parse('x')\n    tree."
+    assert _receiver(tmp_path, body) == "Tree"
+    method = "class Grammar:\n    parser = Stack()\n\n    def go(self, parser=Parser()):\n        parser."
+    assert _receiver(tmp_path, method) == "Parser"  # a method does not see the class body's names
