@@ -61,6 +61,7 @@ from completion.shape import (
     statement_window,
 )
 from context.api import Analyzer
+from context.bindings import with_defaults
 from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
 from context.model import Diagnostic
 from context.positions import byte_column, code_point_column, position_at
@@ -565,13 +566,8 @@ def _guessed_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, owner: 
                        question: ParameterQuestion) -> bool:
     if function.type_comment:
         return False
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    defaults: list[tuple[ast.arg, ast.expr | None]] = [
-        *zip(positional, [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults),
-             strict=True),
-        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
-    found = next(((argument, default) for argument, default in defaults if argument.arg == question.parameter), None)
+    found = next(((argument, default) for argument, default in with_defaults(function.args)
+                  if argument.arg == question.parameter), None)
     if found is None:
         return False
     argument, default = found

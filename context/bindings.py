@@ -28,6 +28,14 @@ class LocalBinding:
     default: ast.expr | None = None  # an unannotated parameter's default value
 
 
+def with_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """A signature's positional then keyword-only parameters, each with its default (None
+    without one)."""
+    positional = [*args.posonlyargs, *args.args]
+    defaults = [None] * (len(positional) - len(args.defaults)) + [*args.defaults, *args.kw_defaults]
+    return list(zip([*positional, *args.kwonlyargs], defaults, strict=True))
+
+
 def _targets(target: ast.expr) -> list[tuple[str, int | None]]:
     if isinstance(target, ast.Name):
         return [(target.id, None)]
@@ -98,8 +106,7 @@ class LocalBindings:
         is_method = bool(class_names) and not any(
             isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
         )
-        defaults = [None] * (len(args) - len(fn.args.defaults)) + [*fn.args.defaults, *fn.args.kw_defaults]
-        for i, (a, default) in enumerate(zip([*args, *fn.args.kwonlyargs], defaults, strict=True)):
+        for i, (a, default) in enumerate(with_defaults(fn.args)):
             binding = LocalBinding(
                 a.arg,
                 "parameter",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from context.bindings import with_defaults
 from context.memo import TextCache
 from context.summary import (
     ClassSummary,
@@ -80,16 +81,14 @@ def _decorator_name(node: ast.expr) -> str:
 
 def _params(args: ast.arguments) -> tuple[Param, ...]:
     out: list[Param] = []
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
-        args.defaults
-    )
-    for i, (a, d) in enumerate(zip(positional, defaults, strict=True)):
+    pairs = with_defaults(args)
+    positional = len(args.posonlyargs) + len(args.args)
+    for i, (a, d) in enumerate(pairs[:positional]):
         kind = "posonly" if i < len(args.posonlyargs) else "pos"
         out.append(Param(a.arg, _text(a.annotation), _text(d, 40), kind))
     if args.vararg:
         out.append(Param(args.vararg.arg, _text(args.vararg.annotation), None, "varargs"))
-    for a, kd in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+    for a, kd in pairs[positional:]:
         out.append(Param(a.arg, _text(a.annotation), _text(kd, 40), "kwonly"))
     if args.kwarg:
         out.append(Param(args.kwarg.arg, _text(args.kwarg.annotation), None, "varkw"))
