@@ -26,6 +26,7 @@ class LocalBinding:
     imported: tuple[int, str, str | None] | None = None  # (level, module, name) of a local import
     returns: str | None = None  # the return annotation of a nested function
     default: ast.expr | None = None  # an unannotated parameter's default value
+    param_of: str | None = None  # a parameter's function (``Cls.method``), to ask its callers
 
 
 def with_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
@@ -70,7 +71,7 @@ class LocalBindings:
         class_names = self.class_names
         previous: ast.AST | None = None
         functions = [n for n in chain if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-        for node in chain:
+        for depth, node in enumerate(chain):
             if isinstance(node, ast.ClassDef):
                 class_names.append(node.name)
                 if not any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
@@ -80,7 +81,10 @@ class LocalBindings:
                 # An enclosing function's names stay visible (closures); a method's first
                 # parameter is its instance only right inside the class.
                 self.function = node
-                self._add_params(node, class_names if isinstance(previous, ast.ClassDef) else [])
+                # a module's function or a method of its class: its callers can be looked up
+                named = depth == 0 or (depth == 1 and isinstance(previous, ast.ClassDef))
+                qualname = ".".join([*class_names, node.name]) if named else None
+                self._add_params(node, class_names if isinstance(previous, ast.ClassDef) else [], qualname)
                 self._collect_body(node.body)
                 if node is not functions[-1]:
                     self._collect_later(node.body)
@@ -100,7 +104,7 @@ class LocalBindings:
             previous = node
 
     def _add_params(
-        self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str]
+        self, fn: ast.FunctionDef | ast.AsyncFunctionDef, class_names: list[str], qualname: str | None
     ) -> None:
         args = [*fn.args.posonlyargs, *fn.args.args]
         is_method = bool(class_names) and not any(
@@ -113,8 +117,10 @@ class LocalBindings:
                 a.lineno - 1,
                 annotation=ast.unparse(a.annotation) if a.annotation else None,
                 default=default if a.annotation is None else None,
+                param_of=qualname if a.annotation is None else None,
             )
             if i == 0 and is_method and a.annotation is None and a in args:
+                binding.param_of = None
                 binding.annotation = ".".join(class_names)
                 if any(
                     isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list

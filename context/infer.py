@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass
 
 from context.bindings import LocalBinding, LocalBindings
+from context.callers import parameter_type
 from context.generics import class_arguments, class_key, has_type_variable, substitute
 from context.infer_calls import RESULT_TYPES as BUILTIN_CALL_TYPES
 from context.infer_calls import builtin_call, called_instance, entered
@@ -202,7 +203,10 @@ class Scope:
             return value
         if binding.default is not None and self.GUESSES:
             guessed = self.value_type(self.expr(binding.default))
-            return None if guessed is None or guessed.name == "None" else guessed
+            if guessed is not None and guessed.name != "None":
+                return guessed
+        if binding.param_of is not None and self.GUESSES:
+            return parameter_type(self, binding.param_of, binding.name)
         return None
 
     @staticmethod

@@ -59,14 +59,23 @@ def source_type(scope: Scope, source: ValueSource, module: ModuleSummary,
     busy.add(key)
     try:
         inner = scope.value_scope(module)
-        if source.receiver is not None and receiver is not None:
-            inner.locals[source.receiver] = LocalBinding(source.receiver, "parameter", 0, fixed=receiver)
-        _bind_names(inner, source.names)
+        bind_source(inner, source, receiver)
         found = inner.value_type(inner.expr(value))
     finally:
         busy.discard(key)
     memo[key] = found
     return found
+
+
+def bind_source(scope: Scope, source: ValueSource, receiver: TypeExpr | None) -> None:
+    """Bind in ``scope`` (of the value's module) the names the value reads as its function
+    bound them: the receiver (``self``) to ``receiver``, locals by their values, unannotated
+    parameters to be typed by the function's callers."""
+    if source.receiver is not None and receiver is not None:
+        scope.locals[source.receiver] = LocalBinding(source.receiver, "parameter", 0, fixed=receiver)
+    _bind_names(scope, source.names)
+    for name in source.parameters:
+        scope.locals[name] = LocalBinding(name, "parameter", 0, param_of=source.function)
 
 
 def _bind_names(scope: Scope, names: Names) -> None:
@@ -99,4 +108,4 @@ def _entry_type(scope: Scope, annotation: str | None, text: str | None) -> TypeE
     return scope.expr(value).type if value is not None else None
 
 
-__all__ = ["parse_expression", "source_type", "sources_type"]
+__all__ = ["bind_source", "parse_expression", "source_type", "sources_type"]

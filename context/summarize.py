@@ -18,7 +18,6 @@ from context.summary import (
     ImportSummary,
     ModuleSummary,
     Param,
-    ValueSource,
     VariableSummary,
 )
 from context.value_sources import FunctionValues, kept_text, merge_fields, value_source
@@ -97,11 +96,9 @@ def _params(args: ast.arguments) -> tuple[Param, ...]:
 
 def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef, *, is_method: bool = False,
                        values: FunctionValues | None = None) -> FunctionSummary:
-    """The signature; for a function without a return annotation, what it returns (see
-    :mod:`context.value_sources`)."""
-    returned: tuple[ValueSource, ...] = ()
-    if fn.returns is None:
-        returned = (values or FunctionValues(fn, is_method)).returned()
+    """The signature; for a function without a return annotation, what it returns; the calls it
+    makes (see :mod:`context.value_sources`)."""
+    values = values or FunctionValues(fn, is_method, qualname=fn.name)
     return FunctionSummary(
         name=fn.name,
         params=_params(fn.args),
@@ -110,7 +107,8 @@ def summarize_function(fn: ast.FunctionDef | ast.AsyncFunctionDef, *, is_method:
         is_async=isinstance(fn, ast.AsyncFunctionDef),
         decorators=tuple(_decorator_name(d) for d in fn.decorator_list),
         doc=_doc_line(fn),
-        returned=returned,
+        returned=values.returned() if fn.returns is None else (),
+        calls=values.calls(),
     )
 
 
@@ -130,32 +128,36 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
 _METHODS: TextCache[tuple[FunctionSummary, list[FieldSummary]]] = TextCache()
 
 
-def _summarize_method(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[FunctionSummary, list[FieldSummary]]:
+def _summarize_method(fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
+                      ) -> tuple[FunctionSummary, list[FieldSummary]]:
     is_method = not any(_decorator_name(d) == "staticmethod" for d in fn.decorator_list)
-    values = FunctionValues(fn, is_method)
+    values = FunctionValues(fn, is_method, qualname=qualname)
     return summarize_function(fn, is_method=is_method, values=values), values.receiver_fields()
 
 
-def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None
+def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None, qualname: str
             ) -> tuple[FunctionSummary, list[FieldSummary]]:
-    """A method's summary and the receiver's fields it assigns, once per distinct text and place."""
+    """A method's summary and the receiver's fields it assigns, once per distinct text, place
+    and class."""
     if lines is None:
-        return _summarize_method(fn)
-    key = (fn.lineno, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
+        return _summarize_method(fn, qualname)
+    key = (fn.lineno, qualname, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
     found = _METHODS.get(key)
     if found is None:
-        found = _summarize_method(fn)
+        found = _summarize_method(fn, qualname)
         _METHODS[key] = found
     return found
 
 
-def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassSummary:
+def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None, *, nested: bool = False) -> ClassSummary:
+    """The class; its methods' values and calls name them ``Cls.method`` (nothing for the
+    methods of a nested class, which are not looked up by name)."""
     bases = tuple(ast.unparse(b) for b in cls.bases)
     decorators = tuple(_decorator_name(d) for d in cls.decorator_list)
     fields: list[FieldSummary] = []
     methods: list[FunctionSummary] = []
     assigned: list[FieldSummary] = []
-    nested: list[ClassSummary] = []
+    inner: list[ClassSummary] = []
     kind = _class_kind(bases, decorators)
     for node in cls.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -181,11 +183,11 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassS
                         )
                     )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            summary, self_fields = _method(node, lines)
+            summary, self_fields = _method(node, lines, "" if nested else f"{cls.name}.{node.name}")
             methods.append(summary)
             assigned.extend(self_fields)
         elif isinstance(node, ast.ClassDef):
-            nested.append(summarize_class(node, lines))
+            inner.append(summarize_class(node, lines, nested=True))
     fields = merge_fields(fields, assigned)
     return ClassSummary(
         name=cls.name,
@@ -196,7 +198,7 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None) -> ClassS
         doc=_doc_line(cls),
         fields=tuple(fields),
         methods=tuple(methods),
-        classes=tuple(nested),
+        classes=tuple(inner),
     )
 
 

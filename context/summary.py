@@ -36,6 +36,22 @@ class ValueSource:
     text: str
     names: tuple[tuple[str, str | None, str | None], ...] = ()
     receiver: str | None = None
+    function: str = ""  # the qualified name of the function it is written in (``Cls.method``)
+    parameters: tuple[str, ...] = ()  # of ``names``: the function's unannotated parameters
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call a function makes (``self.send(request, stream=True)``): the callee and the
+    arguments as values written in that function (see :class:`ValueSource`), so the types a
+    caller passes to an unannotated parameter can be read later from the summary alone. A
+    positional argument that is a literal, or too long to keep, is an empty ``ValueSource``;
+    the positional ones stop at the first ``*args``."""
+
+    name: str  # the callee's last name: ``send``; a class's name for ``Cls(...)``
+    callee: ValueSource
+    args: tuple[ValueSource, ...] = ()
+    keywords: tuple[tuple[str, ValueSource], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class FunctionSummary:
     decorators: tuple[str, ...] = ()
     doc: str = ""
     returned: tuple[ValueSource, ...] = ()  # what an unannotated function returns (not a generator)
+    calls: tuple[CallSite, ...] = ()  # the calls it makes that pass something other than literals
 
     @property
     def is_property(self) -> bool:

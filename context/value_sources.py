@@ -10,14 +10,16 @@ definition, is recorded without a type: unknown, never a global of the same name
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterable
 
-from context.summary import FieldSummary, ValueSource
+from context.summary import CallSite, FieldSummary, ValueSource
 
 MAX_VALUES = 3  # more distinct values than this: the attribute's type is left unknown
 MAX_NAMES = 8
 MAX_TEXT = 120
 MAX_DEPTH = 3  # locals read through locals
+MAX_CALLS = 48  # calls kept per function
 UNKNOWN = ValueSource("")  # an assignment whose value cannot be summarized
 
 
@@ -100,8 +102,10 @@ class FunctionValues:
     """The bindings of one function body, to summarize the values it assigns and returns."""
 
     def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool,
-                 nodes: list[ast.AST] | None = None) -> None:
+                 nodes: list[ast.AST] | None = None, qualname: str = "") -> None:
         self.nodes = nodes if nodes is not None else body_nodes(fn)
+        self.qualname = qualname
+        self._statements: list[ast.stmt] | None = None
         args = fn.args
         positional = [*args.posonlyargs, *args.args]
         self.receiver = positional[0].arg if is_method and positional else None
@@ -218,7 +222,55 @@ class FunctionValues:
             return UNKNOWN
         names: list[tuple[str, str | None, str | None]] = []
         self._gather(value, names, set(), 0, at)
-        return ValueSource(text, tuple(names[:MAX_NAMES]), self.receiver)
+        kept = tuple(names[:MAX_NAMES])
+        parameters = tuple(
+            name for name, annotation, text in kept
+            if annotation is None and text is None and name in self.params
+            and self.params[name] is None and name not in self.locals
+        )
+        return ValueSource(text, kept, self.receiver, self.qualname if parameters else "", parameters)
+
+    def calls(self) -> tuple[CallSite, ...]:
+        """The calls of the body (its own, not nested definitions' or lambdas') that pass a name,
+        an attribute or a call's result — what can hold an instance — in order, at most
+        MAX_CALLS; calls of builtins left out."""
+        found: list[CallSite] = []
+        calls = [n for n in self.nodes if isinstance(n, ast.Call) and _passes_objects(n)
+                 and _dotted_name(n.func) is not None]
+        for call in _in_order(calls)[:MAX_CALLS]:
+            assert isinstance(call, ast.Call)
+            found.append(self._call_site(call))
+        return tuple(found)
+
+    def _call_site(self, call: ast.Call) -> CallSite:
+        at = self._statement_of(call)
+        args: list[ValueSource] = []
+        for arg in call.args:
+            if isinstance(arg, ast.Starred):
+                break
+            args.append(self.source(arg, at) if isinstance(arg, OBJECTS) else UNKNOWN)
+        keywords = tuple((k.arg, self.source(k.value, at)) for k in call.keywords
+                         if k.arg is not None and isinstance(k.value, OBJECTS))
+        callee = _dotted_name(call.func) or ""
+        root = callee.split(".", 1)[0]
+        # a callee through the function's own names needs them; a global or ``self.x`` does not
+        source = self.source(call.func, at) if root in self.params or root in self.locals \
+            else ValueSource(callee, (), self.receiver)
+        return CallSite(callee.rsplit(".", 1)[-1], source, tuple(args), keywords)
+
+    def _statement_of(self, node: ast.AST) -> ast.stmt | None:
+        """The innermost statement of the body that holds ``node``."""
+        if self._statements is None:
+            self._statements = sorted((n for n in self.nodes if isinstance(n, ast.stmt)),
+                                      key=lambda n: (n.lineno, -(n.end_lineno or n.lineno)))
+        line = getattr(node, "lineno", 0)
+        held: ast.stmt | None = None
+        for stmt in self._statements:
+            if stmt.lineno > line:
+                break
+            if (stmt.end_lineno or stmt.lineno) >= line:
+                held = stmt
+        return held
 
     def _gather(self, value: ast.expr, names: list[tuple[str, str | None, str | None]], seen: set[str],
                 depth: int, at: ast.AST | None) -> None:
@@ -315,6 +367,27 @@ class FunctionValues:
             return [FieldSummary(target.attr, self.params[value.id], None, line)]  # typed by the parameter
         source = self.source(value, at) if value is not None else UNKNOWN
         return [FieldSummary(target.attr, None, None, line, values=(source,))]
+
+
+OBJECTS = (ast.Name, ast.Attribute, ast.Call)  # arguments that may hold an instance
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    """``name``, ``a.b.name``: a callee whose target the summary can look up (no builtin)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or (not parts and node.id in BUILTIN_NAMES):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _passes_objects(call: ast.Call) -> bool:
+    return any(isinstance(a, OBJECTS) for a in call.args) or any(
+        k.arg is not None and isinstance(k.value, OBJECTS) for k in call.keywords)
 
 
 def value_source(value: ast.expr) -> ValueSource:

@@ -215,6 +215,10 @@ class Workspace:
         else:
             self._overlay[summary.module] = summary
 
+    def overlays(self) -> list[ModuleSummary]:
+        """The summaries of unsaved buffers standing for their modules."""
+        return list(self._overlay.values())
+
     @property
     def env_paths(self) -> list[Path]:
         if self._env_paths is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from context.api import Analyzer
+from tests.context.receivers import receiver_at
 
 CORE = '''
 class Parser:
@@ -33,13 +34,8 @@ def rebuild(stack):
 
 
 def _receiver(tmp_path: Path, body: str) -> str | None:
-    (tmp_path / "core.py").write_text(CORE, encoding="utf-8")
     text = f"from core import Parser, Stack, build, rebuild\n\n{body}\n"
-    path = tmp_path / "use.py"
-    path.write_text(text, encoding="utf-8")
-    lines = text.split("\n")
-    line = next(i for i, t in enumerate(lines) if t.rstrip().endswith("."))
-    return Analyzer(tmp_path).hole_context(path, line, len(lines[line].rstrip()), text).receiver_type
+    return receiver_at(tmp_path, {"core.py": CORE, "use.py": text}, "use.py")
 
 
 def test_a_parameter_is_taken_to_be_of_its_defaults_type(tmp_path: Path) -> None:

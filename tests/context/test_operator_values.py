@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from context.api import Analyzer
+from tests.context.receivers import receiver_at
 
 CORE = '''
 import datetime
@@ -36,11 +36,8 @@ quoted = Regex(r'"(?:[^"\\n\\r\\\\]|(?:"")|(?:\\\\(?:[^x]|x[0-9a-fA-F]+)))*"' + 
 
 
 def _receiver(tmp_path: Path, expression: str) -> str | None:
-    (tmp_path / "core.py").write_text(CORE, encoding="utf-8")
     text = f"import datetime\nfrom core import Regex, quoted\n\nvalue = {expression}\nvalue.\n"
-    path = tmp_path / "use.py"
-    path.write_text(text, encoding="utf-8")
-    return Analyzer(tmp_path).hole_context(path, 4, len("value."), text).receiver_type
+    return receiver_at(tmp_path, {"core.py": CORE, "use.py": text}, "use.py")
 
 
 def test_an_operator_gives_what_the_left_operands_method_returns(tmp_path: Path) -> None:
