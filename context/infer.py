@@ -408,6 +408,20 @@ class Scope:
                 if method.is_property:
                     return Inferred(type=self._returns(owner, receiver))
                 return Inferred(symbol=owner, bound_to=receiver)
+        return self._dynamic_attribute(symbol, attr, receiver, mro)
+
+    def _dynamic_attribute(self, symbol: Symbol, attr: str, receiver: TypeExpr | None,
+                           mro: list[tuple[ClassSummary, ModuleSummary]] | None) -> Inferred:
+        """An attribute no class declares, of an instance whose class makes the missing ones in
+        ``__getattr__`` (``Token.Whitespace`` where ``_TokenType.__getattr__`` returns a new
+        ``_TokenType``): what that returns. A guess — a cautious scope leaves it unknown."""
+        if not self.GUESSES or receiver is None or attr.startswith("__"):
+            return Inferred()
+        for cls, module in mro if mro is not None else self.resolver.mro(symbol):
+            method = cls.method("__getattr__")
+            if method is not None and module.module != "builtins":
+                owner = Symbol("function", "__getattr__", module, function=method, owner=cls)
+                return self.instance_or_class(self._returns(owner, receiver))
         return Inferred()
 
     def _field_type(self, symbol: Symbol, field: FieldSummary, cls: ClassSummary,

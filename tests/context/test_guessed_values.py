@@ -87,3 +87,12 @@ def test_a_class_body_reads_the_values_it_assigned(tmp_path: Path) -> None:
     assert _receiver(tmp_path, body) == "Tree"
     method = "class Grammar:\n    parser = Stack()\n\n    def go(self, parser=Parser()):\n        parser."
     assert _receiver(tmp_path, method) == "Parser"  # a method does not see the class body's names
+
+
+def test_an_attribute_made_by_the_classs_getattr(tmp_path: Path) -> None:
+    tokens = ("class _TokenType(tuple):\n    def __getattr__(self, name):\n        new = _TokenType(self + (name,))\n"
+              "        return new\n\n    def split(self) -> list: ...\n\n\nToken = _TokenType()\nText = Token.Text\n")
+    files = {"tokens.py": tokens, "use.py": "from tokens import Text, Token\n\nToken.Name.Builtin.\n"}
+    assert receiver_at(tmp_path, files, "use.py") == "_TokenType"
+    files["use.py"] = "from tokens import Text\n\nText.\n"  # a module value made that way
+    assert receiver_at(tmp_path, files, "use.py") == "_TokenType"
