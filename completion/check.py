@@ -20,7 +20,7 @@ Of pyright's diagnostics only errors of :data:`PYRIGHT_RULES` join the verdict: 
 flag correct code too often to reject a filling for them. Nor does a type error about a value
 pyright knows only as ``object`` (it lost track of the value: an unpacked union, a narrowing it
 does not follow) — it says nothing about the filling; nor one about a value whose type is a
-union with ``Unknown`` in it (:func:`partly_unknown`); nor one that holds only because
+type with ``Unknown`` in it (:func:`partly_unknown`); nor one that holds only because
 basedpyright does not promote ``bytearray`` to ``bytes`` as other type checkers do; nor an
 argument type error against a parameter its function leaves unannotated, whose type pyright took
 from its default value (the pyright checker notes those, :data:`GUESSED_PARAMETER`, after
@@ -171,17 +171,18 @@ def lone_name_headers(text: str, found: Iterable[Diagnostic] = ()) -> list[Diagn
 
 def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[Diagnostic]:
     """pyright's errors of the rules in :data:`PYRIGHT_RULES`, but for type errors about a value
-    it knows only as ``object`` and, given the buffer's ``text``, argument type errors against a
+    it knows only as ``object`` or only in part (:func:`partly_unknown`) and, given the buffer's ``text``, argument type errors against a
     type pyright guessed (:func:`guessed`) and errors about a value pyright guessed may be None
     (:func:`optional_guessed`)."""
-    kept = [d for d in diagnostics
-            if d.severity == "error" and d.code in PYRIGHT_RULES and not LOST_TRACK.match(d.message)
-            and BYTES_PROMOTION not in d.message and GUESSED_PARAMETER not in d.message and not partly_unknown(d)]
-    if text is None or not any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
-        return kept
-    tree = _parsed(text)
-    dropped = [d for d in kept if (d.code == ARGUMENT_TYPE and guessed(d, tree)) or optional_guessed(d, tree, text)]
-    kept = [d for d in kept if d not in dropped]
+    errors = [d for d in diagnostics if d.severity == "error" and d.code in PYRIGHT_RULES]
+    dropped = [d for d in errors if partly_unknown(d)]
+    kept = [d for d in errors if d not in dropped and not LOST_TRACK.match(d.message)
+            and BYTES_PROMOTION not in d.message and GUESSED_PARAMETER not in d.message]
+    if text is not None and any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
+        tree = _parsed(text)
+        dropped += [d for d in kept if (d.code == ARGUMENT_TYPE and guessed(d, tree))
+                    or optional_guessed(d, tree, text)]
+        kept = [d for d in kept if d not in dropped]
     # the call of an overloaded function no overload of which takes the argument: as guessed as the argument
     return [d for d in kept if not (d.code == "reportCallIssue" and d.message.startswith(NO_OVERLOAD)
                                     and any(_inside(x, d) for x in dropped)
@@ -192,30 +193,19 @@ NO_OVERLOAD = "No overloads for "
 
 
 def partly_unknown(d: Diagnostic) -> bool:
-    """Whether ``d`` is a type error about a value whose type pyright knows only in part: a
-    union one member of which is ``Unknown`` (``Any | Unknown | ParseResults``: some of the
-    ways the value is made escaped its inference). The members it does know fail, but the value
-    may well be of the kind it lost; like a value it knows only as ``object``, that says
-    nothing about the code. A union that holds ``Unknown`` deeper (``list[Unknown] | None``)
-    is charged as pyright gave it."""
+    """Whether ``d`` is a type error about a value whose type pyright knows only in part:
+    ``Unknown`` anywhere in it — a union member (``Any | Unknown | ParseResults``: some of the
+    ways the value is made escaped its inference) or deeper (``list[Unknown | str]``,
+    ``Generator[Unknown, None, None]``: the items of a display or a generator of untyped
+    values). What it does know fails, but such a value comes from code written without the
+    checker in mind, where it fails on correct code as often as on wrong code; like a value it
+    knows only as ``object``, that says nothing about the filling. A value it knows whole (a
+    literal, a declared class) is charged."""
     found = VALUE_TYPE.match(d.message)
-    return found is not None and "Unknown" in _union_members(found.group(1))
+    return found is not None and UNKNOWN_PART.search(found.group(1)) is not None
 
 
-def _union_members(type_text: str) -> list[str]:
-    """The members of a union as pyright prints it (``A | list[B | C]``: ``A``, ``list[B | C]``)."""
-    members: list[str] = []
-    depth, start = 0, 0
-    for index, char in enumerate(type_text):
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif depth == 0 and type_text.startswith(" | ", index):
-            members.append(type_text[start:index])
-            start = index + 3
-    members.append(type_text[start:])
-    return [member.strip() for member in members]
+UNKNOWN_PART = re.compile(r"(?<![\w.])Unknown(?![\w.])")
 
 
 def _inside(inner: Diagnostic, outer: Diagnostic) -> bool:

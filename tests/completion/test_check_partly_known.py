@@ -1,5 +1,5 @@
 """Two more of pyright's findings that say nothing about a filling: a type error about a value
-whose type pyright knows only in part (a union with ``Unknown`` in it), and a call of a value of
+whose type pyright knows only in part (``Unknown`` in it), and a call of a value of
 a type that is not callable that the buffer without the filling already makes elsewhere."""
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ PARTLY = 'Argument of type "Any | list[Any] | Unknown | ParseResults" cannot be 
     (PARTLY, "reportArgumentType"),
     ('Type "Unknown | None" is not assignable to return type "str"', "reportReturnType"),
     ('Type "int | Unknown" is not assignable to declared type "str"', "reportAssignmentType"),
+    ('Argument of type "list[Unknown] | None" cannot be assigned to parameter "m" of type "Iterable[str]"',
+     "reportArgumentType"),  # deeper
+    ('Argument of type "tuple[Unknown, ...] | list[Unknown]" cannot be assigned to parameter "c" of type '
+     '"List[int]"', "reportArgumentType"),
+    ('Argument of type "Generator[Unknown, None, None]" cannot be assigned to parameter "l" of type '
+     '"Sequence[T@dedup]"', "reportArgumentType"),
 ])
 def test_a_type_error_about_a_value_pyright_knows_only_in_part_is_not_charged(message: str, code: str) -> None:
     assert partly_unknown(error(message, code))
@@ -28,13 +34,12 @@ def test_a_type_error_about_a_value_pyright_knows_only_in_part_is_not_charged(me
 
 
 @pytest.mark.parametrize("message", [
-    'Argument of type "list[Unknown] | None" cannot be assigned to parameter "m" of type "Iterable[str]"',  # deeper
-    'Argument of type "tuple[Unknown, ...] | list[Unknown]" cannot be assigned to parameter "c" of type "List[int]"',
     'Argument of type "Literal[\'wrong\']" cannot be assigned to parameter "c" of type "int"',
     'Argument of type "UnknownThing" cannot be assigned to parameter "c" of type "int"',  # a class of that name
+    'Argument of type "list[mod.Unknown]" cannot be assigned to parameter "c" of type "int"',
     'Cannot access attribute "fooz" for class "Unknown | str"',  # not a type error about a value
 ])
-def test_a_type_pyright_knows_or_knows_only_deeper_is_charged(message: str) -> None:
+def test_a_type_pyright_knows_whole_is_charged(message: str) -> None:
     code = "reportAttributeAccessIssue" if message.startswith("Cannot") else "reportArgumentType"
     assert not partly_unknown(error(message, code))
     assert combined([], [error(message, code)]) == [error(message, code)]
@@ -52,3 +57,13 @@ def test_a_call_of_what_is_not_callable_that_the_buffer_already_makes_is_not_cha
     # a call issue that does not name its subject is charged again
     arity = error("Expected 1 positional argument", "reportCallIssue", 1)
     assert introduced([error("Expected 1 positional argument", "reportCallIssue", 0)], [arity], edit) == [arity]
+
+
+def test_no_overload_taking_a_partly_unknown_argument_is_not_charged_either() -> None:
+    argument = error('Argument of type "list[Unknown | str | None]" cannot be assigned to parameter "components" '
+                     'of type "Iterable[AnyStr@urlunparse | None]"')
+    overload = Diagnostic(0, 0, 0, 40, "error", 'No overloads for "urlunparse" match the provided arguments',
+                          "pyright", "reportCallIssue")
+    assert combined([], [overload, argument]) == []
+    literal = error('Argument of type "Literal[1]" cannot be assigned to parameter "c" of type "str"')
+    assert combined([], [overload, literal]) == [overload, literal]
