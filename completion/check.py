@@ -763,6 +763,38 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
             at_edit[_identity(d)] -= 1
         elif not _said_before(d) or _finding(d) not in said:
             out.append(d)
+    return out if anywhere else out + misspelled_bindings(before, after, edit)
+
+
+# a built-in finding's "did you mean" hint (see :func:`context.diagnose.text.did_you_mean`)
+HINTED = re.compile(r"^(?P<finding>.*) \(did you mean '(?P<name>[^']+)'\?\)$", re.S)
+
+
+def misspelled_bindings(before: list[Diagnostic], after: list[Diagnostic], edit: Edit) -> list[Diagnostic]:
+    """A name the edit binds that is one letter off a name the code elsewhere reads and nothing
+    defines (``statr = pos + 1`` typed above ``return text[start:]``): the code around was
+    wrong before the edit and is still, so :func:`introduced` charges nothing off the edit — but
+    now the finding there suggests the edit's new name, which it did not before. That is a
+    misspelling no checker sees on the edit itself (a new name is valid code); it is charged to
+    the edit, once per name."""
+    span = (edit.start, edit.new_end)
+    earlier: dict[tuple[str, str, Position, Position], set[str]] = {}
+    for d in before:
+        hinted = HINTED.match(d.message)
+        finding, hint = (hinted["finding"], hinted["name"]) if hinted else (d.message, "")
+        earlier.setdefault((d.source, finding, *edit.moved_range(d)), set()).add(hint)
+    out: list[Diagnostic] = []
+    named: set[str] = set()
+    for d in after:
+        hinted = HINTED.match(d.message)
+        if hinted is None or on_span(d, *span) or hinted["name"] in named:
+            continue
+        hints = earlier.get((d.source, hinted["finding"], _start(d), _end(d)))
+        if hints is None or hinted["name"] in hints:
+            continue  # not there before (charged or not as it is), or suggested before too
+        named.add(hinted["name"])
+        message = f"'{hinted['name']}' looks misspelled: line {d.line + 1} has {hinted['finding']}"
+        out.append(Diagnostic(*edit.start, *edit.new_end, "error", message, d.source, "misspelled-binding"))
     return out
 
 
@@ -927,6 +959,7 @@ def render_error_report(problems: list[Diagnostic], filling: str, path: str, *, 
 __all__ = [
     "GUESSED_PARAMETER", "NAMED_FINDINGS", "NAMED_MESSAGES", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun",
     "Checkers", "Edit", "ParameterQuestion", "check_text", "combined", "finished", "guessed", "introduced", "merged",
-    "on_span", "optional_guessed", "parameter_questions", "partly_unknown", "precise", "render_error_report",
+    "misspelled_bindings", "on_span", "optional_guessed", "parameter_questions", "partly_unknown", "precise",
+    "render_error_report",
     "splice", "unannotated_parameter", "unfinished_tail",
 ]
