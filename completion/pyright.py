@@ -57,8 +57,10 @@ from completion.check import (
     unannotated_parameter,
 )
 from completion.errors import CheckerError, ConfigError
+from context.errors import SourceError
 from context.model import Diagnostic
 from context.positions import code_points_to_utf16, split_lines, utf16_to_code_points
+from context.workspace import read_source
 
 log = logging.getLogger(__name__)
 
@@ -408,32 +410,41 @@ class PyrightChecker:
         budget = LOOKUPS_SHARE * self.timeout
         deadline = asyncio.get_running_loop().time() + budget
         for index, question in questions.items():
-            line, column = question.callee
             if question.callee not in answers:
                 if len(answers) >= MAX_LOOKUPS:
                     continue
-                left = deadline - asyncio.get_running_loop().time()
-                try:
-                    # shielded: a late answer then resolves a request nobody waits for, not a cancelled one
-                    # (pygls cannot set the result of a cancelled request and counts that a failure)
-                    asked = asyncio.ensure_future(session.definition_lines(
-                        uri, line, code_points_to_utf16(lines[line], column)))
-                    asked.add_done_callback(_settled)
-                    answers[question.callee] = await asyncio.wait_for(asyncio.shield(asked), max(left, 0.0))
-                except TimeoutError:
-                    log.info("pyright: no definitions within %g s; argument type errors left as they are", budget)
+                definitions = await self._definitions(session, uri, lines, question.callee, deadline, budget)
+                if definitions is None:
                     break
-                except (CheckerError, RuntimeError) as error:  # the server failed: the next check restarts it
-                    log.info("pyright: no definitions (%s); argument type errors left as they are", error)
-                    break
-                except JsonRpcException as error:
-                    log.debug("pyright: no definition for %s:%d:%d (%s)", uri, line + 1, column + 1, error)
-                    answers[question.callee] = []
+                answers[question.callee] = definitions
             if self._guessed(answers[question.callee], uri, text, question):
                 d = found[index]
                 out[index] = dataclasses.replace(
                     d, message=f'{d.message}\n  parameter "{question.parameter}" {GUESSED_PARAMETER}')
         return out
+
+    @staticmethod
+    async def _definitions(session: _Session, uri: str, lines: list[str], callee: tuple[int, int],
+                           deadline: float, budget: float) -> list[tuple[str, int]] | None:
+        """Where the callee at ``callee`` (line, column) is defined (module URI, line), asked of
+        pyright until ``deadline``; None when it gave no answer in time or failed: ask no more."""
+        line, column = callee
+        left = deadline - asyncio.get_running_loop().time()
+        try:
+            # shielded: a late answer then resolves a request nobody waits for, not a cancelled one
+            # (pygls cannot set the result of a cancelled request and counts that a failure)
+            asked = asyncio.ensure_future(session.definition_lines(uri, line, code_points_to_utf16(lines[line], column)))
+            asked.add_done_callback(_settled)
+            return await asyncio.wait_for(asyncio.shield(asked), max(left, 0.0))
+        except TimeoutError:
+            log.info("pyright: no definitions within %g s; argument type errors left as they are", budget)
+            return None
+        except (CheckerError, RuntimeError) as error:  # the server failed: the next check restarts it
+            log.info("pyright: no definitions (%s); argument type errors left as they are", error)
+            return None
+        except JsonRpcException as error:
+            log.debug("pyright: no definition for %s:%d:%d (%s)", uri, line + 1, column + 1, error)
+            return []
 
     def _guessed(self, definitions: list[tuple[str, int]], uri: str, text: str, question: ParameterQuestion) -> bool:
         """Whether every definition of the callee leaves the parameter unannotated."""
@@ -450,12 +461,12 @@ class PyrightChecker:
             stat = path.stat()
             key = (str(path), stat.st_mtime_ns, stat.st_size)
             if key not in self._modules:
-                self._modules[key] = path.read_text(encoding="utf-8", errors="replace")
+                self._modules[key] = read_source(path)
                 if len(self._modules) > MODULES_KEPT:
                     self._modules.popitem(last=False)
             self._modules.move_to_end(key)
             return self._modules[key]
-        except OSError:
+        except (OSError, SourceError):
             return None
 
     def _command(self) -> list[str]:

@@ -223,3 +223,14 @@ async def test_a_server_that_does_not_answer_lookups_leaves_the_errors_within_th
     noted = await PyrightChecker(tmp_path)._noted(Definitions(None), (tmp_path / "use.py").as_uri(), CALLS, found)  # type: ignore[arg-type]
     assert noted == found
     assert time.perf_counter() - started < 2.0
+
+
+async def test_a_callee_module_that_is_not_utf8_is_not_guessed_from(tmp_path: Path) -> None:
+    # read as every file is read (context.workspace.read_source): a non-UTF-8 module is no text to judge by
+    (tmp_path / "lib.py").write_bytes(MODULE.encode("utf-8") + b"\n# caf\xe9\n")
+    found = [argument_error(CALLS, "value", "renderer", "str", "make")]
+    session = Definitions([((tmp_path / "lib.py").as_uri(), 0)])
+    here = (tmp_path / "use.py").as_uri()
+    assert await PyrightChecker(tmp_path)._noted(session, here, CALLS, found) == found  # type: ignore[arg-type]
+    (tmp_path / "lib.py").write_text(MODULE)
+    assert GUESSED_PARAMETER in (await PyrightChecker(tmp_path)._noted(session, here, CALLS, found))[0].message  # type: ignore[arg-type]
