@@ -209,8 +209,10 @@ class FunctionValues:
             self._add(node.name)  # type: ignore[attr-defined]
 
     def _unknown_targets(self, target: ast.expr) -> None:
+        """The names a target binds, each unknown: not those it only reads (``new`` of
+        ``new.parent = self`` or ``items[i] = x`` binds nothing)."""
         for node in ast.walk(target):
-            if isinstance(node, ast.Name):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self._add(node.id)
                 self._add(node.id)  # twice: never a single known value
 

@@ -149,3 +149,11 @@ def test_an_assignment_that_surely_ran_last_hides_the_earlier_ones() -> None:
     # bound again later in a loop: every binding may hold
     assert current is not None
     assert {n[2] for n in current.values[0].names if n[0] == "current"} == {"first(item)", "second(item)"}
+
+
+def test_setting_an_attribute_or_item_of_a_local_does_not_bind_it_again() -> None:
+    source = ("def make(name):\n    new = Token(name)\n    new.parent = None\n    new.tags[0] = name\n"
+              "    items = []\n    items[0] = new\n    return new\n")
+    summary = summarize_module(ast.parse(source), "m.py", "m")
+    (returned,) = summary.functions["make"].returned
+    assert ("new", None, "Token(name)") in returned.names
