@@ -171,16 +171,17 @@ def lone_name_headers(text: str, found: Iterable[Diagnostic] = ()) -> list[Diagn
 
 def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[Diagnostic]:
     """pyright's errors of the rules in :data:`PYRIGHT_RULES`, but for type errors about a value
-    it knows only as ``object`` or only in part (:func:`partly_unknown`) and, given the buffer's ``text``, argument type errors against a
-    type pyright guessed (:func:`guessed`) and errors about a value pyright guessed may be None
-    (:func:`optional_guessed`)."""
+    it knows only as ``object`` or only in part (:func:`partly_unknown`) and, given the buffer's
+    ``text``, argument type errors against a type pyright guessed (:func:`guessed`) or about an
+    attribute whose literal type it widened (:func:`widened_literal`), and errors about a value
+    pyright guessed may be None (:func:`optional_guessed`)."""
     errors = [d for d in diagnostics if d.severity == "error" and d.code in PYRIGHT_RULES]
     dropped = [d for d in errors if partly_unknown(d)]
     kept = [d for d in errors if d not in dropped and not LOST_TRACK.match(d.message)
             and BYTES_PROMOTION not in d.message and GUESSED_PARAMETER not in d.message]
     if text is not None and any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
         tree = _parsed(text)
-        dropped += [d for d in kept if (d.code == ARGUMENT_TYPE and guessed(d, tree))
+        dropped += [d for d in kept if (d.code == ARGUMENT_TYPE and (guessed(d, tree) or widened_literal(d, tree)))
                     or optional_guessed(d, tree, text)]
         kept = [d for d in kept if d not in dropped]
     # the call of an overloaded function no overload of which takes the argument: as guessed as the argument
@@ -259,6 +260,58 @@ def guessed(d: Diagnostic, tree: ast.Module | None) -> bool:
                      if (a.lineno, a.col_offset) == (d.line + 1, d.column)), None)
     return (isinstance(argument, ast.Name) and INVARIANT_ITEMS.search(d.message) is not None
             and _guessed_at(scope, argument.id, at))
+
+
+# an argument of a plain builtin type rejected by a parameter (of the type named) that wants some
+# of its literals
+WIDENED = re.compile(r'^Argument of type "(?:str|int|bool|bytes)" cannot be assigned to parameter "\w+" '
+                     r'of type "([\w.]+)".*\n\s*"(?:str|int|bool|bytes)" is not assignable to type "Literal\[', re.S)
+
+
+def widened_literal(d: Diagnostic, tree: ast.Module | None) -> bool:
+    """Whether pyright's argument type error ``d`` is about an attribute it typed by widening a
+    literal: the argument is ``obj.name`` (or the key of ``table[obj.name]``), no annotation
+    declares ``name`` in the buffer, and every assignment to it gives a literal or a parameter
+    declared of the very type the error's parameter wants (``self.lifespan = lifespan`` with
+    ``lifespan: LifespanType`` is a ``str`` attribute to pyright, which a ``LifespanType`` key
+    then rejects). Declared, the attribute would keep its type; assigned anything else (a
+    ``str`` parameter), it is charged."""
+    found = WIDENED.match(d.message) if tree is not None and d.code == ARGUMENT_TYPE else None
+    if found is None or tree is None:
+        return False
+    span = (d.line + 1, d.column, d.end_line + 1, d.end_column)
+    argument: ast.AST | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute | ast.Subscript) and \
+                (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset) == span:
+            argument = node.slice if isinstance(node, ast.Subscript) else node
+            break
+    if not isinstance(argument, ast.Attribute):
+        return False
+    assigned = _attribute_values(tree, argument.attr)
+    return assigned is not None and bool(assigned) and all(
+        isinstance(value, ast.Constant) or declared == found.group(1) for value, declared in assigned)
+
+
+def _attribute_values(tree: ast.Module, attr: str) -> list[tuple[ast.expr, str | None]] | None:
+    """Each value assigned to an attribute ``attr`` in the buffer, with the annotation of the
+    parameter it is (None for another value); None when an annotation declares ``attr``."""
+    out: list[tuple[ast.expr, str | None]] = []
+    for function in ast.walk(tree):
+        if isinstance(function, ast.AnnAssign) and (
+                (isinstance(function.target, ast.Name) and function.target.id == attr)
+                or (isinstance(function.target, ast.Attribute) and function.target.attr == attr)):
+            return None
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = {a.arg: ast.unparse(a.annotation) if a.annotation is not None else None
+                  for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == attr
+                                                    for t in node.targets):
+                value = node.value
+                out.append((value, params.get(value.id) if isinstance(value, ast.Name) else None))
+    return out
 
 
 def _call_at(tree: ast.Module, position: Position) -> tuple[ast.Call, ast.AST] | None:
@@ -960,6 +1013,5 @@ __all__ = [
     "GUESSED_PARAMETER", "NAMED_FINDINGS", "NAMED_MESSAGES", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun",
     "Checkers", "Edit", "ParameterQuestion", "check_text", "combined", "finished", "guessed", "introduced", "merged",
     "misspelled_bindings", "on_span", "optional_guessed", "parameter_questions", "partly_unknown", "precise",
-    "render_error_report",
-    "splice", "unannotated_parameter", "unfinished_tail",
+    "render_error_report", "splice", "unannotated_parameter", "unfinished_tail", "widened_literal",
 ]
