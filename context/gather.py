@@ -17,6 +17,7 @@ from context.resolve import Resolver, Symbol, location_of
 from context.summary import ClassSummary, ModuleSummary
 from context.types import (
     TypeExpr,
+    display,
     names_in,
     without_none,
 )
@@ -134,17 +135,7 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
             for p in producers_of_module(module, resolver, 1.0)
             if "." not in p.label
         ]
-        defs.extend(
-            Definition(
-                v.name,
-                "variable",
-                f"{v.name}: {v.annotation or '?'}",
-                Location(module.path, v.line),
-            )
-            for v in module.variables.values()
-            if not v.name.startswith("_")
-        )
-        return defs
+        return defs + _module_values(scope, module)
     symbol = (
         receiver.symbol if receiver.symbol is not None and receiver.symbol.kind == "class" else None
     )
@@ -158,6 +149,30 @@ def receiver_members(scope: Scope, receiver: Inferred) -> list[Definition]:
     for cls, module in mro:
         out.extend(_class_members(cls, module, seen))
     return out
+
+
+MAX_VALUES_TYPED = 40  # a module's variables whose unannotated values are inferred for its members
+MAX_VALUE_CLASSES = 3  # the classes of those values shown after them
+
+
+def _module_values(scope: Scope, module: ModuleSummary) -> list[Definition]:
+    """A module's public variables with their types — declared, else inferred from their values
+    (``Keyword: _TokenType`` for ``Keyword = Token.Keyword``) — after the first few classes the
+    workspace defines for those values: what a model needs to use a member after the dot."""
+    values = [v for v in module.variables.values() if not v.name.startswith("_")]
+    out: list[Definition] = []
+    classes: list[Definition] = []
+    seen: set[str] = set()
+    for index, v in enumerate(values):
+        written = v.annotation
+        if written is None and v.value and not v.is_alias and index < MAX_VALUES_TYPED:
+            inferred = scope.symbol_value(Symbol("variable", v.name, module, variable=v))
+            written = display(inferred.type)
+            found = _value_class(scope, inferred, scope.module.path, seen) if len(classes) < MAX_VALUE_CLASSES else None
+            if found is not None:
+                classes.append(found)
+        out.append(Definition(v.name, "variable", f"{v.name}: {written or '?'}", Location(module.path, v.line)))
+    return classes + out
 
 
 def _class_members(

@@ -65,3 +65,18 @@ def test_a_class_listed_with_its_members_is_not_repeated_as_a_bare_header() -> N
                  "    return status in (codes.moved, codes.found)\n    ")
     assert any(d.name == "pkg.status.LookupDict" for d in hole.nearby_members)
     assert not any(d.name == "pkg.status.LookupDict" for d in hole.cross_file)
+
+
+def test_a_modules_values_after_the_dot_have_their_inferred_types_and_classes(tmp_path: Path) -> None:
+    tokens = ("class _TokenType(tuple):\n    def __getattr__(self, name):\n        new = _TokenType(self + (name,))\n"
+              "        new.parent = self\n        return new\n\n\nToken = _TokenType()\nKeyword = Token.Keyword\n"
+              "LIMIT: int = 3\n")
+    (tmp_path / "tokens.py").write_text(tokens, encoding="utf-8")
+    text = "import tokens\n\nKINDS = {'IS': tokens.}\n"
+    path = tmp_path / "use.py"
+    path.write_text(text, encoding="utf-8")
+    hole = Analyzer(tmp_path).hole_context(path, 2, text.index("tokens.") - text.index("KINDS") + len("tokens."), text)
+    texts = [d.text for d in hole.receiver_members]
+    assert "Keyword: _TokenType" in texts and "Token: _TokenType" in texts and "LIMIT: int" in texts
+    classes = [i for i, t in enumerate(texts) if t.startswith("class _TokenType(tuple):")]
+    assert len(classes) == 1 and classes[0] < texts.index("Keyword: _TokenType")  # the class once, first
