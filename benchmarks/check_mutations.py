@@ -50,7 +50,7 @@ from benchmarks.check_mutants import GROUPS, KINDS, Mutation, mutations, names_t
 from benchmarks.packages import selected_packages, split_of  # noqa: E402
 from benchmarks.recall_index import PackageIndex  # noqa: E402
 from benchmarks.recall_mining import Hole, cursor_offset, mine_holes, sample_holes  # noqa: E402
-from benchmarks.recall_packages import ensure_package, spec_of  # noqa: E402
+from benchmarks.recall_packages import ensure_package, resolved, spec_of  # noqa: E402
 from completion.check import Checker, Edit, check_text, combined, introduced, precise, splice  # noqa: E402
 from completion.errors import CheckerError  # noqa: E402
 from completion.pyright import PyrightChecker  # noqa: E402
@@ -233,7 +233,7 @@ def package_vocabulary(root: Path, imports: tuple[str, ...]) -> set[str]:
 
 async def run_package(name: str, limit: int, seed: int, use_pyright: bool, true_only: bool = False,
                       ) -> tuple[list[Outcome], Timings, dict[str, object]]:
-    spec = spec_of(name)
+    spec = resolved(spec_of(name), WORK)
     root = ensure_package(spec, WORK)
     index = PackageIndex(root, spec.imports)
     holes = sample_holes(mine_holes(index, spec.name), limit, seed)

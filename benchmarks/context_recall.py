@@ -47,7 +47,7 @@ from benchmarks.recall_holepilot import (  # noqa: E402
 from benchmarks.recall_index import DEFINITION_KINDS  # noqa: E402
 from benchmarks.recall_mining import Hole, Mined, mine_oracle_holes, package_sources  # noqa: E402
 from benchmarks.recall_oracle import GOTO_TIMEOUT_S, Oracle, OracleCache  # noqa: E402
-from benchmarks.recall_packages import ensure_package  # noqa: E402
+from benchmarks.recall_packages import ensure_package, resolved  # noqa: E402
 from benchmarks.recall_report import (  # noqa: E402
     breakdown_markdown,
     latency_markdown,
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         names = selected_packages(args.packages, args.split)
-        specs = [spec_of(name) for name in names]
+        specs = [resolved(spec_of(name), WORK) for name in names]
     except ValueError as error:
         print(f"context_recall: {error}", file=sys.stderr)
         return 2

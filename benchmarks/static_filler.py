@@ -31,7 +31,7 @@ if str(REPO) not in sys.path:
 from benchmarks.packages import selected_packages, split_of  # noqa: E402
 from benchmarks.recall_index import PackageIndex  # noqa: E402
 from benchmarks.recall_mining import Hole, mine_holes, sample_holes  # noqa: E402
-from benchmarks.recall_packages import ensure_package, spec_of  # noqa: E402
+from benchmarks.recall_packages import ensure_package, resolved, spec_of  # noqa: E402
 from completion.api import Engine  # noqa: E402
 from completion.errors import HolepilotError  # noqa: E402
 from completion.model import HoleRequest  # noqa: E402
@@ -86,7 +86,7 @@ async def score_hole(engine: Engine, root: Path, hole: Hole) -> Tally:
 
 
 async def run_package(name: str, limit: int, seed: int) -> tuple[Tally, str]:
-    spec = spec_of(name)
+    spec = resolved(spec_of(name), WORK)
     root = ensure_package(spec, WORK)
     holes = sample_holes(mine_holes(PackageIndex(root, spec.imports), spec.name), limit, seed)
     engine = Engine(root, Settings(backend="static"))
