@@ -39,6 +39,7 @@ class Block:
     priority: float
     title: str = ""
     key: str = ""  # a definition's qualified name: shown once, whichever block carries it
+    listing: bool = False  # one item a line (a module's further members, a receiver's): its head may go alone
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,12 @@ def candidate_blocks(hole: HoleContext, history: str = "", root: str = "") -> li
         blocks.append(Block("headers", _def_text(d, root), 1.5 + i * 0.5 + _outside(d, root)))
     for i, d in enumerate(hole.cross_file):
         priority = NEARBY_PRIORITY + i * NEARBY_STEP + _outside(d, root)
-        blocks.append(Block("nearby", _def_text(d, root), priority, key=d.name))
+        blocks.append(Block("nearby", _def_text(d, root), priority, key=d.name, listing=d.kind == "module"))
     blocks.extend(_member_blocks(hole, root))
     if hole.receiver_members and not any(d.kind == "receiver" for d in hole.nearby_members):
         text = "\n".join(m.text for m in hole.receiver_members[:40])
         blocks.append(
-            Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5)
+            Block("types", f"# members of {hole.receiver}: {hole.receiver_type}\n{text}", 0.5, listing=True)
         )
     scope = [
         f"{b.name}: {b.type}" if b.type else b.name
@@ -235,6 +236,11 @@ def plan_prompt(
         if not any(b.section == block.section for b in chosen):
             cost += _section_overhead(block.section)
         fits = used + cost <= budget
+        if not fits and block.listing:
+            overhead = cost - count_tokens(block.text)
+            head = _listing_head(block, budget - used - overhead)
+            if head is not None:
+                block, cost, fits = head, count_tokens(head.text) + overhead, True
         if fits:
             chosen.append(block)
             used += cost
@@ -255,6 +261,15 @@ def plan_prompt(
             )
         plan, text = smaller, render(smaller)
     return plan, text, _summarize(uses)
+
+
+def _listing_head(block: Block, tokens: int) -> Block | None:
+    """The first lines of a listing that fit ``tokens``: its title comments and at least one
+    item (the items that fit, rather than none when the whole list does not); None when not
+    even one item does."""
+    head = _head_lines(block.text, tokens)
+    items = [line for line in head.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    return dataclasses.replace(block, text=head) if items else None
 
 
 def _definition_lines(block: Block) -> frozenset[str]:

@@ -10,6 +10,7 @@ from completion.errors import BudgetError
 from completion.prompt import plan_prompt, render_chat_text
 from completion.tokens import count_tokens
 from context.api import Analyzer
+from context.model import Definition, HoleContext, Location
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "shapes"
@@ -89,3 +90,18 @@ def test_an_attribute_holes_receiver_members_are_listed_under_their_classes() ->
     block = text[text.index("# self.reader: Reader") :]
     assert block.index("class Reader(BaseReader):") < block.index("def expect(")
     assert block.index("class BaseReader:") < block.index("def peek(")
+
+
+def test_a_long_listing_that_does_not_fit_gives_the_items_that_do() -> None:
+    index = "\n".join(["# more of c_ast (pkg.c_ast), used in this file",
+                       *(f"class Node{i}(Node): ...  # Node{i}(name, coord=None)" for i in range(60))])
+    module = Definition("pkg.c_ast (used in this file)", "module", index, Location("/w/pkg/c_ast.py", 0))
+    whole = Definition("pkg.util.helper", "function", "def helper(x: int) -> str: ...", Location("/w/pkg/util.py", 3))
+    hole = HoleContext(path="/w/pkg/gen.py", line=3, column=4, hole_kind="statement",
+                       prefix="import c_ast\n\ndef gen(n):\n    ", suffix="\n", cross_file=(whole, module))
+    _, text, _ = plan_prompt(hole, 700, render_chat_text, root="/w")
+    assert count_tokens(text) <= 700
+    assert "def helper(x: int) -> str: ..." in text and "class Node0(Node): ..." in text
+    assert "class Node59(Node)" not in text  # its head only
+    _, roomy, _ = plan_prompt(hole, 4096, render_chat_text, root="/w")
+    assert "class Node59(Node)" in roomy
