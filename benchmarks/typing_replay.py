@@ -278,9 +278,14 @@ def _misspell(word: str, rng: random.Random) -> str:
 
 def _quoted(line: str, typed: str) -> list[tuple[int, int]]:
     """The spans of ``line`` inside strings, the strings the line's ``typed`` start opened
-    included (``"co`` typed, ``nnection.start"`` answered: no member in it)."""
-    return [(a - len(typed), b - len(typed)) for a, b in (m.span() for m in STRING.finditer(typed + line))
-            if b > len(typed)]
+    included (``"co`` typed, ``nnection.start"`` answered: no member in it), and its comment: a
+    misspelled word there is no mistake in the code."""
+    whole = typed + line
+    spans = [m.span() for m in STRING.finditer(whole)]
+    comment = next((i for i, char in enumerate(whole) if char == "#" and not any(a <= i < b for a, b in spans)), None)
+    if comment is not None:
+        spans.append((comment, len(whole)))
+    return [(a - len(typed), b - len(typed)) for a, b in spans if b > len(typed)]
 
 
 def _misspelled_member(line: str, rng: random.Random, typed: str = "") -> tuple[str, str] | None:

@@ -112,6 +112,10 @@ def test_a_wrong_answer_is_plausibly_wrong_in_its_first_line() -> None:
     assert wrong_version('("rich", "x.name")', random.Random(1)) is None  # words of strings are left alone
     for seed in range(20):  # a string the typed start of the line opened holds no member either
         assert mistake('nnection.start_lts", 2)', random.Random(seed), typed='    send("co') is None
+    for seed in range(20):  # nor does a comment: a misspelled word there is no mistake in the code
+        found = mistake('elif name == "x":  # pragma: no cover', random.Random(seed))
+        assert found is None or "# pragma: no cover" in found[0], found
+        assert mistake("x = 1  # the connection.timeout", random.Random(seed)) is None
 
 
 def test_scores_count_wrong_shown_and_correct_held_back() -> None:
