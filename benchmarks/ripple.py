@@ -153,10 +153,18 @@ def spread_calls(truth: Truth) -> set[Site]:
 
 def keyword_sites(truth: Truth, sources: dict[str, Source], name: str) -> set[Site]:
     """Positions of ``name=`` in the true calls."""
+    return _keywords_at(sources, [s for s, call in truth.calls.items() if name in call.keywords], name)
+
+
+def undecided_keywords(truth: Truth, sources: dict[str, Source], name: str) -> set[Site]:
+    """Positions of ``name=`` in the calls whose callee is undecided: whether the keyword must
+    change is as undecided as the call."""
+    return _keywords_at(sources, sorted(truth.undecided), name)
+
+
+def _keywords_at(sources: dict[str, Source], callees: list[Site], name: str) -> set[Site]:
     out: set[Site] = set()
-    for site, call in truth.calls.items():
-        if name not in call.keywords:
-            continue
+    for site in callees:
         source = sources[site.relative]
         for node in _calls_at(source, site):
             for keyword in node.keywords:
@@ -306,6 +314,7 @@ class PackageRun:
                         truth.undecided | unsure)
         uses, unsure = self.oracle.body_uses(fn, param)
         sites = keyword_sites(truth, self.sources, param.name) | uses
+        unsure |= undecided_keywords(truth, self.sources, param.name)
         return made(Setup(rename_parameter(text, param), param), sites, unsure | truth.undecided)
 
     async def ask(self, engine: Engine, case: Case, fn: Function, setup: Setup) -> None:

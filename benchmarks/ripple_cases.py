@@ -20,6 +20,7 @@ trees (``ast.dump``) leaves formatting out of the verdict.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,6 +262,12 @@ class Renamer(ast.NodeTransformer):
             node.arg = self.new
         return node
 
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> ast.AST:
+        at = declared_position(self.offsets, node, self.old)
+        if at is not None and self._at(node, *at):
+            node.names = [self.new if n == self.old else n for n in node.names]
+        return node
+
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         if node.value == self.old:
             line, column = self._start(node)
@@ -288,6 +295,14 @@ class ArgumentRemover(ast.NodeTransformer):
             elif 0 <= self.calls[callee] < len(node.args):
                 del node.args[self.calls[callee]]
         return node
+
+
+def declared_position(offsets: Offsets, node: ast.Nonlocal, name: str) -> tuple[int, int] | None:
+    """(line, column) of ``name`` in a ``nonlocal a, b`` statement; None when it is not there."""
+    start = offsets.start(node) + len("nonlocal")
+    text = "\n".join(offsets.lines.lines)[start : offsets.end(node)]
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    return offsets.position(start + found.start()) if found else None
 
 
 def callee_position(call: ast.Call, offsets: Offsets) -> tuple[int, int] | None:

@@ -7,8 +7,11 @@ a name of ``from m import ...``; with its string in an ``__all__``) is given to
 jedi lands nowhere (a receiver of unknown type, a time-out) the occurrence is *undecided*: it is
 left out of the scores both ways and counted. A site that is the callee of a call is a *call
 site*; whether the call passes ``self``/``cls`` implicitly is read from what jedi infers of the
-receiver (a class: no, unless the method is a classmethod). The uses of a parameter in its
-function's body are the body's names that jedi's goto takes to the parameter.
+receiver (a class: no, unless the method is a classmethod). A string of ``__all__`` is a site
+in the defining module, in a module that imports the name, and in one whose star imports bring
+it (jedi's goto on the name written at the module's end). The uses of a parameter in its
+function's body are the names Python's symbol table binds to its variable, with the
+``nonlocal`` statements of closures that declare it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from typing import Any
 import jedi
 
 from benchmarks.recall_oracle import OracleTimeout, time_limit
-from benchmarks.ripple_cases import SUFFIX, Function, Offsets, Param, callee_position
+from benchmarks.ripple_cases import (
+    SUFFIX,
+    Function,
+    Offsets,
+    Param,
+    callee_position,
+    declared_position,
+)
 
 log = logging.getLogger(__name__)
 GOTO_TIMEOUT_S = 6.0
@@ -152,9 +162,34 @@ class JediOracle:
                 if isinstance(node, ast.Call):
                     truth.calls[site] = self.call_site(fn, relative, site, node)
         for site in strings:  # ``__all__`` entries: where the name is defined or imported
-            if not fn.owner and (site.relative == fn.relative or aliases.get(site.relative)):
+            if fn.owner:
+                continue
+            if site.relative == fn.relative or aliases.get(site.relative):
+                truth.references.add(site)
+                continue
+            landed = self.module_name(site.relative, fn.name)  # imported by ``from m import *``?
+            if landed is None:
+                truth.undecided.add(site)
+            elif any(_is(n, fn.path, fn.line, fn.column) for n in landed):
                 truth.references.add(site)
         return truth
+
+    def module_name(self, relative: str, name: str) -> list[Any] | None:
+        """Where jedi takes ``name`` written at the end of a module (through its star imports
+        too); None when it lands nowhere."""
+        source = self.files[relative]
+        text = source.text.rstrip("\n") + "\n" + name + "\n"
+        line = text.count("\n")  # 1-based: the line just written
+        try:
+            with time_limit(GOTO_TIMEOUT_S):
+                script = jedi.Script(text, path=source.path, project=self.project)
+                return list(script.goto(line, 0, follow_imports=True)) or None
+        except OracleTimeout:
+            self.timeouts += 1
+            return None
+        except Exception as error:  # jedi's own errors on odd code
+            log.debug("jedi goto failed for %s at the end of %s: %s", name, relative, error)
+            return None
 
     def call_site(self, fn: Function, relative: str, site: Site, call: ast.Call) -> CallSite:
         bound = False
@@ -189,6 +224,11 @@ class JediOracle:
             return set(), set()
         uses: set[Site] = set()
         for name in _variable_uses(node, table, param.name):
+            if isinstance(name, ast.Nonlocal):  # ``nonlocal NAME`` in a closure: the same variable
+                at = declared_position(source.offsets, name, param.name)
+                if at is not None:
+                    uses.add(Site(fn.relative, *at))
+                continue
             uses.add(Site(fn.relative, *source.offsets.position(source.offsets.start(name))))
         return uses, set()
 
@@ -321,16 +361,16 @@ def _function_table(table: symtable.SymbolTable, name: str, lineno: int) -> symt
     return None
 
 
-def _variable_uses(function: ast.AST, table: symtable.SymbolTable, name: str) -> list[ast.Name]:
+def _variable_uses(function: ast.AST, table: symtable.SymbolTable, name: str) -> list[ast.Name | ast.Nonlocal]:
     """The names of the function's variable ``name``: in its own scope, and in the nested scopes
-    where the name is free (not bound there)."""
-    out: list[ast.Name] = []
+    where the name is free (not bound there, or declared ``nonlocal``: those statements too)."""
+    out: list[ast.Name | ast.Nonlocal] = []
 
     def visit(scope_node: ast.AST, scope: symtable.SymbolTable, ours: bool) -> None:
         children = list(scope.get_children())
         inner = _scoped_children(scope_node)
         for node in inner["names"]:
-            if ours and node.id == name:
+            if ours and (node.id == name if isinstance(node, ast.Name) else name in node.names):
                 out.append(node)
         for child_node in inner["scopes"]:
             child = _matching(children, child_node)
@@ -361,7 +401,7 @@ def _matching(children: list[symtable.SymbolTable], node: ast.AST) -> symtable.S
 def _scoped_children(scope_node: ast.AST) -> dict[str, list[Any]]:
     """The names directly in a scope and the scopes directly nested in it (their defaults,
     decorators and first iterables belong to the outer scope)."""
-    names: list[ast.Name] = []
+    names: list[ast.Name | ast.Nonlocal] = []
     scopes: list[ast.AST] = []
     stack: list[ast.AST] = []
     if isinstance(scope_node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -378,7 +418,7 @@ def _scoped_children(scope_node: ast.AST) -> dict[str, list[Any]]:
             scopes.append(node)
             stack += _outer_parts(node)
             continue
-        if isinstance(node, ast.Name):
+        if isinstance(node, ast.Name | ast.Nonlocal):
             names.append(node)
         stack += list(ast.iter_child_nodes(node))
     return {"names": names, "scopes": scopes}

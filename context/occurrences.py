@@ -185,9 +185,11 @@ def _assigns_all(statement: ast.stmt) -> bool:
 
 def _bindings(scope: ast.AST) -> Bindings:
     """Names a scope binds (parameters, assignments, loop and ``with`` targets, imports, nested
-    definitions), those it declares ``global``, and its local ``from m import name`` imports."""
+    definitions; not those it declares ``nonlocal``: they stay the enclosing function's), those
+    it declares ``global``, and its local ``from m import name`` imports."""
     bound: list[str] = []
     declared: set[str] = set()
+    enclosing: set[str] = set()  # declared ``nonlocal``: the enclosing function's variables
     imports: dict[str, tuple[int, str | None, str]] = {}
     if isinstance(scope, FUNCTION_SCOPES):
         a = scope.args
@@ -221,9 +223,11 @@ def _bindings(scope: ast.AST) -> Bindings:
             bound.append(node.name)
         elif isinstance(node, ast.Global):
             declared |= set(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            enclosing |= set(node.names)
         stack.extend(ast.iter_child_nodes(node))
     once = {name for name in imports if bound.count(name) == 1}
-    return Bindings(frozenset(bound) - declared, frozenset(declared),
+    return Bindings(frozenset(bound) - declared - enclosing, frozenset(declared),
                     {name: imports[name] for name in once if name not in declared})
 
 

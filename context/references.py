@@ -218,40 +218,50 @@ class ReferenceFinder:
         line, column = node.lineno - 1, node.col_offset
         scope = ReceiverScope(self.resolver, module, list(occurrence.chain), line, column)
         base = scope.expr(node.value)
-        symbol, bound, known = self.member(scope, base, node.attr)
+        symbols, bound, known = self.members(scope, base, node.attr)
         if not known:
             return (None, True)
-        return (matches(symbol, target), bound)
+        return (any(matches(symbol, target) for symbol in symbols), bound)
 
-    def member(self, scope: Scope, base: Inferred, attr: str) -> tuple[Symbol | None, bool, bool]:
-        """(the member, reached through an instance, whether the receiver was known)."""
+    def members(self, scope: Scope, base: Inferred, attr: str) -> tuple[list[Symbol], bool, bool]:
+        """(the member of each type the receiver may have, reached through an instance,
+        whether the receiver was known). A receiver of a union type (``A | B``) reaches the
+        member of each: the use is a reference of each."""
         if base.super_of is not None:
-            return instance_member(self.resolver, base.super_of, attr, skip_first=True), True, True
+            return _listed(instance_member(self.resolver, base.super_of, attr, skip_first=True)), True, True
         if base.symbol is not None:
             symbol = base.symbol
             if symbol.kind == "module":
-                return self.resolver.member(symbol, attr), False, True
+                return _listed(self.resolver.member(symbol, attr)), False, True
             if symbol.kind == "class":
                 member = self.resolver.member(symbol, attr)
                 if member is None:
                     member = instance_member(self.resolver, symbol, attr)
                 bound = bool(member and member.function and member.function.is_classmethod)
-                return member, bound, True
-            return None, False, True
-        if base.type is None:
-            return None, True, False
+                return _listed(member), bound, True
+            return [], False, True
+        if base.type is None or base.type.name == "None":
+            # Reading an attribute of a value that is only ever None would fail: the inference
+            # saw the ``None`` of it (``self.x = None`` set again elsewhere, a conditional whose
+            # other branch it could not type), not what the value is when the line runs.
+            return [], True, False
         receiver = without_none(base.type)
-        members = receiver.args if receiver.name == "|" else (receiver,)
+        found: list[Symbol] = []
         unknown = False
-        for t in members:
+        for t in receiver.args if receiver.name == "|" else (receiver,):
             cls = self.resolver.class_symbol(t.name)
-            found = instance_member(self.resolver, cls, attr) if cls is not None else None
-            if found is not None:
-                return found, True, True
+            member = instance_member(self.resolver, cls, attr) if cls is not None else None
+            if member is not None:
+                found.append(member)
+                continue
             # ``Any`` and ``object`` tell nothing of the value (``x: object`` narrowed by an
             # ``isinstance``), nor does a class the workspace does not define.
             unknown = unknown or (cls is None and t.name != "None") or t.short in ("Any", "object")
-        return None, True, not unknown
+        return found, True, bool(found) or not unknown
+
+
+def _listed(symbol: Symbol | None) -> list[Symbol]:
+    return [symbol] if symbol is not None else []
 
 
 def instance_member(resolver: Resolver, cls: Symbol, attr: str, skip_first: bool = False) -> Symbol | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,6 +259,9 @@ class RippleFinder:
             start = index.source.node_start(node)
             self.pending.append(_Pending(self.path, TextChange(start, start + len(change.parameter),
                                                                change.new_parameter), reason, "rename-use", True))
+        for start in _nonlocal_declarations(index, function, change.parameter):
+            self.pending.append(_Pending(self.path, TextChange(start, start + len(change.parameter),
+                                                               change.new_parameter), reason, "rename-use", True))
 
     def watch_uses(self, references: list[Reference], change: DefinitionChange) -> None:
         """The lines around each use (its function, else its statement), to be checked."""
@@ -365,6 +369,31 @@ def _without_overlaps(edits: list[RippleEdit]) -> list[RippleEdit]:
 def _is_definition_use(ref: Reference) -> bool:
     """``f.attr`` (``@prop.setter``, ``f.cache_clear()``) uses the function, never calls it."""
     return isinstance(ref.occurrence.parent, ast.Attribute)
+
+
+def _nonlocal_declarations(index: ModuleIndex, function: ast.FunctionDef | ast.AsyncFunctionDef,
+                           name: str) -> Iterator[int]:
+    """Offsets of ``name`` in the ``nonlocal`` statements of the functions nested in
+    ``function`` that declare its variable (no scope between binds the name again)."""
+
+    def visit(node: ast.AST, inner: tuple[ast.AST, ...]) -> Iterator[int]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Nonlocal) and name in child.names and not any(
+                    name in index.binds(s).names or name in index.binds(s).declared
+                    for s in inner if not isinstance(s, ast.ClassDef)):
+                yield _declared_at(index, child, name)
+            scoped = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef)
+            yield from visit(child, (*inner, child) if scoped else inner)
+
+    yield from visit(function, ())
+
+
+def _declared_at(index: ModuleIndex, statement: ast.Nonlocal, name: str) -> int:
+    """The offset of ``name`` in a ``nonlocal a, b`` statement."""
+    start = index.source.node_start(statement) + len("nonlocal")
+    text = index.source.text[start : index.source.node_end(statement)]
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    return start + (found.start() if found else 0)
 
 
 def _function_at(index: ModuleIndex, line: int, parameter: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

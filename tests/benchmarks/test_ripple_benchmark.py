@@ -110,3 +110,50 @@ def test_renamed_sites_reads_a_rename_back_as_sites_of_the_old_text() -> None:
     old = "a = scale(1) + scale_x(2)\nb = x.scale\n"
     new = "a = scale_r1(1) + scale_x(2)\nb = x.scale_r1\n"
     assert renamed_sites(old, new, "m.py", "scale") == {Site("m.py", 0, 4), Site("m.py", 1, 6)}
+
+
+def test_a_keyword_of_a_call_jedi_cannot_decide_is_undecided_too(package: Path) -> None:
+    use = package / "pkg" / "use.py"
+    use.write_text(use.read_text(encoding="utf-8") + "\n\ndef unknown(z):\n    return z.grow(1, twice=True)\n",
+                   encoding="utf-8")
+    run = PackageRun("pkg-0", package, ("pkg",), per_package=5, seed=3, jedi_baseline=False)
+    cases = run.run()
+    keyword = next(c for c in cases if c.kind == "keyword" and c.function == "Box.grow")
+    assert Site("pkg/use.py", 12, 13) in keyword.undecided and Site("pkg/use.py", 12, 21) in keyword.undecided
+    assert Site("pkg/use.py", 12, 21) not in keyword.sites
+    holepilot = scores(cases, jedi=False)
+    assert holepilot["precision"] == 1.0 and holepilot["exact"] == 1.0, holepilot
+
+
+def test_an_all_entry_of_a_name_a_star_import_brought_is_a_site(package: Path) -> None:
+    (package / "pkg" / "__init__.py").write_text('from pkg.shapes import *\n\n__all__ = ["Box", "scale"]\n',
+                                                encoding="utf-8")
+    run = PackageRun("pkg-0", package, ("pkg",), per_package=5, seed=3, jedi_baseline=False)
+    cases = run.run()
+    rename_scale = next(c for c in cases if c.kind == "rename" and c.function == "scale")
+    assert Site("pkg/__init__.py", 2, 19) in rename_scale.sites
+    holepilot = scores(cases, jedi=False)
+    assert holepilot["precision"] == 1.0 and holepilot["exact"] == 1.0, holepilot
+
+
+def test_a_nonlocal_statement_of_a_renamed_parameter_is_a_site(package: Path) -> None:
+    shapes = package / "pkg" / "shapes.py"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + textwrap.dedent("""\
+
+
+        def tally(count: int) -> int:
+            def bump() -> None:
+                nonlocal count
+                count += 1
+
+            bump()
+            return count
+        """), encoding="utf-8")
+    use = package / "pkg" / "use.py"
+    use.write_text(use.read_text(encoding="utf-8") + "\n\nT = shapes.tally(count=2)\n", encoding="utf-8")
+    run = PackageRun("pkg-0", package, ("pkg",), per_package=5, seed=3, jedi_baseline=False)
+    cases = run.run()
+    keyword = next(c for c in cases if c.kind == "keyword" and c.function == "tally")
+    assert Site("pkg/shapes.py", 14, 17) in keyword.sites and Site("pkg/shapes.py", 15, 8) in keyword.sites
+    holepilot = scores(cases, jedi=False)
+    assert holepilot["recall"] == 1.0 and holepilot["exact"] == 1.0, holepilot

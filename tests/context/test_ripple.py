@@ -171,6 +171,34 @@ def test_a_renamed_parameter_follows_keywords_and_uses_in_the_body_not_shadows(r
     assert {e.kind for e in done.ripple.edits} == {"rename-use", "rename-keyword"}
 
 
+
+def test_a_renamed_parameter_is_renamed_in_the_nonlocal_statements_of_closures(tmp_path: Path) -> None:
+    root = write_package(tmp_path, {
+        "pyproject.toml": "",
+        "pkg/__init__.py": "",
+        "pkg/count.py": """\
+            def counter(start: int) -> int:
+                def bump() -> None:
+                    nonlocal step, start
+                    start += step
+
+                def shadow(start: int) -> int:
+                    def again() -> None:
+                        nonlocal start
+                        start += 1
+                    return start
+
+                step = 1
+                bump()
+                return start + shadow(1)
+            """,
+    })
+    done = edit(root, "pkg/count.py", "def counter(start: int)", "def counter(begin: int)")
+    count = done.files(root)["count.py"]
+    assert "nonlocal step, begin\n        begin += step" in count
+    assert "nonlocal start\n            start += 1\n        return start" in count  # shadow's own
+    assert "return begin + shadow(1)" in count
+
 # -- 5. changed types -----------------------------------------------------------------------------------
 def test_a_changed_return_type_lists_the_uses_that_no_longer_type_check(root: Path) -> None:
     done = edit(root, "pkg/geometry.py", "precise: bool = False) -> float:",

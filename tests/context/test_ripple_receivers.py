@@ -179,3 +179,46 @@ def test_isinstance_narrows_a_receiver_until_the_name_is_bound_again(tmp_path: P
         assert call in use
     # x is an object again after its new binding, and in the comprehension: holes, not edits
     assert sorted(h.line for h in ripple.holes) == [17, 19]
+
+
+def test_a_receiver_inferred_as_only_none_is_of_unknown_type(tmp_path: Path) -> None:
+    # ``self.inner`` is typed from the branch the inference could read (None), ``self.later``
+    # from its first value; an attribute read on them means they hold something else by then.
+    root = widgets_package(tmp_path, """\
+            class Holder:
+                def __init__(self, w):
+                    self.inner = ~w if w is not None else None
+                    self.later = None
+
+                def paint(self) -> None:
+                    self.inner.render_lines(1)
+                    self.later.render_lines(2)
+
+                def fill(self, x) -> None:
+                    self.later = x
+            """)
+    _, ripple = renamed(root)
+    assert not ripple.edits  # Other.render_lines bears the name too
+    assert [(h.line, h.column) for h in ripple.holes] == [(6, 19), (7, 19)]
+    assert all("receiver's type is unknown" in h.reason for h in ripple.holes)
+
+
+def test_a_receiver_of_a_union_type_reaches_the_member_of_each_type(tmp_path: Path) -> None:
+    root = widgets_package(tmp_path, """\
+            from __future__ import annotations
+
+            from pkg.widgets import Other, Widget
+
+
+            def either(x: Widget | Other, y: Widget | None) -> None:
+                x.render_lines(1)
+                y.render_lines(2)
+            """)
+    path = (root / "pkg/widgets.py").resolve()
+    old = path.read_text(encoding="utf-8")
+    at = old.index("class Other")
+    new = old[:at] + old[at:].replace("def render_lines(", "def render_rows(", 1)  # Other's method
+    ripple = find_ripple(Analyzer(root), path, old, new)
+    use = edited(root, ripple, "pkg/use.py")
+    assert "x.render_rows(1)" in use  # x may be an Other
+    assert "y.render_lines(2)" in use and not ripple.holes
