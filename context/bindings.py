@@ -169,14 +169,17 @@ class LocalBindings:
         stack: list[ast.AST] = list(reversed(body))
         while stack:
             node = stack.pop()
-            if node.lineno - 1 > self.line:  # type: ignore[attr-defined]
+            line = node.pattern.lineno if isinstance(node, ast.match_case) else node.lineno  # type: ignore[attr-defined]
+            if line - 1 > self.line:
                 continue
             self._bind_statement(node)
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
                 continue
+            # the handlers of a ``try`` and the cases of a ``match`` hold statements too
             stack.extend(
                 reversed(
-                    [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.stmt | ast.expr)]
+                    [c for c in ast.iter_child_nodes(node)
+                     if isinstance(c, ast.stmt | ast.expr | ast.excepthandler | ast.match_case)]
                 )
             )
 
@@ -216,9 +219,16 @@ class LocalBindings:
                 elif item.optional_vars is not None:
                     for name, _ in _targets(item.optional_vars):
                         self.locals[name] = LocalBinding(name, "local", line)
+        elif isinstance(node, ast.match_case):
+            for part in ast.walk(node.pattern):  # names a pattern captures: of unknown type
+                captured = getattr(part, "name", None) or getattr(part, "rest", None)
+                if isinstance(captured, str):
+                    self.locals[captured] = LocalBinding(captured, "local", node.pattern.lineno - 1)
         elif isinstance(node, ast.ExceptHandler) and node.name:
+            caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type] if node.type else []
+            # ``except (A, B) as e``: an ``A | B``
             self.locals[node.name] = LocalBinding(
-                node.name, "local", line, annotation=ast.unparse(node.type) if node.type else None
+                node.name, "local", line, annotation=" | ".join(ast.unparse(t) for t in caught) or None
             )
         elif isinstance(node, ast.Import):
             for alias in node.names:

@@ -94,9 +94,10 @@ def _passed(scope: Scope, module: ModuleSummary, target: tuple[ClassSummary | No
         if bound is None:
             continue
         argument = _argument(site, function.call_params(bound), param)
-        if argument is None or not argument.text:
-            continue
-        t = scope.sources_type((argument,), caller, _receiver(caller, caller_owner))
+        t = scope.sources_type((argument,), caller, _receiver(caller, caller_owner)) \
+            if argument is not None and argument.text else None
+        if t is None and scope.CALLERS_ALL:
+            return None  # a call passes something unknown: so is the parameter, to this scope
         if t is not None and t.name != "None" and t not in found:
             found.append(t)
     return make_union(found) if 0 < len(found) <= MAX_TYPES else None

@@ -68,6 +68,7 @@ class Scope:
 
     PARTIAL = True
     GUESSES = True  # an unannotated parameter is taken to be of its default's type (a cautious scope: unknown)
+    CALLERS_ALL = False  # a parameter typed by its callers when some pass known types (else: all must)
 
     def __init__(
         self,

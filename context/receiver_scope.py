@@ -25,7 +25,11 @@ EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
 class ReceiverScope(Scope):
-    """:class:`Scope` with comprehension results and ``isinstance`` narrowing (see the module)."""
+    """:class:`Scope` with comprehension results and ``isinstance`` narrowing (see the module);
+    a parameter is typed by its callers only when every call passes a known type (a use the
+    ripple cannot place is a question for the user, not a silent miss)."""
+
+    CALLERS_ALL = True
 
     def __init__(self, resolver: Resolver, module: ModuleSummary, chain: list[ast.AST], line: int, column: int,
                  busy: set[int] | None = None) -> None:

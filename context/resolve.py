@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from context.model import Location
-from context.summary import ClassSummary, FunctionSummary, ModuleSummary, VariableSummary
+from context.summary import (
+    ClassSummary,
+    FunctionSummary,
+    ImportSummary,
+    ModuleSummary,
+    VariableSummary,
+)
 from context.types import TypeExpr, parse_type
 from context.workspace import Workspace
 
@@ -82,22 +88,20 @@ class Resolver:
         """The definition ``name`` refers to at the top level of ``module``."""
         if depth > MAX_DEPTH:
             return None
-        if name in module.classes:
-            return Symbol("class", name, module, cls=module.classes[name])
-        if name in module.functions:
-            return Symbol("function", name, module, function=module.functions[name])
-        if name in module.imports:
-            imp = module.imports[name]
-            if imp.name is None:
-                target = self.workspace.module(imp.module)
-                return Symbol("module", imp.module, target) if target else None
-            source = self.workspace.module(imp.module)
-            if source is not None and source is not module:
-                found = self.lookup(source, imp.name, depth + 1)
-                if found is not None:
-                    return found
-            submodule = self.workspace.module(f"{imp.module}.{imp.name}")
-            return Symbol("module", imp.name, submodule) if submodule else None
+        cls, function, imported = module.classes.get(name), module.functions.get(name), module.imports.get(name)
+        # of a class, a function and an import of the same name, the one written last is what
+        # the module holds (a class, then ``from .fast import Name`` in a ``try``: the import)
+        last = max((d.line for d in (cls, function) if d is not None), default=-1)
+        if imported is not None and imported.line > last:
+            found = self._imported(module, imported, depth)
+            if found is not None or last < 0:
+                return found
+        if cls is not None and (function is None or cls.line >= function.line):
+            return Symbol("class", name, module, cls=cls)
+        if function is not None:
+            return Symbol("function", name, module, function=function)
+        if imported is not None:
+            return self._imported(module, imported, depth)
         if name in module.variables:
             return Symbol("variable", name, module, variable=module.variables[name])
         for star in module.star_imports:
@@ -107,6 +111,19 @@ class Resolver:
                 if found is not None:
                     return found
         return None
+
+    def _imported(self, module: ModuleSummary, imp: ImportSummary, depth: int) -> Symbol | None:
+        """What an import of ``module`` binds: a module, or a name of one (a submodule)."""
+        if imp.name is None:
+            target = self.workspace.module(imp.module)
+            return Symbol("module", imp.module, target) if target else None
+        source = self.workspace.module(imp.module)
+        if source is not None and source is not module:
+            found = self.lookup(source, imp.name, depth + 1)
+            if found is not None:
+                return found
+        submodule = self.workspace.module(f"{imp.module}.{imp.name}")
+        return Symbol("module", imp.name, submodule) if submodule else None
 
     def lookup_dotted(self, module: ModuleSummary, dotted: str) -> Symbol | None:
         """``a.b.C`` from ``module``: the head is looked up, the rest followed as attributes."""

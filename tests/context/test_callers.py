@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from context.api import Analyzer
+from context.callers import parameter_type
+from context.infer import Scope
+from context.receiver_scope import ReceiverScope
 from tests.context.receivers import receiver_at
 
 MODELS = '''
@@ -100,3 +103,16 @@ def test_the_cautious_checker_does_not_take_calls_as_declarations(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     assert _receiver(tmp_path, redirects="resp.") == "Response"  # the plain scope does
     assert [p.message for p in Analyzer(tmp_path).diagnose(path, text)] == []
+
+
+def test_the_ripples_scope_wants_every_call_known(tmp_path: Path) -> None:
+    (tmp_path / "models.py").write_text(MODELS, encoding="utf-8")
+    (tmp_path / "jobs.py").write_text("from models import Response\n\n\ndef handle(thing):\n    pass\n\n\n"
+                                      "def go(other):\n    handle(Response())\n    handle(other.make())\n",
+                                      encoding="utf-8")
+    analyzer = Analyzer(tmp_path)
+    module = analyzer.workspace.module("jobs")
+    assert module is not None
+    plain = parameter_type(Scope(analyzer.resolver, module, [], 0, 0), "handle", "thing")
+    assert plain is not None and plain.short == "Response"  # what is known of the calls
+    assert parameter_type(ReceiverScope(analyzer.resolver, module, [], 0, 0), "handle", "thing") is None

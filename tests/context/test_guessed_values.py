@@ -96,3 +96,34 @@ def test_an_attribute_made_by_the_classs_getattr(tmp_path: Path) -> None:
     assert receiver_at(tmp_path, files, "use.py") == "_TokenType"
     files["use.py"] = "from tokens import Text\n\nText.\n"  # a module value made that way
     assert receiver_at(tmp_path, files, "use.py") == "_TokenType"
+
+
+def test_names_bound_in_except_handlers_and_match_cases(tmp_path: Path) -> None:
+    errors = "class Err(Exception):\n    def response(self) -> int: ...\n\n\nclass Other(Exception): ...\n"
+    body = ("from errors import Err, Other\nfrom core import Parser\n\n\ndef run(x):\n    try:\n        x = 1\n"
+            "    except {caught} as e:\n        parser = Parser()\n        {line}\n")
+    files = {"errors.py": errors, "core.py": CORE}
+    files["use.py"] = body.format(caught="Err", line="e.")
+    assert receiver_at(tmp_path, files, "use.py") == "Err"
+    files["use.py"] = body.format(caught="(Err, Other)", line="e.")
+    assert receiver_at(tmp_path, files, "use.py") == "Err | Other"
+    files["use.py"] = body.format(caught="Err", line="parser.")  # assigned in the handler
+    assert receiver_at(tmp_path, files, "use.py") == "Parser"
+    files["use.py"] = body.format(caught="Err", line="match x:\n            case [Parser() as p, *rest]:\n"
+                                                  "                p = Parser()\n                p.")
+    assert receiver_at(tmp_path, files, "use.py") == "Parser"
+
+
+def test_of_a_class_and_an_import_of_the_same_name_the_later_one_holds(tmp_path: Path) -> None:
+    fast = "class Table:\n    def fast_get(self) -> int: ...\n"
+    slow = ("class Table:\n    def slow_get(self) -> int: ...\n\n\ntry:\n    from fast import Table\n"
+            "except ImportError:\n    pass\n")
+    files = {"fast.py": fast, "slow.py": slow, "use.py": "from slow import Table\n\nTable().\n"}
+    assert receiver_at(tmp_path, files, "use.py") == "Table"
+    hole = Analyzer(tmp_path).hole_context(tmp_path / "use.py", 2, len("Table()."), files["use.py"])
+    assert [d.name for d in hole.receiver_members] == ["fast_get"]
+    files["slow.py"] = "from fast import Table\n\n\nclass Table:\n    def slow_get(self) -> int: ...\n"
+    files["use.py"] = "from slow import Table\n\nTable().\n"
+    receiver_at(tmp_path, files, "use.py")
+    hole = Analyzer(tmp_path).hole_context(tmp_path / "use.py", 2, len("Table()."), files["use.py"])
+    assert [d.name for d in hole.receiver_members] == ["slow_get"]  # defined after the import: the class
