@@ -70,12 +70,13 @@ def source_type(scope: Scope, source: ValueSource, module: ModuleSummary,
 def bind_source(scope: Scope, source: ValueSource, receiver: TypeExpr | None) -> None:
     """Bind in ``scope`` (of the value's module) the names the value reads as its function
     bound them: the receiver (``self``) to ``receiver``, locals by their values, unannotated
-    parameters to be typed by the function's callers."""
+    parameters to be typed by their defaults or the function's callers."""
     if source.receiver is not None and receiver is not None:
         scope.locals[source.receiver] = LocalBinding(source.receiver, "parameter", 0, fixed=receiver)
     _bind_names(scope, source.names)
-    for name in source.parameters:
-        scope.locals[name] = LocalBinding(name, "parameter", 0, param_of=source.function)
+    for name, default in source.parameters:
+        scope.locals[name] = LocalBinding(name, "parameter", 0, param_of=source.function,
+                                          default=parse_expression(default) if default else None)
 
 
 def _bind_names(scope: Scope, names: Names) -> None:

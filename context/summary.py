@@ -37,7 +37,8 @@ class ValueSource:
     names: tuple[tuple[str, str | None, str | None], ...] = ()
     receiver: str | None = None
     function: str = ""  # the qualified name of the function it is written in (``Cls.method``)
-    parameters: tuple[str, ...] = ()  # of ``names``: the function's unannotated parameters
+    # of ``names``: the function's unannotated parameters, each with its default's text (or None)
+    parameters: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import ast
 import builtins
 from collections.abc import Iterable
 
+from context.bindings import with_defaults
 from context.summary import CallSite, FieldSummary, ValueSource
 
 MAX_VALUES = 3  # more distinct values than this: the attribute's type is left unknown
@@ -118,6 +119,7 @@ class FunctionValues:
                 self.params[extra.arg] = wrap.format(ann) if ann else wrap.split("[", 1)[0]
         if self.receiver is not None:
             self.params.pop(self.receiver, None)
+        self.defaults = {a.arg: _text(d) for a, d in with_defaults(args) if d is not None and a.annotation is None}
         self.locals: dict[str, list[tuple[str | None, ast.expr | None]]] = {}
         self.binders: dict[str, list[ast.AST]] = {}  # the node of each of ``locals``' bindings
         self._body = fn.body
@@ -226,7 +228,7 @@ class FunctionValues:
         self._gather(value, names, set(), 0, at)
         kept = tuple(names[:MAX_NAMES])
         parameters = tuple(
-            name for name, annotation, text in kept
+            (name, self.defaults.get(name)) for name, annotation, text in kept
             if annotation is None and text is None and name in self.params
             and self.params[name] is None and name not in self.locals
         )

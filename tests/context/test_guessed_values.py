@@ -127,3 +127,13 @@ def test_of_a_class_and_an_import_of_the_same_name_the_later_one_holds(tmp_path:
     receiver_at(tmp_path, files, "use.py")
     hole = Analyzer(tmp_path).hole_context(tmp_path / "use.py", 2, len("Table()."), files["use.py"])
     assert [d.name for d in hole.receiver_members] == ["slow_get"]  # defined after the import: the class
+
+
+def test_an_attribute_set_from_a_parameter_is_guessed_from_its_default(tmp_path: Path) -> None:
+    grammar = ("from core import Parser\n\n\nclass Grammar:\n    def __init__(self, parser=Parser, stack=None):\n"
+               "        self._parser = parser\n        self._stack = stack\n")
+    files = {"core.py": CORE, "grammar.py": grammar,
+             "use.py": "from grammar import Grammar\n\nGrammar()._parser().\n"}
+    assert receiver_at(tmp_path, files, "use.py") == "Parser"
+    files["use.py"] = "from grammar import Grammar\n\nGrammar()._stack.\n"  # a None default tells nothing
+    assert receiver_at(tmp_path, files, "use.py") is None
