@@ -27,6 +27,7 @@ class LocalBinding:
     returns: str | None = None  # the return annotation of a nested function
     default: ast.expr | None = None  # an unannotated parameter's default value
     param_of: str | None = None  # a parameter's function (``Cls.method``), to ask its callers
+    previous: LocalBinding | None = None  # the binding an assignment replaced (``node = node.parent``)
 
 
 def with_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
@@ -201,7 +202,7 @@ class LocalBindings:
                     if prior is not None and prior.annotation:
                         continue  # a declared type wins over later assignments
                     self.locals[name] = LocalBinding(
-                        name, "local", line, value=node.value, index=index
+                        name, "local", line, value=node.value, index=index, previous=prior
                     )
         elif isinstance(node, ast.NamedExpr) and _before(node, self.line, self.column):
             self.locals[node.target.id] = LocalBinding(

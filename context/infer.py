@@ -91,6 +91,7 @@ class Scope:
             self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
         self._cache: dict[str, Inferred] = {}
         self._busy: set[str] = set()
+        self._reading: dict[str, LocalBinding] = {}  # the earlier binding a busy name's reads get
 
     def forget(self) -> None:
         """Forget what names were inferred to be (after bindings changed)."""
@@ -104,7 +105,7 @@ class Scope:
         if name in self._cache:
             return self._cache[name]
         if name in self._busy:
-            return Inferred()
+            return self._earlier(name)
         self._busy.add(name)
         try:
             result = self._name(name)
@@ -112,6 +113,24 @@ class Scope:
             self._busy.discard(name)
         self._cache[name] = result
         return result
+
+    def _earlier(self, name: str) -> Inferred:
+        """``name`` read while its own value is being worked out: ``node = node.parent`` reads
+        the binding the assignment replaces (and ``x = f(x)`` after ``x = g(x)`` the one before
+        that), unknown when there is none. The checker's cautious scope does not follow it."""
+        current = self._reading.get(name) or self.locals.get(name)
+        earlier = current.previous if current is not None else None
+        if earlier is None or not self.GUESSES or earlier.kind in ("import", "function", "class"):
+            return Inferred()
+        saved = self._reading.get(name)
+        self._reading[name] = earlier
+        try:
+            return self.instance_or_class(self.binding_type(earlier))
+        finally:
+            if saved is None:
+                del self._reading[name]
+            else:
+                self._reading[name] = saved
 
     def _name(self, name: str) -> Inferred:
         binding = self.locals.get(name)

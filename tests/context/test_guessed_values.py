@@ -137,3 +137,12 @@ def test_an_attribute_set_from_a_parameter_is_guessed_from_its_default(tmp_path:
     assert receiver_at(tmp_path, files, "use.py") == "Parser"
     files["use.py"] = "from grammar import Grammar\n\nGrammar()._stack.\n"  # a None default tells nothing
     assert receiver_at(tmp_path, files, "use.py") is None
+
+
+def test_a_name_assigned_from_itself_reads_the_binding_it_replaces(tmp_path: Path) -> None:
+    assert _receiver(tmp_path, "def run(text: str):\n    text = text.strip()\n    text.") == "str"
+    assert _receiver(tmp_path, "def run():\n    tree = Parser()\n    tree = tree.parse('x')\n    tree.") == "Tree"
+    # a chain: each assignment reads the one before it
+    body = "def run():\n    stack = Stack()\n    stack = build(stack)\n    stack = build(stack)\n    stack."
+    assert _receiver(tmp_path, body) == "Stack"
+    assert _receiver(tmp_path, "def run():\n    node = node.parent\n    node.") is None  # nothing before it
