@@ -28,6 +28,7 @@ class LocalBinding:
     default: ast.expr | None = None  # an unannotated parameter's default value
     param_of: str | None = None  # a parameter's function (``Cls.method``), to ask its callers
     previous: LocalBinding | None = None  # the binding an assignment replaced (``node = node.parent``)
+    receiver: bool = False  # a method's first parameter: its class's instance (or the class)
 
 
 def with_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
@@ -122,6 +123,7 @@ class LocalBindings:
             )
             if i == 0 and is_method and a.annotation is None and a in args:
                 binding.param_of = None
+                binding.receiver = True
                 binding.annotation = ".".join(class_names)
                 if any(
                     isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list

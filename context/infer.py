@@ -87,7 +87,9 @@ class Scope:
         self.class_symbol: Symbol | None = None
         self.locals = bindings.locals
         if bindings.class_names:
-            symbol = resolver.lookup_dotted(module, ".".join(bindings.class_names))
+            # the class being defined (not what a later import binds its name to)
+            dotted = ".".join(bindings.class_names)
+            symbol = resolver.defined_class(module, dotted) or resolver.lookup_dotted(module, dotted)
             self.class_symbol = symbol if symbol is not None and symbol.kind == "class" else None
         self._cache: dict[str, Inferred] = {}
         self._busy: set[str] = set()
@@ -206,6 +208,9 @@ class Scope:
     def binding_type(self, binding: LocalBinding) -> TypeExpr | None:
         if binding.fixed is not None:
             return binding.fixed
+        if binding.receiver and self.class_symbol is not None:  # ``self`` (``cls``) of the class being defined
+            own = TypeExpr(self.class_symbol.qualname)
+            return TypeExpr("type", (own,)) if (binding.annotation or "").startswith("type[") else own
         if binding.annotation:
             return self.resolve(binding.annotation)
         if binding.enter_of is not None:

@@ -125,6 +125,16 @@ class Resolver:
         submodule = self.workspace.module(f"{imp.module}.{imp.name}")
         return Symbol("module", imp.name, submodule) if submodule else None
 
+    @staticmethod
+    def defined_class(module: ModuleSummary, dotted: str) -> Symbol | None:
+        """The class ``module`` defines as ``A`` or ``A.B`` (nested), whatever the name is bound
+        to later."""
+        head, *rest = dotted.split(".")
+        cls = module.classes.get(head)
+        for part in rest:
+            cls = next((c for c in cls.classes if c.name == part), None) if cls is not None else None
+        return Symbol("class", cls.name, module, cls=cls) if cls is not None else None
+
     def lookup_dotted(self, module: ModuleSummary, dotted: str) -> Symbol | None:
         """``a.b.C`` from ``module``: the head is looked up, the rest followed as attributes."""
         head, *rest = dotted.split(".")
@@ -226,7 +236,9 @@ class Resolver:
         while module_name:
             module = self.workspace.module(module_name)
             if module is not None:
-                symbol = self.lookup_dotted(module, rest)
+                # a class's absolute name is where it is defined: the module's own class of that
+                # name, even one a later import of the same name shadows
+                symbol = self.defined_class(module, rest) or self.lookup_dotted(module, rest)
                 return symbol if symbol is not None and symbol.kind == "class" else None
             module_name, _, head = module_name.rpartition(".")
             rest = f"{head}.{rest}"

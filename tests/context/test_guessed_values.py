@@ -146,3 +146,15 @@ def test_a_name_assigned_from_itself_reads_the_binding_it_replaces(tmp_path: Pat
     body = "def run():\n    stack = Stack()\n    stack = build(stack)\n    stack = build(stack)\n    stack."
     assert _receiver(tmp_path, body) == "Stack"
     assert _receiver(tmp_path, "def run():\n    node = node.parent\n    node.") is None  # nothing before it
+
+
+def test_self_in_a_class_a_later_import_shadows_is_still_that_class(tmp_path: Path) -> None:
+    fast = "class Table:\n    def fast_get(self) -> int: ...\n"
+    slow = ("class Table:\n    def slow_get(self) -> int: ...\n\n    def other(self):\n        self.\n\n\n"
+            "try:\n    from fast import Table\nexcept ImportError:\n    pass\n")
+    files = {"fast.py": fast, "slow.py": slow}
+    receiver_at(tmp_path, files, "slow.py")
+    lines = slow.split("\n")
+    line = next(i for i, t in enumerate(lines) if t.strip() == "self.")
+    hole = Analyzer(tmp_path).hole_context(tmp_path / "slow.py", line, len(lines[line]), slow)
+    assert [d.name for d in hole.receiver_members] == ["slow_get", "other"]
