@@ -13,9 +13,10 @@ declaration.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from context.infer_values import bind_source, parse_expression
+from context.infer_values import source_value
 from context.summary import (
     CallSite,
     ClassSummary,
@@ -27,7 +28,7 @@ from context.summary import (
 from context.types import TypeExpr, make_union
 
 if TYPE_CHECKING:
-    from context.infer import Inferred, Scope
+    from context.infer import Scope
 
 MAX_SITES = 24  # calls of one name examined per parameter
 MAX_LEVELS = 3  # parameters typed through their callers' parameters
@@ -113,9 +114,9 @@ def _bound(scope: Scope, caller: ModuleSummary, owner: str | None, site: CallSit
            module: ModuleSummary, target: tuple[ClassSummary | None, FunctionSummary]) -> bool | None:
     """Whether ``site`` calls the target (None: it calls something else, or nothing known), and
     whether bound to a receiver (its first parameter not passed)."""
-    callee = _callee(scope, caller, owner, site.callee)
+    callee = source_value(scope, site.callee, caller, _receiver(caller, owner))
     symbol = callee.symbol if callee is not None else None
-    if symbol is None or symbol.module.path != module.path:
+    if callee is None or symbol is None or symbol.module.path != module.path:
         return None
     cls, function = target
     if symbol.kind == "class":
@@ -127,16 +128,7 @@ def _bound(scope: Scope, caller: ModuleSummary, owner: str | None, site: CallSit
         return None
     if (symbol.owner.name if symbol.owner is not None else None) != (cls.name if cls is not None else None):
         return None
-    return callee.bound_to is not None if callee is not None else None
-
-
-def _callee(scope: Scope, caller: ModuleSummary, owner: str | None, callee: ValueSource) -> Inferred | None:
-    node = parse_expression(callee.text)
-    if node is None:
-        return None
-    inner = scope.value_scope(caller)
-    bind_source(inner, callee, _receiver(caller, owner))
-    return inner.expr(node)
+    return callee.bound_to is not None
 
 
 def _argument(site: CallSite, params: tuple[Param, ...], param: str) -> ValueSource | None:
@@ -151,13 +143,12 @@ def _argument(site: CallSite, params: tuple[Param, ...], param: str) -> ValueSou
     return None
 
 
-def _sites(scope: Scope, name: str) -> list[tuple[ModuleSummary, str | None, CallSite]]:
-    """The workspace's calls of ``name``: the scope's own module first."""
-    out: list[tuple[ModuleSummary, str | None, CallSite]] = []
+def _sites(scope: Scope, name: str) -> Iterator[tuple[ModuleSummary, str | None, CallSite]]:
+    """The workspace's calls of ``name``, the scope's own module first (read as they are asked
+    for: the caller stops after MAX_SITES)."""
     for module in _modules(scope):
         for owner, site in _calls_of(scope, module).get(name, ()):
-            out.append((module, owner, site))
-    return out
+            yield module, owner, site
 
 
 def _modules(scope: Scope) -> list[ModuleSummary]:

@@ -21,6 +21,7 @@ from context.types import (
     names_in,
     without_none,
 )
+from context.value_sources import dotted as dotted_text
 from context.workspace import TYPESHED_STDLIB
 
 
@@ -377,7 +378,7 @@ def names_used(tree: ast.AST, first_line: int, last_line: int) -> list[str]:
             and isinstance(node.ctx, ast.Load)
             and first_line <= node.lineno - 1 <= last_line
         ):
-            dotted = _dotted(node)
+            dotted = dotted_text(node)
             if dotted:
                 found.append((node.lineno, dotted))
     found.sort(key=lambda x: -x[0])
@@ -386,15 +387,6 @@ def names_used(tree: ast.AST, first_line: int, last_line: int) -> list[str]:
         if name not in seen:
             seen.append(name)
     return seen
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
 
 
 __all__ = ["cross_file_definitions", "names_used", "receiver_members", "relevant_types"]

@@ -120,11 +120,11 @@ class Scope:
         """``name`` read while its own value is being worked out: ``node = node.parent`` reads
         the binding the assignment replaces (and ``x = f(x)`` after ``x = g(x)`` the one before
         that), unknown when there is none. The checker's cautious scope does not follow it."""
-        current = self._reading.get(name) or self.locals.get(name)
+        saved = self._reading.get(name)
+        current = saved or self.locals.get(name)
         earlier = current.previous if current is not None else None
         if earlier is None or not self.GUESSES or earlier.kind in ("import", "function", "class"):
             return Inferred()
-        saved = self._reading.get(name)
         self._reading[name] = earlier
         try:
             return self.instance_or_class(self.binding_type(earlier))

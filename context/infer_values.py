@@ -16,7 +16,7 @@ from context.summary import ModuleSummary, ValueSource
 from context.types import TypeExpr, make_union
 
 if TYPE_CHECKING:
-    from context.infer import Scope
+    from context.infer import Inferred, Scope
 
 Names = tuple[tuple[str, str | None, str | None], ...]
 
@@ -44,7 +44,15 @@ def sources_type(scope: Scope, sources: tuple[ValueSource, ...], module: ModuleS
 
 def source_type(scope: Scope, source: ValueSource, module: ModuleSummary,
                 receiver: TypeExpr | None) -> TypeExpr | None:
-    """The type of a value written in ``module`` (in a method of ``receiver``'s class), once per
+    """The type of a value written in ``module`` (in a method of ``receiver``'s class): ``type[C]``
+    for the class ``C`` itself (see :func:`source_value`)."""
+    value = source_value(scope, source, module, receiver)
+    return scope.value_type(value) if value is not None else None
+
+
+def source_value(scope: Scope, source: ValueSource, module: ModuleSummary,
+                 receiver: TypeExpr | None) -> Inferred | None:
+    """What a value written in ``module`` (in a method of ``receiver``'s class) is, once per
     request; a value that needs itself (``self.a = self.b``, ``self.b = self.a``) is unknown."""
     if not source.text:
         return None
@@ -60,7 +68,7 @@ def source_type(scope: Scope, source: ValueSource, module: ModuleSummary,
     try:
         inner = scope.value_scope(module)
         bind_source(inner, source, receiver)
-        found = inner.value_type(inner.expr(value))
+        found = inner.expr(value)
     finally:
         busy.discard(key)
     memo[key] = found
@@ -109,4 +117,4 @@ def _entry_type(scope: Scope, annotation: str | None, text: str | None) -> TypeE
     return scope.expr(value).type if value is not None else None
 
 
-__all__ = ["bind_source", "parse_expression", "source_type", "sources_type"]
+__all__ = ["bind_source", "parse_expression", "source_type", "source_value", "sources_type"]

@@ -24,6 +24,7 @@ from context.model import Definition, Location
 from context.resolve import Symbol
 from context.summary import ClassSummary, FieldSummary, FunctionSummary, ModuleSummary
 from context.types import TypeExpr, display, union_members, without_none
+from context.value_sources import dotted
 
 MAX_CLASSES = 6
 MAX_RECEIVERS = 24
@@ -99,12 +100,9 @@ def _nodes_between(tree: ast.AST, first: int, last: int) -> list[ast.AST]:
 
 
 def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id if node.id != "__hole__" else None
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
+    """``a.b`` of a chain on a name, not on the hole's stand-in."""
+    text = dotted(node)
+    return None if text is None or text.split(".", 1)[0] == "__hole__" else text
 
 
 class MemberContext:

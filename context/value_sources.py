@@ -377,16 +377,20 @@ OBJECTS = (ast.Name, ast.Attribute, ast.Call)  # arguments that may hold an inst
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
+def dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a name or a chain of attributes on one; None for any other expression."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
 def _dotted_name(node: ast.expr) -> str | None:
     """``name``, ``a.b.name``: a callee whose target the summary can look up (no builtin)."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or (not parts and node.id in BUILTIN_NAMES):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
+    text = dotted(node)
+    return None if text is None or text in BUILTIN_NAMES else text
 
 
 def _passes_objects(call: ast.Call) -> bool:
@@ -421,4 +425,5 @@ def merge_fields(fields: list[FieldSummary], assigned: list[FieldSummary]) -> li
     return [by_name[name] for name in order]
 
 
-__all__ = ["UNKNOWN", "FunctionValues", "ValueSource", "body_nodes", "kept_text", "merge_fields", "value_source"]
+__all__ = ["UNKNOWN", "FunctionValues", "ValueSource", "body_nodes", "dotted", "kept_text", "merge_fields",
+           "value_source"]
