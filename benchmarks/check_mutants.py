@@ -112,6 +112,10 @@ def mutate_name(f: Filling, rng: random.Random, taken: set[str]) -> Mutation | N
     return Mutation("name", f.replace(start, end, new), new)
 
 
+# the argument an extra-argument mutation adds
+EXTRA = "None"
+
+
 def mutate_extra_argument(f: Filling, rng: random.Random, taken: set[str]) -> Mutation | None:
     calls = _plain_calls(f)
     if not calls:
@@ -119,12 +123,12 @@ def mutate_extra_argument(f: Filling, rng: random.Random, taken: set[str]) -> Mu
     call = rng.choice(calls)
     if call.args:
         _, end = f.span(call.args[-1])
-        return Mutation("extra_argument", f.replace(end, end, ", None"), _callee(call))
+        return Mutation("extra_argument", f.replace(end, end, f", {EXTRA}"), _callee(call))
     if call.keywords:
         start, _ = f.span(call.keywords[0])
-        return Mutation("extra_argument", f.replace(start, start, "None, "), _callee(call))
+        return Mutation("extra_argument", f.replace(start, start, f"{EXTRA}, "), _callee(call))
     _, end = f.span(call)
-    return Mutation("extra_argument", f.replace(end - 1, end - 1, "None"), _callee(call))
+    return Mutation("extra_argument", f.replace(end - 1, end - 1, EXTRA), _callee(call))
 
 
 def mutate_missing_argument(f: Filling, rng: random.Random, taken: set[str]) -> Mutation | None:
@@ -223,10 +227,14 @@ def names_the_problem(kind: str, token: str, message: str, source: str, callee: 
     if kind in ("attribute", "name"):
         return f"'{token}'" in message or f'"{token}"' in message
     if kind == "extra_argument":  # an extra positional argument may also land on a keyword's parameter,
-        # or on an optional one that does not take its value (``None``): a type error of that call
+        # or on an optional one that does not take its value (``None``): a type error of that call, or
+        # of the callable it forwards its arguments to, which pyright does not name
+        # (``run_in_threadpool(file.seek, offset, None)``: ``whence`` does not take None)
         return "positional" in lowered or "too many" in lowered or "multiple values" in lowered \
             or "already assigned" in lowered or _no_overload(token, message) \
-            or (_names_the_call(token, message) and _type_error(lowered, source))
+            or (_names_the_call(token, message) and _type_error(lowered, source)) \
+            or (message.startswith(f'Argument of type "{EXTRA}"') and "function" not in lowered
+                and _type_error(lowered, source))
     if kind == "missing_argument":  # the arguments after the dropped one land on other parameters:
         # a type error of that call (a variadic callee's packed arguments, say)
         return "missing" in lowered or "more positional" in lowered or _no_overload(token, message) \
@@ -245,9 +253,10 @@ def _type_error(lowered: str, source: str) -> bool:
 
 
 def _no_overload(callee: str, message: str) -> bool:
-    """pyright's word for arguments that fit no signature of an overloaded callee."""
-    names = (callee, "__init__", "__new__") if callee[:1].isupper() or callee in dir(builtins) else (callee,)
-    return bool(callee) and any(f'No overloads for "{name}"' in message for name in names)
+    """pyright's word for arguments that fit no signature of an overloaded callee; a class's
+    constructor is ``__init__`` or ``__new__`` to it, and classes may be lower case
+    (``itertools.groupby``, ``enumerate``)."""
+    return bool(callee) and any(f'No overloads for "{name}"' in message for name in (callee, "__init__", "__new__"))
 
 
 def _names_the_call(callee: str, message: str) -> bool:

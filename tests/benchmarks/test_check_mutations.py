@@ -104,6 +104,18 @@ def test_a_hit_must_name_the_mistake() -> None:
     assert true.kind == "true" and true.hits == {"builtin": False} and true.charged["builtin"]
 
 
+
+def test_an_extra_argument_is_named_by_a_lower_case_class_or_the_callable_it_is_forwarded_to() -> None:
+    hole = Hole("p", "p/m.py", 1, 5, "assign", "x = \n", "groupby(items, key)", ())
+    extra = Mutation("extra_argument", "groupby(items, key, None)", "groupby")
+    no_overload = 'No overloads for "__new__" match the provided arguments\n  Argument types: (Unknown, None)'
+    assert judged(hole, "p", extra, {"combined": [diag(0, 0, 9, no_overload, "pyright")]}, True).hits["combined"]
+    forwarded = Mutation("extra_argument", "run(file.seek, offset, None)", "run")
+    whence = 'Argument of type "None" cannot be assigned to parameter "whence" of type "int"'
+    assert judged(hole, "p", forwarded, {"combined": [diag(0, 0, 9, whence, "pyright")]}, True).hits["combined"]
+    other = 'Argument of type "str" cannot be assigned to parameter "size" of type "int"'
+    assert not judged(hole, "p", forwarded, {"combined": [diag(0, 0, 9, other, "pyright")]}, True).hits["combined"]
+
 PACKAGE = """\
 def area(width: int, height: int) -> int:
     return width * height
