@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from context.diagnose.classes import Mro
 from context.diagnose.inference import CautiousScope
 from context.diagnose.text import chain_texts, did_you_mean, short
 from context.diagnose.types import TypeChecks
+from context.errors import SourceError
 from context.infer import Inferred
+from context.memo import file_stamp
 from context.model import Diagnostic
 from context.resolve import Symbol
-from context.summary import ClassSummary, ModuleSummary, Param
-from context.workspace import TYPESHED_STDLIB
+from context.summarize import summarize_function
+from context.summary import ClassSummary, FunctionSummary, ModuleSummary, Param
+from context.workspace import TYPESHED_STDLIB, read_source
 
 INIT_MAKERS = frozenset({"dataclass", "define", "frozen", "mutable", "attrs", "s", "attributes", "mapped",
                          "mapped_as_dataclass", "dataclass_transform"})  # decorators that write __init__
@@ -42,10 +46,10 @@ class CallChecks(TypeChecks):
         return out
 
     def _overloaded_types(self, call: ast.Call, callee: Inferred, infer: CautiousScope) -> list[Diagnostic]:
-        """A call of an overloaded standard-library method or constructor that no overload takes,
-        one overload failing only on an argument's type (``str(data, None)``: ``encoding`` is a
-        ``str``). Each overload is checked like a plain signature, so silence wins wherever one
-        of them is unsure."""
+        """A call of an overloaded standard-library method or constructor that no overload takes:
+        one failing only on an argument's type (``str(data, None)``: ``encoding`` is a ``str``), or
+        every one on the arguments' count (``type()``, ``dict.get()``). Each overload is checked
+        like a plain signature, so silence wins wherever one of them is unsure."""
         found = self._stdlib_overloads(callee)
         if found is None:
             return []
@@ -57,12 +61,12 @@ class CallChecks(TypeChecks):
             if not arity and not types:
                 return []  # this overload takes the call (or may: nothing certain against it)
             failures.append(arity or types)
+        # one failing on an argument's type says more than one failing on the count (``type()``
+        # wants one argument or three: no overload takes none)
         typed = [f for f in failures if f and f[0].source == "types"]
-        if not typed:
-            return []  # wrong on arity only: the arity check's business
-        first = min(typed, key=len)[0]
+        first = min(typed or failures, key=len)[0]
         message = f"no overload of {label} takes these arguments: {first.message}"
-        return [Diagnostic(first.line, first.column, first.end_line, first.end_column, "error", message, "types",
+        return [Diagnostic(first.line, first.column, first.end_line, first.end_column, "error", message, first.source,
                            "no-matching-overload")]
 
     def _stdlib_overloads(self, callee: Inferred) -> tuple[str, list[tuple[Param, ...]], ModuleSummary] | None:
@@ -92,9 +96,10 @@ class CallChecks(TypeChecks):
             label = f"{symbol.name}()"
         else:
             fn = symbol.function
-            if symbol.kind != "function" or fn is None or symbol.owner is None:
+            if symbol.kind != "function" or fn is None:
                 return None
-            methods = [m for m in symbol.owner.methods if m.name == fn.name]
+            methods = [m for m in symbol.owner.methods if m.name == fn.name] if symbol.owner is not None \
+                else module_overloads(symbol.module.path).get(fn.name, [])
             bound = callee.bound_to is not None or fn.is_classmethod
             label = f"{fn.name}()"
         if len(methods) < 2 or not all(m.decorators == ("overload",) for m in methods):
@@ -251,6 +256,48 @@ class CallChecks(TypeChecks):
             message = f"{label} missing required argument{'s' if len(missing) > 1 else ''} {names}"
             out.append(self.problem(call, message, "arity", "missing-argument"))
         return out
+
+
+# overloads of a stub's module-level functions, by path: (size, mtime), {name: overloads}
+_OVERLOADS: dict[str, tuple[tuple[int, int], dict[str, list[FunctionSummary]]]] = {}
+
+
+def module_overloads(path: str) -> dict[str, list[FunctionSummary]]:
+    """The module-level functions of a stub that are nothing but overloads (``sorted``, ``min``):
+    a module's summary keeps one function of a name, the checks need every overload."""
+    stamp = file_stamp(Path(path))
+    if stamp is None:
+        return {}
+    hit = _OVERLOADS.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    try:
+        tree = ast.parse(read_source(Path(path)))
+    except (SourceError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, list[FunctionSummary]] = {}
+    for node in _module_level(tree):  # ``if sys.version_info`` branches hold overloads too
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.setdefault(node.name, []).append(summarize_function(node))
+    out = {name: fns for name, fns in found.items() if len(fns) > 1
+           and all(f.decorators == ("overload",) for f in fns)}
+    _OVERLOADS[path] = (stamp, out)
+    return out
+
+
+def _module_level(tree: ast.Module) -> list[ast.stmt]:
+    """The statements of a module outside any def or class (inside ``if``/``try`` blocks too), in
+    their order."""
+    out: list[ast.stmt] = []
+    todo: list[ast.stmt] = list(reversed(tree.body))
+    while todo:
+        stmt = todo.pop()
+        out.append(stmt)
+        if isinstance(stmt, ast.If | ast.Try):
+            inner = [*stmt.body, *[s for h in getattr(stmt, "handlers", []) for s in h.body], *stmt.orelse,
+                     *getattr(stmt, "finalbody", [])]
+            todo += reversed(inner)
+    return out
 
 
 def _field_type(cls: ClassSummary, name: str, home: bool) -> str | None:
