@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import subprocess
 import sys
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 def download_wheel(spec: PackageSpec, downloads: Path) -> Path:
     """The pure-Python wheel of ``spec`` in ``downloads``, fetched with pip when missing."""
     pattern = f"{spec.name.replace('-', '_')}-{spec.version}-*-none-any.whl"
-    found = sorted(downloads.glob(pattern))
+    found = _wheels(downloads, pattern)
     if not found:
         downloads.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:"]
@@ -27,10 +28,16 @@ def download_wheel(spec: PackageSpec, downloads: Path) -> Path:
         command += ["--dest", str(downloads), f"{spec.name}=={spec.version}"]
         log.info("downloading %s", spec.label)
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        found = sorted(downloads.glob(pattern))
+        found = _wheels(downloads, pattern)
     if not found:
         raise FileNotFoundError(f"pip left no wheel matching {pattern} in {downloads}")
     return found[0]
+
+
+def _wheels(downloads: Path, pattern: str) -> list[Path]:
+    """The wheels in ``downloads`` matching ``pattern`` whatever the case of the project's name
+    (``Markdown-3.7-py3-none-any.whl`` for ``markdown==3.7``)."""
+    return sorted(p for p in downloads.glob("*.whl") if fnmatch.fnmatch(p.name.lower(), pattern.lower()))
 
 
 def wheel_imports(wheel: Path) -> tuple[str, ...]:

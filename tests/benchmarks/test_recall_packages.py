@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from benchmarks.packages import spec_of
-from benchmarks.recall_packages import ensure_package, resolved, wheel_imports
+from benchmarks.recall_packages import download_wheel, ensure_package, resolved, wheel_imports
 
 
 def _wheel(downloads: Path, name: str, files: dict[str, str]) -> Path:
@@ -44,3 +44,10 @@ def test_without_top_level_txt_the_top_entries_count_modules_included(tmp_path: 
 def test_a_right_guess_is_kept(tmp_path: Path) -> None:
     _wheel(tmp_path / "downloads", "toolz-1.0.0", {"toolz/__init__.py": "", "tlz/__init__.py": ""})
     assert resolved(spec_of("toolz==1.0.0"), tmp_path).imports == ("toolz",)
+
+
+def test_a_downloaded_wheel_is_found_whatever_the_case_of_its_name(tmp_path: Path) -> None:
+    wheel = tmp_path / "Markdown-3.7-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    (tmp_path / "markdown_it_py-3.0.0-py3-none-any.whl").write_bytes(b"")
+    assert download_wheel(spec_of("markdown==3.7"), tmp_path) == wheel
