@@ -63,6 +63,7 @@ from completion.shape import (
 from context.api import Analyzer
 from context.bindings import with_defaults
 from context.brackets import CLOSERS, MATCHING, OPENERS, code_of
+from context.brackets import open_brackets as open_code_brackets
 from context.model import Diagnostic
 from context.positions import byte_column, code_point_column, position_at
 
@@ -819,6 +820,7 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], edit: Edit, *,
     return out if anywhere else out + misspelled_bindings(before, after, edit)
 
 
+QUOTED = re.compile(r"^'([^']+)'")
 # a built-in finding's "did you mean" hint (see :func:`context.diagnose.text.did_you_mean`)
 HINTED = re.compile(r"^(?P<finding>.*) \(did you mean '(?P<name>[^']+)'\?\)$", re.S)
 
@@ -831,13 +833,15 @@ def misspelled_bindings(before: list[Diagnostic], after: list[Diagnostic], edit:
     misspelling no checker sees on the edit itself (a new name is valid code); it is charged to
     the edit, once per name."""
     span = (edit.start, edit.new_end)
+    # the names the built-in checker calls misspelled on the edit already (``statr`` for ``start``)
+    named = {found.group(1) for d in after if d.code == "misspelled-binding" and on_span(d, *span)
+             and (found := QUOTED.match(d.message)) is not None}
     earlier: dict[tuple[str, str, Position, Position], set[str]] = {}
     for d in before:
         hinted = HINTED.match(d.message)
         finding, hint = (hinted["finding"], hinted["name"]) if hinted else (d.message, "")
         earlier.setdefault((d.source, finding, *edit.moved_range(d)), set()).add(hint)
     out: list[Diagnostic] = []
-    named: set[str] = set()
     for d in after:
         hinted = HINTED.match(d.message)
         if hinted is None or on_span(d, *span) or hinted["name"] in named:
@@ -883,8 +887,10 @@ def _statement_tail(head: str, rest: str) -> str:
             return ""
         statement_line = window[opened[0][1] :].split("\n", 1)[0]
         left = left_open(rest, opened, window, _line_indent(statement_line))
-        closers = "".join(MATCHING[bracket] for bracket, _ in reversed(opened[len(opened) - left :]))
-        if closers and left == len(opened) and BLOCK_HEADER.match(statement_line.strip()):
+        header = BLOCK_HEADER.match(statement_line.strip())
+        closers = _closers(window, len(opened) - left, last, signature=header is not None
+                           and header.group(0).split()[-1] in ("def", "class"))
+        if closers and left == len(opened) and header:
             # ``if (`` or ``def f(``: once its brackets close, a header still wants its colon and body
             return closers + ":" + _body(_line_indent(statement_line), rest)
         return closers
@@ -896,6 +902,35 @@ def _statement_tail(head: str, rest: str) -> str:
     if opener is None:
         return ""
     return _body(_line_indent(opener), rest)
+
+
+# the arguments still to come of a call left open (``max(p.x,``): an unpacked list of unknown
+# length, so that no checker counts the call's arguments or judges it by those written so far
+MORE_ARGUMENTS = "*[]"
+
+
+def _closers(window: str, first: int, last: str, *, signature: bool) -> str:
+    """The closers of the brackets open at the end of ``window`` from the ``first`` (outermost
+    first) on, innermost first; a call's with :data:`MORE_ARGUMENTS` before its ``)`` (not the
+    parameters of a ``def`` or the bases of a ``class``: ``signature``). ``last`` is the code of
+    the window's last line."""
+    out = ""
+    brackets = open_code_brackets(window)[first:]
+    for index, (bracket, offset) in enumerate(reversed(brackets)):
+        if bracket == "(" and not (signature and index == len(brackets) - 1) and _called(window[:offset]):
+            after = last.rstrip() if index == 0 else ")"
+            out += ("" if after.endswith(("(", ",")) else ", ") + MORE_ARGUMENTS
+        out += MATCHING[bracket]
+    return out
+
+
+def _called(before: str) -> bool:
+    """Whether a ``(`` after ``before`` opens a call's arguments: right after a name that is no
+    keyword (``if(``), or after a closer (``f()(``, ``handlers[0](``)."""
+    if before.endswith((")", "]")):
+        return True
+    name = re.search(r"\w+$", before)
+    return name is not None and not keyword.iskeyword(name.group(0)) and not name.group(0)[0].isdigit()
 
 
 TRY_HEADER = re.compile(r"try\s*:")

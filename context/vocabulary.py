@@ -181,6 +181,18 @@ class Vocabulary:
         return None
 
 
+    def typo_of(self, name: str) -> str | None:
+        """A known name of which ``name`` is a typo of the commonest kinds — two neighbouring
+        letters swapped (``statr``, ``INOF``) or a doubled letter written once (``conection``) —
+        if there is one; the first alphabetically. Digits do not count: ``m12`` and ``m21`` are
+        both names."""
+        swapped = {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)
+                   if name[i] != name[i + 1] and name[i].isalpha() and name[i + 1].isalpha()}
+        doubled = {name[: i + 1] + name[i:] for i in range(len(name)) if name[i].isalpha()}
+        known = sorted(e for e in swapped | doubled if self.counts[e] > 0 or self._known(e))
+        return known[0] if known else None
+
+
 _UNIONS: dict[tuple[int, ...], tuple[tuple[frozenset[str], ...], frozenset[str]]] = {}
 MAX_UNIONS = 256
 

@@ -33,8 +33,6 @@ class SpellingChecks(InferenceScopes):
 
     def spelling_problems(self, flagged: set[tuple[int, int]]) -> list[Diagnostic]:
         """``flagged``: (line, column) of the members other checks already reported."""
-        if not (self.facts.attributes or self.facts.stored_attrs or self.facts.calls):
-            return []
         tree = self.facts.scope.node
         assert isinstance(tree, ast.Module)
         module = self.summary.module
@@ -66,6 +64,33 @@ class SpellingChecks(InferenceScopes):
                         and found.lineno - 1 not in self.replaced and not _own(found) \
                         and receiver_root(found) not in unfound():
                     out += self._misspelled(found, vocabulary, flagged)
+        return out + self._misspelled_bindings(tree, vocabulary)
+
+    def _misspelled_bindings(self, tree: ast.Module, vocabulary: Vocabulary) -> list[Diagnostic]:
+        """Names the buffer binds (a variable, a parameter, an attribute of ``self``) and spells
+        nowhere else — nothing reads them, no code anywhere knows them — that
+        are a typo of a known name (:meth:`Vocabulary.typo_of`: ``statr = pos + 1``, ``INOF = 3``,
+        ``self.conection = ...``). A new name is valid code; one that nothing reads, spelled like
+        a name the code around knows but for two letters swapped, is a slip far more often than a
+        choice."""
+        typos: dict[str, str] = {}
+        for word, count in vocabulary.counts.items():
+            if count == 1 and len(word) >= MIN_BINDING and unknown_name(word, vocabulary):
+                found = vocabulary.typo_of(word)
+                if found is not None:
+                    typos[word] = found
+        if not typos:
+            return []
+        out: list[Diagnostic] = []
+        for node in ast.walk(tree):
+            site = _binding_site(node, self.lines.lines)
+            if site is None or site[0] not in typos or site[1] in self.replaced:
+                continue
+            name, line, column = site
+            message = f"'{name}' looks misspelled: nothing reads it and no code knows it; did you mean " \
+                      f"'{typos[name]}'?"
+            out.append(Diagnostic(line, column, line, column + len(name), "error", message, "names",
+                                  "misspelled-binding"))
         return out
 
     def _misspelled(self, node: ast.Attribute, vocabulary: Vocabulary, flagged: set[tuple[int, int]]) \
@@ -103,6 +128,33 @@ class SpellingChecks(InferenceScopes):
             if mro is not None and self.dynamic(mro):
                 return True
         return False
+
+
+MIN_BINDING = 4  # shorter names are too often each other's anagrams (``ab``, ``ba``)
+
+
+def _binding_site(node: ast.AST, lines: list[str]) -> tuple[str, int, int] | None:
+    """The name a node binds and where it is spelled (0-based line, code-point column), if it
+    binds one: an assignment or loop target, a parameter, an attribute of ``self`` or ``cls``
+    assigned to. Not a ``def`` or ``class``: an interface names what its users call, and its
+    names come in families (``dugettext`` beside ``udgettext``, ``float_altitude`` beside
+    ``float_latitude``)."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        name, line, column = node.id, node.lineno - 1, node.col_offset
+    elif isinstance(node, ast.arg):
+        name, line, column = node.arg, node.lineno - 1, node.col_offset
+    elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _own(node) \
+            and node.end_lineno is not None and node.end_col_offset is not None:
+        name, line, column = node.attr, node.end_lineno - 1, node.end_col_offset - len(node.attr)
+    else:
+        return None
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line].encode()  # ast columns count bytes
+    start = text.find(name.encode(), column)
+    if start < 0:
+        return None
+    return name, line, len(text[:start].decode(errors="replace"))
 
 
 def _own(node: ast.Attribute) -> bool:

@@ -28,8 +28,12 @@ def _charged(tmp_path: Path, filling: str) -> list[str]:
 
 
 def test_a_new_name_one_letter_off_the_undefined_name_below_is_charged(tmp_path: Path) -> None:
+    assert _charged(tmp_path, "stat = pos + 1") == ["'stat' looks misspelled: line 4 has undefined name 'start'"]
+
+
+def test_a_slip_the_built_in_checker_names_already_is_charged_once(tmp_path: Path) -> None:
     assert _charged(tmp_path, "statr = pos + 1") == [
-        "'statr' looks misspelled: line 4 has undefined name 'start'"]
+        "'statr' looks misspelled: nothing reads it and no code knows it; did you mean 'start'?"]
 
 
 def test_the_right_name_or_an_unrelated_one_is_not(tmp_path: Path) -> None:

@@ -248,9 +248,9 @@ async def test_brackets_left_for_the_lines_to_come_are_not_an_error(
     ("def f(xs):\n    for x in xs:", "\n    return 1\n", "\n        pass"),
     ("def f(xs):\n    for x in xs:", "\n        print(x)\n", ""),  # the body is there
     ("def f(xs):\n    if x:  # note", "\n", "\n        pass"),
-    ("def f(xs):\n    y = foo(a, bar(", "\n    return 1\n", "))"),
+    ("def f(xs):\n    y = foo(a, bar(", "\n    return 1\n", "*[]), *[])"),  # calls' arguments to come
     ("def f(xs):\n    y = foo(a, bar(1)", ")\n    return 1\n", ""),  # the code after closes it
-    ("x = [\n    f(1,", "\n]\n", ")"),  # the closer lined up with `x = [` closes the list only
+    ("x = [\n    f(1,", "\n]\n", "*[])"),  # the closer lined up with `x = [` closes the list only
     ("def f(xs):\n    y = {'a': [", "\n", "]}"),
     ("def f(xs):\n    y = {'a':", "\n", ""),  # a colon inside brackets opens no block
     ("def f(xs):\n    y = 1", "\n    return 1\n", ""),
@@ -265,11 +265,16 @@ async def test_brackets_left_for_the_lines_to_come_are_not_an_error(
     # a header whose brackets close still wants its colon and body
     ("def f(xs):\n    if (\n        xs", "\n    return 1\n", "):\n        pass"),
     ("def f(xs):\n    if (\n        xs", "\n        return 1\n", "):"),  # its body is there
-    ("def f(\n    a,", "\n", "):\n    pass"),
+    ("def f(\n    a,", "\n", "):\n    pass"),  # parameters, not arguments
+    ("class A(\n    Base,", "\n", "):\n    pass"),
+    ("def f(xs):\n    if max(\n        xs", "\n        return 1\n", ", *[]):"),
+    ("def f(xs):\n    y = handlers[0](x,", "\n", "*[])"),
+    ("def f(xs):\n    y = (1,", "\n", ")"),  # a tuple
+    ("def f(xs):\n    return not(xs,", "\n", ")"),
     # a try block whose handler is still to be written gets one where the code dedents below it
     ("def f(xs):\n    try:\n        y = g(xs)", "\n\n    return y\n", "\n    except BaseException:\n        pass"),
     ("def f(xs):\n    try:\n        if xs:\n            y = g(\n                xs,", "\n    return y\n",
-     ")\n    except BaseException:\n        pass"),
+     "*[])\n    except BaseException:\n        pass"),
     ("def f(xs):\n    try:\n        y = g(xs)", "\n    except KeyError:\n        pass\n", ""),  # it has one
     ("def f(xs):\n    try:\n        y = g(xs)", "\n        y += 1\n", ""),  # its body goes on
     ("def f(xs):\n    try:", "\n    return 1\n", "\n        pass\n    except BaseException:\n        pass"),
