@@ -32,6 +32,10 @@ passed where a ``list[Base]`` is wanted) — code that declares neither is not w
 Nor an error about a value pyright guessed may be None (:func:`optional_guessed`): an attribute
 ``self.x`` the class sets to None somewhere and never annotates, or a module name bound to None
 as a fallback, read in another function (pyright does not follow which assignment ran first).
+Nor a type error only because a value declared as something or None is used where None is not
+taken (:func:`unnarrowed`: a narrowing the code's invariants make needless), nor one only because
+a container's or a protocol's mutable part does not match exactly (:data:`INVARIANT`): code
+written without a type checker does both as often when right as when wrong.
 
 Lines and columns are 0-based code points, as everywhere inside holepilot.
 """
@@ -177,7 +181,7 @@ def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[
     attribute whose literal type it widened (:func:`widened_literal`), and errors about a value
     pyright guessed may be None (:func:`optional_guessed`)."""
     errors = [d for d in diagnostics if d.severity == "error" and d.code in PYRIGHT_RULES]
-    dropped = [d for d in errors if partly_unknown(d)]
+    dropped = [d for d in errors if partly_unknown(d) or unnarrowed(d) or INVARIANT.search(d.message)]
     kept = [d for d in errors if d not in dropped and not LOST_TRACK.match(d.message)
             and BYTES_PROMOTION not in d.message and GUESSED_PARAMETER not in d.message]
     if text is not None and any(d.code in (ARGUMENT_TYPE, OPTIONAL_MEMBER) for d in kept):
@@ -192,6 +196,27 @@ def precise(diagnostics: Iterable[Diagnostic], text: str | None = None) -> list[
 
 
 NO_OVERLOAD = "No overloads for "
+# a reason a type error gives: a container's or a protocol's mutable part must match exactly
+# (``dict[str, Any]`` for ``MutableMapping[str | None, Any]``), harmless when the code runs
+INVARIANT = re.compile(r'\n\s*(?:Type parameter )?"[^"]+" is invariant\b')
+# the reason a value that may be None is rejected, the last a type error gives
+NONE_LAST = re.compile(r'\n\s*"None" is not assignable to "[^"\n]*"\s*$')
+# the value's type in the reason a type error gives (``Type "bool | None" is not assignable``)
+TYPE_REASON = re.compile(r'(?:^|\n)\s*(?:Argument of type|Type) "(.*?)" (?:cannot be assigned|is not assignable)')
+
+
+def unnarrowed(d: Diagnostic) -> bool:
+    """Whether ``d`` is a type error about a value declared to be something or None
+    (``Markdown | None``, a function's ``-> bool | None``) used where None is not taken, and for
+    that reason alone: pyright asks for a narrowing (``if md is not None``) that the code's own
+    invariants make needless — the value is set by then, the argument given makes the function
+    return one — in code written without a type checker as often on right code as on wrong.
+    A value that is None itself (``f(x, None)``) is charged."""
+    found = TYPE_REASON.search(d.message)
+    if found is None or not NONE_LAST.search(d.message):
+        return False
+    members = [part.strip() for part in found.group(1).split("|")]
+    return "None" in members and len(members) > 1
 
 
 def partly_unknown(d: Diagnostic) -> bool:
@@ -1048,5 +1073,5 @@ __all__ = [
     "GUESSED_PARAMETER", "NAMED_FINDINGS", "NAMED_MESSAGES", "PYRIGHT_RULES", "Checked", "Checker", "CheckerRun",
     "Checkers", "Edit", "ParameterQuestion", "check_text", "combined", "finished", "guessed", "introduced", "merged",
     "misspelled_bindings", "on_span", "optional_guessed", "parameter_questions", "partly_unknown", "precise",
-    "render_error_report", "splice", "unannotated_parameter", "unfinished_tail", "widened_literal",
+    "render_error_report", "splice", "unannotated_parameter", "unfinished_tail", "unnarrowed", "widened_literal",
 ]

@@ -43,15 +43,20 @@ def test_an_element_type_pyright_took_from_a_display_is_not_charged(text: str) -
     assert combined([], [at(text, "items", message)], text) == []
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (GUESSED, OTHER_KIND),  # not about the element type: a list where a str is wanted
-    (GUESSED.replace("items = [sub]\n", "items: list[Sub] = [sub]\n"), INVARIANT),  # declared
-    (GUESSED.replace("items = [sub]\n", "items = make()\n"), INVARIANT),  # a call's declared type last
-    ("def f(items: list[Sub]):\n    build(items)\n", INVARIANT),  # a parameter
-    ("class K:\n    def f(self, sub):\n        self.items = [sub]\n        build(self.items)\n", INVARIANT),
-    (GUESSED.replace("build(items)", "build(items[:])"), INVARIANT),  # not the name itself
+@pytest.mark.parametrize("text", [
+    GUESSED.replace("items = [sub]\n", "items: list[Sub] = [sub]\n"),  # declared
+    GUESSED.replace("items = [sub]\n", "items = make()\n"),  # a call's declared type last
+    "def f(items: list[Sub]):\n    build(items)\n",  # a parameter
+    "class K:\n    def f(self, sub):\n        self.items = [sub]\n        build(self.items)\n",
+    GUESSED.replace("build(items)", "build(items[:])"),  # not the name itself
 ])
-def test_a_declared_container_or_another_mismatch_is_charged(text: str, message: str) -> None:
+def test_a_declared_container_whose_items_are_narrower_is_not_charged_either(text: str) -> None:
+    """Invariance (a ``list[Sub]`` for a ``list[Base]``): harmless when the code runs, and code
+    written without a type checker does it as often when right as when wrong."""
     argument = "self.items" if "self.items)" in text else "items[:]" if "items[:]" in text else "items"
-    error = at(text, argument, message)
-    assert combined([], [error], text) == [error]
+    assert combined([], [at(text, argument, INVARIANT)], text) == []
+
+
+def test_another_mismatch_is_charged() -> None:
+    error = at(GUESSED, "items", OTHER_KIND)  # not about the element type: a list where a str is wanted
+    assert combined([], [error], GUESSED) == [error]
