@@ -797,9 +797,15 @@ ARGUMENT_OF_TYPE = re.compile(r'^Argument of type ".*?" (?=cannot be assigned to
 NAMED_MESSAGES = {"reportCallIssue": re.compile(r'^Object of type ".+" is not callable')}
 
 
+# the built-in checker's findings that name what they are about: a class's attribute it does not
+# find — the buffer reading it elsewhere too is a class whose attributes come from elsewhere (a
+# mixin's, set by the classes it is mixed into), not a slip of the filling
+BUILTIN_NAMED = frozenset({"unknown-attribute"})
+
+
 def _said_before(d: Diagnostic) -> bool:
     if d.source != "pyright":
-        return False
+        return d.code in BUILTIN_NAMED
     named = NAMED_MESSAGES.get(d.code)
     return d.code in NAMED_FINDINGS or (named is not None and named.match(d.message) is not None)
 

@@ -127,13 +127,25 @@ def test_a_pyright_finding_the_buffer_already_had_elsewhere_is_not_charged() -> 
     assert introduced(before, [before[0], repeated], edit) == []  # what the code around it already does
     assert introduced(before, [before[0], misspelled], edit) == [misspelled]
     assert introduced(before, [before[0], repeated], edit, anywhere=True) == [repeated]  # but it changed the buffer
-    # messages that do not name their subject, and the built-in checker's, are charged again
+    # messages that do not name their subject, and the built-in checker's undefined names, are charged again
     def arity(line: int) -> Diagnostic:
         return diag(line, "Expected 1 positional argument", 11, 15, source="pyright", code="reportCallIssue")
 
     assert introduced([arity(0)], [arity(0), arity(1)], edit) == [arity(1)]
     names = [diag(0, "undefined name 'stream'", 4, 10)]
     assert introduced(names, [*names, diag(1, "undefined name 'stream'", 4, 10)], edit) != []
+
+
+def test_a_class_attribute_the_built_in_checker_found_missing_elsewhere_too_is_not_charged() -> None:
+    text = "a = self.config['x']\nb = \n"  # a mixin's: the classes it is mixed into set it
+    edit = Edit.of(text, len(text) - 1, len(text) - 1, "self.config['y']")
+
+    def missing(line: int, attribute: str = "config") -> Diagnostic:
+        return diag(line, f"'Extractor' has no attribute '{attribute}'", 9, 15, source="attributes",
+                    code="unknown-attribute")
+
+    assert introduced([missing(0)], [missing(0), missing(1)], edit) == []
+    assert introduced([missing(0)], [missing(0), missing(1, "cnofig")], edit) == [missing(1, "cnofig")]
 
 
 def test_an_argument_rejected_for_the_reason_the_buffer_already_shows_is_not_charged() -> None:
