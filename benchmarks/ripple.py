@@ -41,8 +41,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.packages import selected_packages, spec_of, split_of
-from benchmarks.recall_packages import ensure_package
+from benchmarks.packages import selected_packages, split_of
+from benchmarks.recall_packages import ensure_package, resolved, spec_of
 from benchmarks.ripple_cases import (
     SUFFIX,
     ArgumentRemover,
@@ -96,6 +96,7 @@ class Case:
     elapsed_ms: float = 0.0
     edits: int = 0
     holes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # the engine's steps (ripple, fill, total)
     jedi_proposed: list[Site] | None = None
     jedi_exact: bool | None = None
     jedi_parses: bool = True
@@ -322,6 +323,7 @@ class PackageRun:
         started = time.perf_counter()
         report = await engine.next_edits(NextEditsRequest(str(fn.path), text=setup.edited, previous=old))
         case.elapsed_ms = (time.perf_counter() - started) * 1000
+        case.timings = {k: round(v, 1) for k, v in report.timings.items()}
         if self.first_ms is None:
             self.first_ms = case.elapsed_ms
         edits = [e for e in report.to_json()["edits"] if e["kind"] not in ("repeat", "predicted")]
@@ -500,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     warm: list[Case] = []
     firsts: dict[str, float | None] = {}
     for name in selected_packages(args.packages, args.split):
-        spec = spec_of(name)
+        spec = resolved(spec_of(name), args.work)  # a hand-pinned package's real import names
         root = ensure_package(spec, args.work)
         run = PackageRun(spec.label, root, spec.imports, args.per_package, args.seed, not args.no_jedi,
                          args.index_first)

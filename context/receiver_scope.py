@@ -8,6 +8,11 @@ two things a receiver's type often hangs on in code written without annotations.
   ``isinstance(x, C) and ...``), after ``assert isinstance(x, C)`` and after ``if not
   isinstance(x, C): return`` (``raise``, ``continue``, ``break``), ``x`` is a ``C`` — unless the
   name is bound again after the test. A class the analysis cannot resolve makes ``x`` unknown.
+- A class imported inside the function (``from .errors import Failure`` then ``except Failure as
+  e:``, ``isinstance(x, Failure)``): names of types are read with the function's imports too.
+- A missing value filled in: after ``if not x: x = fallback`` (``if x is None:``), ``x`` is what
+  it was before (a parameter typed by its callers, say), without ``None``, or the fallback — a
+  fallback of unknown type leaves what ``x`` was.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from context.infer import Inferred, Scope
 from context.occurrences import COMPREHENSIONS
 from context.resolve import Resolver
 from context.summary import ModuleSummary
-from context.types import TypeExpr, make_union
+from context.types import TypeExpr, make_union, without_none
 
 Position = tuple[int, int]  # ast's: 1-based line, UTF-8 byte column
 EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
@@ -73,12 +78,63 @@ class ReceiverScope(Scope):
             held.append(scope)
         return held
 
+    def resolve(self, annotation: str | None) -> TypeExpr | None:
+        """A type's name read through the imports of the function when they bind it (they
+        shadow the module's names), else as the module reads it."""
+        return self._imported_type(annotation) or super().resolve(annotation)
+
+    def _imported_type(self, annotation: str | None) -> TypeExpr | None:
+        """The classes (a union of them) an annotation names through the function's imports;
+        None when a part of it is not so named."""
+        if not annotation or not any(b.kind == "import" for b in self.locals.values()):
+            return None
+        try:
+            node = ast.parse(annotation, mode="eval").body
+        except SyntaxError:
+            return None
+        classes: list[TypeExpr] = []
+        for part in _union_parts(node):
+            head = part
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            binding = self.locals.get(head.id) if isinstance(head, ast.Name) else None
+            if binding is None or binding.kind != "import":
+                return None
+            symbol = self.expr(part).symbol
+            if symbol is None or symbol.kind != "class":
+                return None
+            classes.append(TypeExpr(symbol.qualname))
+        return make_union(classes) if classes else None
+
     # -- isinstance narrowing ----------------------------------------------------------------------
     def _name(self, name: str) -> Inferred:
         classes = self._narrowed(name)
         if classes is not None:
             return Inferred(type=self._classes(classes))
+        filled = self._filled(name)
+        if filled is not None:
+            return Inferred(type=filled)
         return super()._name(name)
+
+    def _filled(self, name: str) -> TypeExpr | None:
+        """The type of ``name`` after ``if not name: name = fallback`` (or ``if name is None:``)
+        when the use is past that ``if``: what the name was before, without ``None``, or the
+        fallback (when its type is known); None when the name is not bound so."""
+        binding = self.locals.get(name)
+        function = next((s for s in reversed(self.chain) if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)), None)
+        if binding is None or binding.kind != "local" or binding.value is None or binding.previous is None \
+                or function is None:
+            return None
+        at = (self.line + 1, self.column)
+        guard = _guard_of(function, binding.value, name)
+        if guard is None or _start(guard) <= at <= _end(guard):
+            return None
+        before = self.binding_type(binding.previous)
+        if before is None:
+            return None
+        fallback = self.value_type(self.expr(binding.value))
+        kept = [t for t in (without_none(before), fallback) if t is not None and t.name != "None"]
+        return make_union(kept) if kept else None
 
     def _narrowed(self, name: str) -> ast.expr | None:
         """The classes an ``isinstance`` test narrows ``name`` to here, in the scope that binds
@@ -165,6 +221,35 @@ def _narrowing(body: list[ast.stmt], name: str, at: Position) -> tuple[ast.expr,
         if classes is not None:
             found = (classes, region)
     return found
+
+
+def _union_parts(node: ast.expr) -> list[ast.expr]:
+    """``A | B | C``: its operands; anything else: itself."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return [*_union_parts(node.left), *_union_parts(node.right)]
+    return [node]
+
+
+def _guard_of(function: ast.AST, value: ast.expr, name: str) -> ast.If | None:
+    """The ``if not name:`` (``if name is None:``) of ``function`` whose body assigns ``value``
+    to the name; None when the assignment is not so guarded."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If) or node.orelse or not _tests_missing(node.test, name):
+            continue
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and stmt.value is value \
+                    and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return node
+    return None
+
+
+def _tests_missing(test: ast.expr, name: str) -> bool:
+    """``not name``, ``name is None`` or ``name == None``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name \
+        and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is | ast.Eq) \
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
 
 
 def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:

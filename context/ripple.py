@@ -9,9 +9,10 @@ are the references of the changed definition in the workspace *as it was before 
 are moved to the new text, and the ones inside the edited span are left alone (the user wrote
 them). Edits of calls come from :mod:`context.call_edits`. ``x.name`` with ``x`` of unknown type
 is followed only when no other definition of the workspace (nor a builtin type's member) bears
-the name; otherwise it is a hole (the first ``MAX_UNSURE``, the rest counted in a note). A changed
-return or attribute type proposes no edit: the lines around its uses are watched, and what no
-longer type-checks there becomes a hole when the ripple is verified.
+the name (and, for a module-level definition, ``x`` is spelled as its module); otherwise it is a
+hole (the first ``MAX_UNSURE``, the rest counted in a note). A changed return or attribute type
+proposes no edit: the lines around its uses are watched, and what no longer type-checks there
+becomes a hole when the ripple is verified.
 
 Proposals are capped (``max_edits``, the rest counted in ``more``); uses the analysis cannot
 follow (``getattr(x, "name")``, ``*args``/``**kwargs`` forwarding, a function passed as a
@@ -134,7 +135,7 @@ class RippleFinder:
         if change.kind in ("return-type", "attribute-type"):
             self.watch_uses(found.references, change)  # what no longer type-checks: found by checking
             return
-        references = found.references + self.uncertain_uses(found, change)
+        references = found.references + self.uncertain_uses(found, change, module)
         self.report_dynamic(found, change)
         reason = change.reason()
         if change.kind == "rename":
@@ -154,23 +155,32 @@ class RippleFinder:
         if change.kind == "rename-parameter":
             self.body_uses(change, reason)
 
-    def uncertain_uses(self, found: Found, change: DefinitionChange) -> list[Reference]:
+    def uncertain_uses(self, found: Found, change: DefinitionChange, module: str) -> list[Reference]:
         """``x.name`` with ``x`` of unknown type: followed when no other definition bears that
-        name; otherwise holes (the first ``MAX_UNSURE``, the rest counted in a note), never
-        edited, never dropped."""
+        name — for a module-level definition, only when ``x`` is spelled as its module (``obj.
+        helpers.name`` for the module ``helpers``: ``match.group()`` is no use of a module's
+        ``group``); otherwise holes (the first ``MAX_UNSURE``, the rest counted in a note),
+        never edited, never dropped."""
         if not found.uncertain:
             return []
-        if change.def_kind in ("function", "class") and self.unique_name(change):
-            return found.uncertain
+        followed: list[Reference] = []
+        unsure = found.uncertain
         reason = (f"the receiver's type is unknown and other definitions bear the name '{change.name}': "
                   f"check this use by hand ({change.reason()})")
-        for ref in found.uncertain[:MAX_UNSURE]:
+        if change.def_kind in ("function", "class") and self.unique_name(change):
+            if change.owner:
+                return found.uncertain
+            followed = [r for r in found.uncertain if _spells_module(r, module)]
+            unsure = [r for r in found.uncertain if not _spells_module(r, module)]
+            reason = (f"the receiver's type is unknown and it does not name the module of '{change.name}': "
+                      f"check this use by hand ({change.reason()})")
+        for ref in unsure[:MAX_UNSURE]:
             self.hole(ref.path, ref.index, ref.start, ref.end, reason)
-        more = len(found.uncertain) - MAX_UNSURE
+        more = len(unsure) - MAX_UNSURE
         if more > 0:
             self.notes.append(f"and {more} more uses of '.{change.name}' on receivers of unknown type "
                               f"(at most {MAX_UNSURE} are listed as holes)")
-        return []
+        return followed
 
     def unique_name(self, change: DefinitionChange) -> bool:
         """Whether the changed definition is the only one of the workspace with its name (as a
@@ -364,6 +374,29 @@ def _without_overlaps(edits: list[RippleEdit]) -> list[RippleEdit]:
         kept.append(edit)
         last_end[edit.path] = max(last_end.get(edit.path, -1), edit.end)
     return kept
+
+
+def _spells_module(ref: Reference, module: str) -> bool:
+    """Whether the receiver of ``x.name`` is spelled as ``module`` or a package holding it (which
+    may export the name: ``md.helpers.parse`` for ``pkg.helpers.parse_link.parse``): its last
+    identifier is one of their names, or a name the file imports one of them as."""
+    node = ref.occurrence.node
+    receiver = node.value if isinstance(node, ast.Attribute) else None
+    spelled = receiver.id if isinstance(receiver, ast.Name) else receiver.attr if isinstance(
+        receiver, ast.Attribute) else None
+    if spelled is None:
+        return False
+    parts = module.split(".")
+    if spelled in parts:
+        return True
+    dotted = {".".join(parts[: i + 1]) for i in range(len(parts))}
+    for stmt in ast.walk(ref.index.tree):
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            for alias in stmt.names:
+                named = alias.name if isinstance(stmt, ast.Import) else alias.name.rsplit(".", 1)[-1]
+                if alias.asname == spelled and (named in dotted or named in parts):
+                    return True
+    return False
 
 
 def _is_definition_use(ref: Reference) -> bool:

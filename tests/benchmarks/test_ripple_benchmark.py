@@ -157,3 +157,22 @@ def test_a_nonlocal_statement_of_a_renamed_parameter_is_a_site(package: Path) ->
     assert Site("pkg/shapes.py", 14, 17) in keyword.sites and Site("pkg/shapes.py", 15, 8) in keyword.sites
     holepilot = scores(cases, jedi=False)
     assert holepilot["recall"] == 1.0 and holepilot["exact"] == 1.0, holepilot
+
+
+def test_a_package_pinned_by_hand_is_read_under_the_import_names_its_wheel_ships(tmp_path: Path,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    from benchmarks.ripple import main
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with zipfile.ZipFile(downloads / "python_dateutil-2.9.0-py3-none-any.whl", "w") as archive:
+        archive.writestr("python_dateutil-2.9.0.dist-info/top_level.txt", "dateutil\n")
+        for relative in ("pkg/__init__.py", "pkg/shapes.py", "pkg/use.py"):
+            text = textwrap.dedent(FILES[relative]).replace("pkg", "dateutil")
+            archive.writestr(relative.replace("pkg", "dateutil"), text)
+    assert main(["--packages", "python-dateutil==2.9.0", "--per-package", "1", "--no-jedi",
+                 "--work", str(tmp_path)]) == 0
+    table_text = capsys.readouterr().out
+    assert "| holepilot | rename | 1 |" in table_text  # the cases of the ``dateutil`` package

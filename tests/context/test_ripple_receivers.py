@@ -222,3 +222,70 @@ def test_a_receiver_of_a_union_type_reaches_the_member_of_each_type(tmp_path: Pa
     use = edited(root, ripple, "pkg/use.py")
     assert "x.render_rows(1)" in use  # x may be an Other
     assert "y.render_lines(2)" in use and not ripple.holes
+
+
+def test_a_module_level_function_is_never_followed_through_a_receiver_of_unknown_type(tmp_path: Path) -> None:
+    # No other definition bears the name, but ``match.group()`` is some object's method: the
+    # module's function is reached through the module, whose type is known.
+    root = write_package(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "",
+                                    "pkg/grouping.py": "def group_tokens(stmt):\n    return stmt\n",
+                                    "pkg/use.py": """\
+            import re
+
+            from pkg import grouping
+            from pkg.grouping import group_tokens
+
+
+            def run(text, match):
+                return group_tokens(text), grouping.group_tokens(text), match.group_tokens()
+            """})
+    path = (root / "pkg/grouping.py").resolve()
+    old = path.read_text(encoding="utf-8")
+    ripple = find_ripple(Analyzer(root), path, old, old.replace("def group_tokens(", "def cluster("))
+    use = edited(root, ripple, "pkg/use.py")
+    assert "from pkg.grouping import cluster" in use
+    assert "return cluster(text), grouping.cluster(text), match.group_tokens()" in use
+    [hole] = ripple.holes
+    assert (hole.line, hole.column) == (7, 66) and "does not name the module" in hole.reason
+
+
+def test_types_named_through_the_imports_of_a_function_type_its_receivers(tmp_path: Path) -> None:
+    root = widgets_package(tmp_path, """\
+            def wrap(f):
+                from pkg.widgets import Widget
+
+                def run():
+                    try:
+                        f()
+                    except Widget as e:
+                        return e.render_lines(1)
+
+                return run
+
+
+            def check(x):
+                from pkg import widgets
+
+                if isinstance(x, widgets.Widget):
+                    return x.render_lines(2)
+            """)
+    _, ripple = renamed(root)
+    use = edited(root, ripple, "pkg/use.py")
+    assert "return e.render_rows(1)" in use and "return x.render_rows(2)" in use
+    assert not ripple.holes
+
+
+def test_a_module_level_function_is_followed_through_a_receiver_spelled_as_a_package_exporting_it(
+        tmp_path: Path) -> None:
+    root = write_package(tmp_path, {"pyproject.toml": "", "pkg/__init__.py": "",
+                                    "pkg/helpers/__init__.py": "from .parse_link import parse_link\n",
+                                    "pkg/helpers/parse_link.py": "def parse_link(text):\n    return text\n",
+                                    "pkg/use.py": """\
+            def run(state, text):
+                return state.md.helpers.parse_link(text)
+            """})
+    path = (root / "pkg/helpers/parse_link.py").resolve()
+    old = path.read_text(encoding="utf-8")
+    ripple = find_ripple(Analyzer(root), path, old, old.replace("def parse_link(", "def parse_target("))
+    assert "return state.md.helpers.parse_target(text)" in edited(root, ripple, "pkg/use.py")
+    assert "import parse_target" in edited(root, ripple, "pkg/helpers/__init__.py")
