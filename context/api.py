@@ -10,6 +10,7 @@ dataclasses of :mod:`context.model`.
 from __future__ import annotations
 
 import ast
+import gc
 import logging
 import re
 import time
@@ -75,6 +76,27 @@ def unused_imports(module: ModuleSummary, text: str) -> list[str]:
     return out
 
 
+WHOLE_COLLECTION_AFTER = 500  # requests before the first whole collection (then twice as many)
+_settled = [0, WHOLE_COLLECTION_AFTER]  # requests so far; the next whole collection
+
+
+def settle_heap() -> None:
+    """After a request: its garbage collected, then what outlives it (the caches of trees and
+    summaries, which only grow from request to request) kept out of the cyclic collector's
+    sight. The collector otherwise walks every cached syntax tree each time the heap has grown by
+    a quarter: a pause of hundreds of milliseconds in whichever request pays for it. The
+    collection here walks only what this request allocated and kept; kept objects are still
+    freed when no longer referenced. A cycle among them that became garbage later is found by a
+    whole collection at the 500th request, the 1000th, the 2000th... (a few in a session; neither
+    counting the frozen objects nor measuring the heap is cheap enough to decide it)."""
+    _settled[0] += 1
+    if _settled[0] >= _settled[1]:
+        _settled[1] *= 2
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class Analyzer:
     """One workspace's analysis. Not thread-safe: use it from one thread."""
 
@@ -95,6 +117,7 @@ class Analyzer:
         self.resolver = Resolver(self.workspace)
         # receivers the index cannot follow are asked of jedi, waiting at most ``jedi_cap_s``
         self.jedi = JediTypes(Path(root), jedi_cap_s) if jedi_cap_s is not None else None
+        gc.freeze()  # the modules loaded so far live as long as the process: not walked again
 
     def read(self, path: Path | str) -> str:
         """A file's text, cut at the size limit (for indexing)."""
@@ -134,6 +157,7 @@ class Analyzer:
             hole = self._analyse(path, text, site, module)
         finally:
             self.workspace.set_overlay(None, module.module)
+            settle_heap()
         log.debug(
             "hole context %s:%d:%d in %.1f ms",
             path,

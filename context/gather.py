@@ -236,7 +236,7 @@ def cross_file_definitions(
             queue[:0] = [f"{dotted}.{name}" for name, _ in used[:MAX_MODULE_MEMBERS]]
             if used:
                 index = _module_index(symbol.module, dotted, used[MAX_MODULE_MEMBERS:], "used in this file")
-            elif not re.search(rf"(?<![\w.]){re.escape(dotted)}\b", _without_imports(text)):
+            elif next(_uses_of(rf"{re.escape(dotted)}\b", _without_imports(text)), None) is None:
                 # imported and not used yet: what the user is about to use is among its members
                 index = _module_index(symbol.module, dotted, _public_members(symbol.module), "not used yet")
             else:
@@ -290,7 +290,7 @@ def _module_members_used(resolver: Resolver, module: ModuleSummary, dotted: str,
                          ) -> list[tuple[str, Symbol]]:
     """The functions and classes of ``module`` (its own, or imported into it: a package's
     ``__init__`` re-exports) that ``text`` uses as ``dotted.NAME``, most used first."""
-    uses = Counter(re.findall(rf"(?<![\w.]){re.escape(dotted)}\.([A-Za-z_]\w*)", text))
+    uses = Counter(match.group(1) for match in _uses_of(rf"{re.escape(dotted)}\.([A-Za-z_]\w*)", text))
     found: list[tuple[str, Symbol]] = []
     for name, _ in uses.most_common():
         if name in module.functions or name in module.classes:
@@ -304,6 +304,18 @@ def _module_members_used(resolver: Resolver, module: ModuleSummary, dotted: str,
         if symbol is not None:
             found.append((name, symbol))
     return found
+
+
+_NAME_CHAR = re.compile(r"[\w.]")
+
+
+def _uses_of(pattern: str, text: str) -> Iterator[re.Match[str]]:
+    r"""The matches of ``pattern`` (a dotted name first) not preceded by a name character or a
+    dot: what ``(?<![\w.])pattern`` finds, but searched for by its literal head (a lookbehind
+    first makes the regex engine try every position of a large file)."""
+    for match in re.finditer(pattern, text):
+        if not (match.start() and _NAME_CHAR.match(text, match.start() - 1)):
+            yield match
 
 
 def _public_members(module: ModuleSummary) -> list[tuple[str, Symbol]]:

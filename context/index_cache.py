@@ -9,6 +9,7 @@ written back, so the cache does not grow without bound. A damaged cache file is 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -65,6 +66,8 @@ class DiskIndex:
     def _load(self) -> dict[str, Any]:
         if self._stored is None:
             self._stored = {}
+            collecting = gc.isenabled()
+            gc.disable()  # a load makes only objects that stay: nothing for the collector to find
             try:
                 with self.file.open("rb") as handle:
                     data = pickle.load(handle)
@@ -74,6 +77,10 @@ class DiskIndex:
                 pass
             except Exception as error:  # a damaged cache is only a slower start
                 log.info("index cache %s unreadable (%s); starting afresh", self.file, error)
+            finally:
+                if collecting:
+                    gc.enable()
+            gc.freeze()  # nor later: what was read lives as long as the index
         return self._stored
 
     def _get(self, key: str) -> Any:
@@ -99,6 +106,13 @@ class DiskIndex:
 
     def put(self, key: str, summary: ModuleSummary) -> None:
         self._put(key, summary)
+
+    def get_fragments(self, key: str) -> Any:
+        """The pieces a stored summary was made of (see :func:`context.summarize.summarize_module`)."""
+        return self._get("fragments:" + key)
+
+    def put_fragments(self, key: str, records: Any) -> None:
+        self._put("fragments:" + key, records)
 
     def get_facts(self, key: str) -> Any:
         """The checker's facts of a module (its own types: this layer does not know them)."""

@@ -7,6 +7,7 @@ and place, so re-summarizing an edited buffer costs only the statements the edit
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Any
 
 from context.bindings import with_defaults
@@ -125,7 +126,14 @@ def _class_kind(bases: tuple[str, ...], decorators: tuple[str, ...]) -> str:
     return "class"
 
 
+# Methods by qualname and text, each with the summary made of it at its last place: a method
+# moved by lines added or removed above it is the same summary, its lines moved (shifted).
 _METHODS: TextCache[tuple[FunctionSummary, list[FieldSummary]]] = TextCache()
+# What a summary was made of, to be stored with it: (first line, last line (1-based), the
+# qualname of a method (None for a top-level statement), its summary). The lines of the text
+# give back the keys of the fragment caches, so a summary read back from disk brings the pieces
+# a later buffer of the same file is summarized from.
+FragmentRecord = tuple[int, int, str | None, Any]
 
 
 def _summarize_method(fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
@@ -135,21 +143,29 @@ def _summarize_method(fn: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str
     return summarize_function(fn, is_method=is_method, values=values), values.receiver_fields()
 
 
-def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None, qualname: str
-            ) -> tuple[FunctionSummary, list[FieldSummary]]:
+def _method(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None, qualname: str,
+            record: list[FragmentRecord] | None = None) -> tuple[FunctionSummary, list[FieldSummary]]:
     """A method's summary and the receiver's fields it assigns, once per distinct text, place
     and class."""
     if lines is None:
         return _summarize_method(fn, qualname)
-    key = (fn.lineno, qualname, "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]))
+    last = fn.end_lineno or fn.lineno
+    key = (qualname, "\n".join(lines[fn.lineno - 1 : last]))
     found = _METHODS.get(key)
     if found is None:
         found = _summarize_method(fn, qualname)
         _METHODS[key] = found
+    elif found[0].line != fn.lineno - 1:
+        delta = fn.lineno - 1 - found[0].line
+        found = _shifted_function(found[0], delta), [_shifted(f, delta) for f in found[1]]
+        _METHODS[key] = found
+    if record is not None:
+        record.append((fn.lineno, last, qualname, found))
     return found
 
 
-def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None, *, nested: bool = False) -> ClassSummary:
+def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None, *, nested: bool = False,
+                    record: list[FragmentRecord] | None = None) -> ClassSummary:
     """The class; its methods' values and calls name them ``Cls.method`` (nothing for the
     methods of a nested class, which are not looked up by name)."""
     bases = tuple(ast.unparse(b) for b in cls.bases)
@@ -183,11 +199,11 @@ def summarize_class(cls: ast.ClassDef, lines: list[str] | None = None, *, nested
                         )
                     )
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            summary, self_fields = _method(node, lines, "" if nested else f"{cls.name}.{node.name}")
+            summary, self_fields = _method(node, lines, "" if nested else f"{cls.name}.{node.name}", record)
             methods.append(summary)
             assigned.extend(self_fields)
         elif isinstance(node, ast.ClassDef):
-            inner.append(summarize_class(node, lines, nested=True))
+            inner.append(summarize_class(node, lines, nested=True, record=record))
     fields = merge_fields(fields, assigned)
     return ClassSummary(
         name=cls.name,
@@ -240,11 +256,11 @@ def _is_alias_value(value: ast.expr | None) -> bool:
 
 
 def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: bool,
-                         lines: list[str] | None = None) -> None:
+                         lines: list[str] | None = None, record: list[FragmentRecord] | None = None) -> None:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         summary.functions[node.name] = summarize_function(node)
     elif isinstance(node, ast.ClassDef):
-        summary.classes[node.name] = summarize_class(node, lines)
+        summary.classes[node.name] = summarize_class(node, lines, record=record)
     elif isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".", 1)[0]
@@ -283,10 +299,11 @@ def _summarize_statement(summary: ModuleSummary, node: ast.stmt, is_package: boo
     elif isinstance(node, ast.If | ast.Try):
         # ``if TYPE_CHECKING:`` imports and try/except import fallbacks define names too.
         for child in [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]:
-            _summarize_statement(summary, child, is_package, lines)
+            _summarize_statement(summary, child, is_package, lines, record)
 
 
-FragmentCache = dict[tuple[int, str], "ModuleSummary"]  # a TextCache in practice (bounded)
+# Top-level statements by text: the line the statement began on (0-based) and its summary.
+FragmentCache = dict[str, tuple[int, "ModuleSummary"]]  # a TextCache in practice (bounded)
 
 
 def summarize_module(
@@ -297,23 +314,85 @@ def summarize_module(
     *,
     lines: list[str] | None = None,
     cache: FragmentCache | None = None,
+    record: list[FragmentRecord] | None = None,
 ) -> ModuleSummary:
     """The module's summary. With ``lines`` (the source) and ``cache``, each top-level statement
     is summarized once per distinct text and place: re-summarizing a buffer after an edit costs
-    only the statements the edit touched."""
+    only the statements the edit touched. ``record`` (with a cache) receives the pieces the
+    summary was made of (see :func:`remember_fragments`)."""
     summary = ModuleSummary(path=path, module=module, doc=_doc_line(tree))
     for node in tree.body:
         if cache is None or lines is None:
             _summarize_statement(summary, node, is_package)
             continue
-        key = (node.lineno, "\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
-        fragment = cache.get(key)
-        if fragment is None or fragment.module != module:
+        last = node.end_lineno or node.lineno
+        key = "\n".join(lines[node.lineno - 1 : last])
+        found = cache.get(key)
+        # Recorded, a statement is summarized again (its methods come from their cache): the
+        # methods it holds are recorded too.
+        if found is None or found[1].module != module or record is not None:
             fragment = ModuleSummary(path=path, module=module)
-            _summarize_statement(fragment, node, is_package, lines)
-            cache[key] = fragment
+            _summarize_statement(fragment, node, is_package, lines, record)
+            cache[key] = (node.lineno - 1, fragment)
+        elif found[0] != node.lineno - 1:  # moved by lines added or removed above it
+            fragment = _shifted_module(found[1], node.lineno - 1 - found[0])
+            cache[key] = (node.lineno - 1, fragment)
+        else:
+            fragment = found[1]
+        if record is not None:
+            record.append((node.lineno, last, None, fragment))
         _merge(summary, fragment)
     return summary
+
+
+def remember_fragments(lines: list[str], records: list[FragmentRecord], cache: FragmentCache,
+                       module: str) -> int:
+    """Put the pieces a summary of the text of ``lines`` was made of (``record`` of
+    :func:`summarize_module`) back in the fragment caches, keyed by their text: a buffer of the
+    same file then costs only the statements that differ. Entries present are kept. The number
+    put back."""
+    count = 0
+    for first, last, qualname, value in records:
+        text = "\n".join(lines[first - 1 : last])
+        if qualname is None:
+            if isinstance(value, ModuleSummary) and value.module == module and text not in cache:
+                cache[text] = (first - 1, value)
+                count += 1
+        elif (qualname, text) not in _METHODS:
+            _METHODS[qualname, text] = value
+            count += 1
+    return count
+
+
+def _shifted(item: Any, delta: int) -> Any:
+    """A frozen summary (a field, a variable, an import) ``delta`` lines further down."""
+    return dataclasses.replace(item, line=item.line + delta)
+
+
+def _shifted_function(function: FunctionSummary, delta: int) -> FunctionSummary:
+    return dataclasses.replace(function, line=function.line + delta)
+
+
+def _shifted_class(cls: ClassSummary, delta: int) -> ClassSummary:
+    return dataclasses.replace(
+        cls,
+        line=cls.line + delta,
+        fields=tuple(_shifted(f, delta) for f in cls.fields),
+        methods=tuple(_shifted_function(m, delta) for m in cls.methods),
+        classes=tuple(_shifted_class(c, delta) for c in cls.classes),
+    )
+
+
+def _shifted_module(fragment: ModuleSummary, delta: int) -> ModuleSummary:
+    """The summary of a statement (or statements) moved ``delta`` lines: only lines differ."""
+    return dataclasses.replace(
+        fragment,
+        functions={name: _shifted_function(f, delta) for name, f in fragment.functions.items()},
+        classes={name: _shifted_class(c, delta) for name, c in fragment.classes.items()},
+        variables={name: _shifted(v, delta) for name, v in fragment.variables.items()},
+        imports={name: _shifted(i, delta) for name, i in fragment.imports.items()},
+        star_imports=list(fragment.star_imports),
+    )
 
 
 def _merge(summary: ModuleSummary, fragment: ModuleSummary) -> None:

@@ -24,7 +24,7 @@ from context.index_cache import DiskIndex, content_key
 from context.memo import TextCache, file_stamp
 from context.parsing import tolerant_ast
 from context.privacy import PrivacyFilter, privacy_filter
-from context.summarize import FragmentCache, summarize_module
+from context.summarize import FragmentCache, FragmentRecord, remember_fragments, summarize_module
 from context.summary import ModuleSummary
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,7 @@ class Workspace:
         self._known: set[Path] = set()
         self._overlay: dict[str, ModuleSummary] = {}
         self._fragments: FragmentCache = TextCache()
+        self._warmed: set[Path] = set()  # files whose stored pieces were put back in the cache
         self._memo: dict[str, ModuleSummary | None] = {}
         self.disk = DiskIndex(self.root)
 
@@ -276,8 +277,27 @@ class Workspace:
         """Summary of an unsaved buffer; ``tree`` when already parsed. Unchanged top-level
         statements come from the fragment cache."""
         tree = tree if tree is not None else tolerant_ast(text).tree
+        if path not in self._warmed:
+            self._warmed.add(path)
+            self._warm_fragments(path)
         return summarize_module(tree, str(path), self.module_name(path), path.name == "__init__.py",
                                 lines=text.split("\n"), cache=self._fragments)
+
+    def _warm_fragments(self, path: Path) -> None:
+        """The pieces the stored summary of ``path`` (its text on disk) was made of, back in the
+        fragment cache: the first buffer of a file whose summary came from the disk index is
+        then summarized like a later one, only the statements that differ from the file."""
+        if not self._inside(path):
+            return
+        try:
+            text = read_source(path, self.max_file_bytes)
+        except SourceError:
+            return
+        module = self.module_name(path)
+        records: list[FragmentRecord] | None = self.disk.get_fragments(content_key(path, module, text))
+        if records:
+            count = remember_fragments(text.split("\n"), records, self._fragments, module)
+            log.debug("%s: %d summarized pieces read back", path, count)
 
     def summary_for_path(self, path: Path) -> ModuleSummary | None:
         if not path.is_absolute():
@@ -307,17 +327,24 @@ class Workspace:
         key = content_key(path, module, text)
         summary = self.disk.get(key)
         if summary is not None:
+            if inside:
+                self.disk.get_fragments(key)  # used: kept in the index with the summary
             return summary  # stored only after this same text passed the credential check
         if inside and self.privacy.content_is_secret(path, text):
             log.info("not indexed: %s looks like it holds a credential", path)
             return None
         # Through the fragment cache: a buffer of this file, analysed later, then only
-        # re-summarizes the statements its edits touched.
+        # re-summarizes the statements its edits touched. The pieces are stored with the summary
+        # for a later session (see _warm_fragments).
+        record: list[FragmentRecord] | None = [] if inside else None
         summary = summarize_module(
             tolerant_ast(text).tree, str(path), module, path.name in ("__init__.py", "__init__.pyi"),
             lines=text.split("\n") if inside else None, cache=self._fragments if inside else None,
+            record=record,
         )
         self.disk.put(key, summary)
+        if record:
+            self.disk.put_fragments(key, record)
         return summary
 
     def _inside(self, path: Path) -> bool:
