@@ -82,9 +82,13 @@ class SpellingChecks(InferenceScopes):
         if not typos:
             return []
         out: list[Diagnostic] = []
-        for node in ast.walk(tree):
+        nodes = list(ast.walk(tree))
+        # ``dugettext = udgettext``: a name given on purpose to what the known name is
+        aliases = {target.id for node in nodes if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+                   for target in node.targets if isinstance(target, ast.Name) and typos.get(target.id) == node.value.id}
+        for node in nodes:
             site = _binding_site(node, self.lines.lines)
-            if site is None or site[0] not in typos or site[1] in self.replaced:
+            if site is None or site[0] not in typos or site[0] in aliases or site[1] in self.replaced:
                 continue
             name, line, column = site
             message = f"'{name}' looks misspelled: nothing reads it and no code knows it; did you mean " \

@@ -45,7 +45,9 @@ def test_names_read_known_elsewhere_numbered_short_or_defined_are_left_alone(tmp
             "    return text[statr:], m12, m21, tpo, items2\n"
             "\n\n"
             "def udgettext(domain):\n"  # an interface's names come in families
-            "    return domain\n")
+            "    return domain\n"
+            "\n\n"
+            "dugettext = udgettext\n")  # and aliases
     assert _bindings(tmp_path, text) == []
     assert _bindings(tmp_path, "statr = 1\n", {"other.py": "statr = 2\n"}) == []  # known elsewhere
     assert len(_bindings(tmp_path, "satrt = 1\n")) == 1
