@@ -14,6 +14,9 @@ from completion.model import BackendStatus
 logger = logging.getLogger(__name__)
 
 STATUS_METHOD = "holepilot/status"
+# states a request of any document reports when it ends well: they do not replace "off for this
+# file" (an error or a global switch does)
+QUIET_STATES = frozenset({"ok", "working", "heldBack"})
 
 Notify = Callable[[str, Any], None]
 ShowMessage = Callable[[types.ShowMessageParams], None]
@@ -102,6 +105,10 @@ class StatusReporter:
     def _send(self, payload: dict[str, Any], *, about_file: bool = False) -> None:
         if not about_file:
             self._last_state = payload
+            if self.off_for is not None and payload.get("state") in QUIET_STATES:
+                # a request about another document, answered late: the one the user is in is
+                # still off; the state shows once a document holepilot serves asks (file_on)
+                return
             self.off_for = None
         if payload == self._last_sent:
             return

@@ -206,3 +206,19 @@ def test_a_library_file_under_a_repository_is_not_another_project(tmp_path) -> N
     engine = Engine(tmp_path / "main", Settings(backend="static"))
     assert engine.other_project(str(library / "mod.py")) is None
     assert engine.other_project(str(tool / "script.py")) == tool.resolve()
+
+
+def test_a_late_answer_about_another_document_leaves_off_for_this_file_shown():
+    sent: list[tuple[str, dict[str, object]]] = []
+    reporter = StatusReporter(lambda method, payload: sent.append((method, payload)), lambda _: None)
+    status = BackendStatus("openai", "m", "http://127.0.0.1:1")
+    reporter.ok(status)
+    reporter.file_off("file:///w/generated.py", "off for this file", suggestions_only=True)
+    reporter.working(status)  # the completion of the file the user left, answered late
+    reporter.ok(status)
+    assert sent[-1][1]["state"] == "disabled" and sent[-1][1]["uri"] == "file:///w/generated.py"
+    reporter.error(status, "openai backend at x: unreachable")  # an error is always said
+    assert sent[-1][1]["state"] == "error"
+    reporter.file_off("file:///w/generated.py", "off for this file", suggestions_only=True)
+    reporter.file_on("file:///w/main.py", suggestion=True)  # a document holepilot serves
+    assert sent[-1][1]["state"] == "error"
