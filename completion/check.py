@@ -199,10 +199,8 @@ NO_OVERLOAD = "No overloads for "
 # a reason a type error gives: a container's or a protocol's mutable part must match exactly
 # (``dict[str, Any]`` for ``MutableMapping[str | None, Any]``), harmless when the code runs
 INVARIANT = re.compile(r'\n\s*(?:Type parameter )?"[^"]+" is invariant\b')
-# the reason a value that may be None is rejected, the last a type error gives
-NONE_LAST = re.compile(r'\n\s*"None" is not assignable to "[^"\n]*"\s*$')
-# the value's type in the reason a type error gives (``Type "bool | None" is not assignable``)
-TYPE_REASON = re.compile(r'(?:^|\n)\s*(?:Argument of type|Type) "(.*?)" (?:cannot be assigned|is not assignable)')
+# the value's type in a type error or in a reason it gives (``Type "bool | None" is not assignable``)
+TYPE_REASON = re.compile(r"(?:^|\n)\s*" + VALUE_TYPE.pattern.removeprefix("^"))
 
 
 def unnarrowed(d: Diagnostic) -> bool:
@@ -394,6 +392,7 @@ def _guessed_at(scope: ast.AST, name: str, at: tuple[int, int]) -> bool:
 OPTIONAL_MEMBER = "reportOptionalMemberAccess"
 NONE_MEMBER = re.compile(r'^"(\w+)" is not a known attribute of "None"')
 NONE_REJECTED = re.compile(r'\n\s*"None" is not assignable to ')  # a reason under an argument type error
+NONE_LAST = re.compile(NONE_REJECTED.pattern + r'"[^"\n]*"\s*$')  # ... the last one it gives
 
 
 def optional_guessed(d: Diagnostic, tree: ast.Module | None, text: str) -> bool:

@@ -44,6 +44,7 @@ from context.ripple_model import (
     make_edit,
 )
 from context.summary import ClassSummary, ModuleSummary
+from context.vocabulary import import_statements
 
 log = logging.getLogger(__name__)
 
@@ -390,12 +391,11 @@ def _spells_module(ref: Reference, module: str) -> bool:
     if spelled in parts:
         return True
     dotted = {".".join(parts[: i + 1]) for i in range(len(parts))}
-    for stmt in ast.walk(ref.index.tree):
-        if isinstance(stmt, ast.Import | ast.ImportFrom):
-            for alias in stmt.names:
-                named = alias.name if isinstance(stmt, ast.Import) else alias.name.rsplit(".", 1)[-1]
-                if alias.asname == spelled and (named in dotted or named in parts):
-                    return True
+    for stmt in import_statements(ref.index.tree):
+        for alias in stmt.names:
+            named = alias.name if isinstance(stmt, ast.Import) else alias.name.rsplit(".", 1)[-1]
+            if alias.asname == spelled and (named in dotted or named in parts):
+                return True
     return False
 
 

@@ -175,11 +175,10 @@ class Vocabulary:
         replaced; an underscore added or left out is another name, not a typo), if there is one:
         the first alphabetically of the commonest kind of edit."""
         for edits in _edits(name):
-            known = sorted(e for e in edits if e != name and (self.counts[e] > 0 or self._known(e)))
+            known = sorted(e for e in edits if e != name and self._spelled(e))
             if known:
                 return known[0]
         return None
-
 
     def typo_of(self, name: str) -> str | None:
         """A known name of which ``name`` is a typo of the commonest kinds — two neighbouring
@@ -189,8 +188,12 @@ class Vocabulary:
         swapped = {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)
                    if name[i] != name[i + 1] and name[i].isalpha() and name[i + 1].isalpha()}
         doubled = {name[: i + 1] + name[i:] for i in range(len(name)) if name[i].isalpha()}
-        known = sorted(e for e in swapped | doubled if self.counts[e] > 0 or self._known(e))
+        known = sorted(e for e in swapped | doubled if self._spelled(e))
         return known[0] if known else None
+
+    def _spelled(self, word: str) -> bool:
+        """Whether the buffer or any code known to it spells ``word``."""
+        return self.counts[word] > 0 or self._known(word)
 
 
 _UNIONS: dict[tuple[int, ...], tuple[tuple[frozenset[str], ...], frozenset[str]]] = {}

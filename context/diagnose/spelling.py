@@ -8,7 +8,7 @@ import functools
 from pathlib import Path
 
 from context.diagnose.inference import InferenceScopes
-from context.diagnose.text import union_parts
+from context.diagnose.text import Lines, union_parts
 from context.infer import Inferred
 from context.model import Diagnostic
 from context.vocabulary import (
@@ -87,7 +87,7 @@ class SpellingChecks(InferenceScopes):
         aliases = {target.id for node in nodes if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
                    for target in node.targets if isinstance(target, ast.Name) and typos.get(target.id) == node.value.id}
         for node in nodes:
-            site = _binding_site(node, self.lines.lines)
+            site = _binding_site(node, self.lines)
             if site is None or site[0] not in typos or site[0] in aliases or site[1] in self.replaced:
                 continue
             name, line, column = site
@@ -137,28 +137,20 @@ class SpellingChecks(InferenceScopes):
 MIN_BINDING = 4  # shorter names are too often each other's anagrams (``ab``, ``ba``)
 
 
-def _binding_site(node: ast.AST, lines: list[str]) -> tuple[str, int, int] | None:
+def _binding_site(node: ast.AST, lines: Lines) -> tuple[str, int, int] | None:
     """The name a node binds and where it is spelled (0-based line, code-point column), if it
     binds one: an assignment or loop target, a parameter, an attribute of ``self`` or ``cls``
     assigned to. Not a ``def`` or ``class``: an interface names what its users call, and its
     names come in families (``dugettext`` beside ``udgettext``, ``float_altitude`` beside
     ``float_latitude``)."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        name, line, column = node.id, node.lineno - 1, node.col_offset
-    elif isinstance(node, ast.arg):
-        name, line, column = node.arg, node.lineno - 1, node.col_offset
-    elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _own(node) \
-            and node.end_lineno is not None and node.end_col_offset is not None:
-        name, line, column = node.attr, node.end_lineno - 1, node.end_col_offset - len(node.attr)
-    else:
-        return None
-    if not 0 <= line < len(lines):
-        return None
-    text = lines[line].encode()  # ast columns count bytes
-    start = text.find(name.encode(), column)
-    if start < 0:
-        return None
-    return name, line, len(text[:start].decode(errors="replace"))
+        return (node.id, *lines.span(node)[:2])
+    if isinstance(node, ast.arg):
+        return (node.arg, *lines.span(node)[:2])
+    if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _own(node):
+        _, _, end_line, end_column = lines.span(node)
+        return node.attr, end_line, max(end_column - len(node.attr), 0)
+    return None
 
 
 def _own(node: ast.Attribute) -> bool:
