@@ -1,7 +1,8 @@
 """Whether to offer an inline suggestion at all, by the user's settings: files where none is
 offered (``suggestExcludeGlobs``), manual-only mode (``automaticSuggestions``), no automatic
 suggestion inside comments and strings (``suggestInCommentsAndStrings``) or in the middle of a
-word (``suggestMidWord``). The explicit trigger is refused only in an excluded file."""
+word (``suggestMidWord``). The explicit trigger is refused only in an excluded file, which gets no
+next edits either."""
 
 from __future__ import annotations
 
@@ -56,6 +57,20 @@ def automatic_refusal(settings: Settings, snap: Snapshot, line: int, column: int
     return None
 
 
+def excluded(ls: HolepilotServer, snap: Snapshot) -> bool:
+    """True when ``snap``'s file matches ``suggestExcludeGlobs``: it gets neither inline
+    suggestions nor next edits, and the status says holepilot is off for it (logged once)."""
+    glob = excluding_glob(ls.session.settings.current.suggest_exclude_globs, snap.path, ls.workspace_folders())
+    if glob is None:
+        return False
+    reason = f"it matches holepilot.suggestExcludeGlobs ({glob!r}): no suggestions in this file"
+    message = f"holepilot is off for {file_name(snap.uri)}: {reason}"
+    if ls.session.status.off_for != snap.uri:
+        logger.info("%s", message)
+    ls.session.status.file_off(snap.uri, message, suggestions_only=True)
+    return True
+
+
 def suggestion_refused(
     ls: HolepilotServer, snap: Snapshot, params: types.InlineCompletionParams
 ) -> bool:
@@ -63,11 +78,7 @@ def suggestion_refused(
     reason is logged; for an excluded file the status says holepilot is off for it, until a
     request in it is no longer refused for that."""
     settings = ls.session.settings.current
-    glob = excluding_glob(settings.suggest_exclude_globs, snap.path, ls.workspace_folders())
-    if glob is not None:
-        reason = f"it matches holepilot.suggestExcludeGlobs ({glob!r}): no suggestions in this file"
-        message = f"holepilot is off for {file_name(snap.uri)}: {reason}"
-        ls.session.status.file_off(snap.uri, message, suggestions_only=True)
+    if excluded(ls, snap):
         return True
     ls.session.status.file_on(snap.uri, suggestion=True)
     if params.context.trigger_kind != types.InlineCompletionTriggerKind.Automatic:

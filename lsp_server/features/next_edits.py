@@ -34,6 +34,7 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcIn
 from completion.errors import HolepilotError
 from completion.next_edits import NextEditsReport, NextEditsRequest
 from context.ripple_model import RippleEdit
+from lsp_server import gating
 from lsp_server.access import HolepilotOff, document_path, off_reason, real_path
 from lsp_server.convert import (
     copilot_inline_edit,
@@ -129,12 +130,15 @@ async def proposals(ls: HolepilotServer, snap: Snapshot, position: types.Positio
 
 
 def _snapshot(ls: HolepilotServer, uri: str) -> Snapshot | None:
-    """The document, or None when holepilot is off for it (the status says why) or disabled."""
+    """The document, or None when holepilot is off for it (private, or excluded from
+    suggestions: the status says why) or disabled."""
     try:
         snap = ls.snapshot(uri)
     except HolepilotOff:
         return None
-    return snap if ls.session.settings.current.enable else None
+    if not ls.session.settings.current.enable or gating.excluded(ls, snap):
+        return None
+    return snap
 
 
 @lsp_errors

@@ -91,6 +91,28 @@ async def test_an_excluded_file_stays_off_while_its_other_requests_are_answered(
     assert "uri" not in session.statuses[-1] and session.statuses[-1]["state"] != "disabled"
 
 
+async def test_an_excluded_file_gets_no_next_edits_and_says_so(start_session, llm):
+    # A generated file edited by hand: no next edits (no model call for them), and the status
+    # says holepilot is off for the file even when no inline request reached the server first.
+    model = llm([{"match": None, "answer": ANSWER}])
+    options = model_options(model.url, suggestExcludeGlobs=["generated_*.py"])
+    session = await start_session(options=options)
+    (session.root / "use.py").write_text("from generated_geo import scale\n\nscale(1.0)\n", encoding="utf-8")
+    excluded = session.open("generated_geo.py", "def scale(x: float) -> float:\n    return x\n")
+    session.change(excluded, 2, (0, 4), (0, 9), "resize")
+    answer = await next_edits(session, excluded, 0, 10)
+    assert answer["edits"] == [] and answer["changes"] == []
+    assert list(model.posts()) == []
+    last = session.statuses[-1]
+    assert last["state"] == "disabled" and last.get("uri") == excluded
+    assert "suggestExcludeGlobs" in last["reason"]
+    # the same edit in a file that is not excluded has its ripple
+    served = session.open("geo.py", "def scale(x: float) -> float:\n    return x\n")
+    (session.root / "use2.py").write_text("from geo import scale\n\nscale(1.0)\n", encoding="utf-8")
+    session.change(served, 2, (0, 4), (0, 9), "resize")
+    assert (await next_edits(session, served, 0, 10))["changes"] == ["renamed scale → resize"]
+
+
 async def test_no_automatic_suggestion_in_a_comment_or_string_unless_asked(start_session, llm):
     model = llm([{"match": None, "answer": ANSWER}])
     session = await start_session(options=model_options(model.url))
