@@ -44,7 +44,7 @@ from typing import ParamSpec, TypeVar
 
 from completion import editing
 from completion.backends import make_backend, resolve_auto
-from completion.backends.base import Backend, ModelRequest
+from completion.backends.base import Answer, Backend, ModelRequest
 from completion.candidates import CandidateSet, candidate_set
 from completion.check import Checked, Checkers, check_text, finished, unfinished_tail
 from completion.errors import BackendError, HolepilotError
@@ -345,14 +345,21 @@ class Engine:
         async def ask(repair: tuple[tuple[str, str], ...]) -> str:
             request = fill_request(style, plan, self.settings, self.root.name, repair,
                                    shape=shape, constraint=constraint)
-            answer = await self.generate(request, until=complete)
-            return clean_filling(answer, report.hole, stops=stops, special=special, shape=shape)
+            answer = await self.read_answer(request, until=complete)
+            return clean_filling(answer.text, report.hole, stops=stops, special=special, shape=shape,
+                                 limited=answer.limited)
 
         return await fill_with_rounds(region, ask, diagnose, self.settings.max_rounds, before)
 
     async def generate(
         self, request: ModelRequest, *, until: Callable[[str], bool] | None = None
     ) -> str:
+        """The text of :meth:`read_answer`."""
+        return (await self.read_answer(request, until=until)).text
+
+    async def read_answer(
+        self, request: ModelRequest, *, until: Callable[[str], bool] | None = None
+    ) -> Answer:
         """The answer of the model in use to ``request``, read until ``until(text so far)``
         holds (then the connection is closed, so the server stops generating) or to its end;
         its latency, or its error, goes to :meth:`status`. Call :meth:`resolve_backend` first
@@ -367,9 +374,10 @@ class Engine:
         latency = (time.perf_counter() - started) * 1000
         self._status = dataclasses.replace(self._status, last_latency_ms=latency, last_error=None)
         stopped = f"; stopped reading: {answer.stopped}" if answer.stopped else ""
-        log.info("%s answered in %.0f ms (%d characters in %d chunks)%s", backend.name, latency,
-                 len(answer.text), answer.chunks, stopped)
-        return answer.text
+        limit = "; ended by the token limit" if answer.limited else ""
+        log.info("%s answered in %.0f ms (%d characters in %d chunks)%s%s", backend.name, latency,
+                 len(answer.text), answer.chunks, stopped, limit)
+        return answer
 
     # -- inline chat -------------------------------------------------------------------------
     async def edit(self, request: EditRequest) -> EditReport:

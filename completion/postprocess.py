@@ -139,14 +139,18 @@ def answer_complete(
 
 def clean_filling(
     answer: str, hole: HoleContext, *, stops: tuple[str, ...] = (), special: tuple[str, ...] = (),
-    shape: Shape | None = None,
+    shape: Shape | None = None, limited: bool = False,
 ) -> str:
     """The model's answer made into the text to insert at the hole, cut to ``shape`` (by
-    default the hole's own, for a snippet answer)."""
+    default the hole's own, for a snippet answer). An answer a token limit ended
+    (``limited``) before its shape did loses its last line, which the limit may have cut
+    anywhere, when lines before it hold code."""
     shape = shape or shape_for(hole, Settings(), continuation=False)
     code = trim_prefix_overlap(answer_code(answer, stops, special)[0], hole.prefix)
     end = shape.end(code)
     text = code if end is None else code[:end]
+    if limited and end is None and text[: text.rfind("\n") + 1].strip():
+        text = text[: text.rfind("\n")]
     line = hole.prefix[hole.prefix.rfind("\n") + 1 :]
     indent = line[: len(line) - len(line.lstrip())]
     if shape.kind in ("block", "statement"):

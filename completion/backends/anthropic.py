@@ -28,6 +28,9 @@ def decode_event(event: Event) -> Piece:
         return Piece(field_of(delta, "text"))
     if kind == "message_stop":
         return Piece(done=True)
+    if kind == "message_delta":  # the stop reason, before message_stop
+        delta = payload.get("delta")
+        return Piece(limit=isinstance(delta, dict) and delta.get("stop_reason") == "max_tokens")
     if kind == "error":
         error_type = str(field_of(payload, "error", "type"))
         message = payload["error"].get("message", "")

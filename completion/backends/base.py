@@ -17,6 +17,8 @@ from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from completion.backends.streams import Piece
+
 MODES = frozenset({"fim", "chat", "text"})
 # The forms in which a server takes a constraint: llama.cpp's GBNF ``grammar``, vLLM's
 # ``guided_choice`` / ``guided_regex``, a JSON schema (Ollama's ``format``).
@@ -155,6 +157,9 @@ class Answer:
     text: str
     chunks: int  # the chunks read
     stopped: str = ""  # why reading stopped before the server's end marker; "" when it did not
+    # the answer ends where a token limit cut it (the server's, or the cap on a server that
+    # ignores it), not where the model or ``until`` ended it: its last line may be cut short
+    limited: bool = False
 
 
 class Backend(abc.ABC):
@@ -168,9 +173,17 @@ class Backend(abc.ABC):
     constraint_kinds: frozenset[ConstraintKind] = frozenset()
 
     @abc.abstractmethod
-    def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
-        """The answer as text chunks, as they arrive; closing the generator early closes the
+    def pieces(self, request: ModelRequest) -> AsyncGenerator[Piece, None]:
+        """The answer as pieces as they arrive: text, and a piece with ``limit`` when the
+        server says it stopped at the token limit; closing the generator early closes the
         connection."""
+
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
+        """The answer as text chunks, as they arrive (see :meth:`pieces`)."""
+        async with contextlib.aclosing(self.pieces(request)) as pieces:
+            async for piece in pieces:
+                if piece.text:
+                    yield piece.text
 
     async def generate(self, request: ModelRequest) -> str:
         """The whole answer (to the token limit)."""
@@ -180,19 +193,23 @@ class Backend(abc.ABC):
         """The answer up to the chunk after which ``until(text so far)`` holds, or to the end;
         a server that ignores the token limit is cut off a little after it. Leaving early
         closes the connection, so the server stops generating."""
-        pieces: list[str] = []
+        texts: list[str] = []
         cap = request.max_tokens + max(CHUNK_SLACK, request.max_tokens // 4)
         stopped = ""
-        async with contextlib.aclosing(self.stream(request)) as stream:
+        limited = False
+        async with contextlib.aclosing(self.pieces(request)) as stream:
             async for piece in stream:
-                pieces.append(piece)
-                if until is not None and until("".join(pieces)):
-                    stopped = "the answer is complete"
-                    break
-                if len(pieces) >= cap:
+                limited = limited or piece.limit
+                if not piece.text:
+                    continue
+                texts.append(piece.text)
+                if until is not None and until("".join(texts)):
+                    return Answer("".join(texts), len(texts), "the answer is complete")
+                if len(texts) >= cap:
                     stopped = f"{cap} chunks for a limit of {request.max_tokens} tokens"
+                    limited = True
                     break
-        return Answer("".join(pieces), len(pieces), stopped)
+        return Answer("".join(texts), len(texts), stopped, limited)
 
     @abc.abstractmethod
     async def probe(self) -> None:

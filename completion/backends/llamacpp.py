@@ -39,7 +39,10 @@ def decode_event(event: Event) -> Piece:
     message = error_message(chunk)
     if message is not None:
         raise WireError(f"error in stream: {message}")
-    return Piece(field_of(chunk, "content"), field_of(chunk, "stop", kind=bool))
+    stop = field_of(chunk, "stop", kind=bool)
+    # the last event says why it stopped: "stopped_limit" (older servers) or "stop_type"
+    limit = stop and (chunk.get("stopped_limit") is True or chunk.get("stop_type") == "limit")
+    return Piece(field_of(chunk, "content"), stop, limit)
 
 
 class LlamaCppBackend(HttpBackend):

@@ -39,14 +39,19 @@ def _line_object(event: Event) -> tuple[dict[str, Any], bool]:
 def decode_generate_line(event: Event) -> Piece:
     line, done = _line_object(event)
     text = line.get("response", "") if done else field_of(line, "response")
-    return Piece(text if isinstance(text, str) else "", done)
+    return Piece(text if isinstance(text, str) else "", done, _at_limit(line, done))
 
 
 def decode_chat_line(event: Event) -> Piece:
     line, done = _line_object(event)
     if done and "message" not in line:
-        return Piece(done=True)
-    return Piece(field_of(line, "message", "content"), done)
+        return Piece(done=True, limit=_at_limit(line, done))
+    return Piece(field_of(line, "message", "content"), done, _at_limit(line, done))
+
+
+def _at_limit(line: dict[str, Any], done: bool) -> bool:
+    """The last line says the answer stopped at ``num_predict`` (``done_reason: "length"``)."""
+    return done and line.get("done_reason") == "length"
 
 
 def _same_model(wanted: str, served: str) -> bool:

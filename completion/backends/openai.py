@@ -59,7 +59,7 @@ def decode_chat_event(event: Event) -> Piece:
     content = field_of(choices, 0, "delta", kind=dict).get("content")
     if content is not None and not isinstance(content, str):
         raise WireError("unexpected schema: choices[0].delta.content is not text")
-    return Piece(content or "")
+    return Piece(content or "", limit=_at_limit(choices))
 
 
 def decode_text_event(event: Event) -> Piece:
@@ -69,7 +69,12 @@ def decode_text_event(event: Event) -> Piece:
     choices = field_of(chunk, "choices", kind=list)
     if not choices:
         return Piece()
-    return Piece(field_of(choices, 0, "text"))
+    return Piece(field_of(choices, 0, "text"), limit=_at_limit(choices))
+
+
+def _at_limit(choices: list[Any]) -> bool:
+    """The chunk ends the answer at the token limit (``finish_reason: "length"``)."""
+    return isinstance(choices[0], dict) and choices[0].get("finish_reason") == "length"
 
 
 class _OpenAIBackend(HttpBackend):

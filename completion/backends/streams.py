@@ -28,6 +28,7 @@ class Event:
 class Piece:
     text: str = ""
     done: bool = False  # the wire format's end marker was seen
+    limit: bool = False  # the server says it stopped at the request's token limit
 
 
 class LineParser(Protocol):

@@ -91,7 +91,7 @@ class HttpBackend(Backend):
             path = path.removeprefix("/v1")
         return self.base_url + path
 
-    async def stream(self, request: ModelRequest) -> AsyncGenerator[str, None]:
+    async def pieces(self, request: ModelRequest) -> AsyncGenerator[Piece, None]:
         if request.mode not in self.modes:
             raise ConfigError(f"the {self.name} backend cannot answer '{request.mode}' requests")
         call = self.wire_call(request)
@@ -108,10 +108,12 @@ class HttpBackend(Backend):
                     contextlib.aclosing(self._pieces(call, url, lines, deadline)) as pieces,
                 ):
                     async for piece in pieces:
-                        text = text_filter.feed(piece) if text_filter is not None else piece
+                        text = text_filter.feed(piece.text) if text_filter is not None else piece.text
                         if text:
                             produced += len(text)
-                            yield text
+                            yield Piece(text)
+                        if piece.limit:
+                            yield Piece(limit=True)
             except GeneratorExit:
                 elapsed_ms = (time.monotonic() - started) * 1000
                 logger.info("%s: left the answer from %s after %.0f ms (%d chars), closing the "
@@ -131,14 +133,14 @@ class HttpBackend(Backend):
 
     async def _pieces(
         self, call: WireCall, url: str, lines: AsyncIterator[str], deadline: float
-    ) -> AsyncGenerator[str, None]:
+    ) -> AsyncGenerator[Piece, None]:
         parser = make_parser(call.framing)
         while True:
             line = await self._next_line(lines, url, deadline)
             for event in parser.finish() if line is None else parser.feed(line):
                 piece = self._decode(call, event, url)
-                if piece.text:
-                    yield piece.text
+                if piece.text or piece.limit:
+                    yield piece
                 if piece.done:
                     await _drain(lines, deadline)
                     return

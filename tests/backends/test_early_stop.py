@@ -43,7 +43,7 @@ async def test_reading_stops_at_the_first_line_and_closes_the_connection(backend
             answer = await backend.read(request, until=first_line_done)
             assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
     assert answer.text.split("\n")[0] == FIRST_LINE
-    assert answer.stopped == "the answer is complete"
+    assert answer.stopped == "the answer is complete" and not answer.limited
     sent = server.requests[0]
     assert sent.client_left
     whole = len(split_answer(LONG))
@@ -62,6 +62,7 @@ async def test_a_server_that_ignores_the_token_limit_is_cut_off(backend_name: st
             assert await asyncio.to_thread(server.wait_for_disconnect, 5.0)
     assert answer.chunks == 8 + 16
     assert answer.stopped.startswith("24 chunks for a limit of 8 tokens")
+    assert answer.limited, "the cap is a token limit: the last line may be cut"
     assert elapsed < 10.0, "an endless stream must end long before the request timeout"
 
 
@@ -97,7 +98,7 @@ async def test_a_server_that_obeys_stops_ends_the_answer_itself() -> None:
     with scripted([{"answer": LONG, "obey": True, "fault": "slow", "delay": 0.005}]) as server:
         async with backend_for("openai-completions", server.url) as backend:
             answer = await backend.read(request, until=first_line_done)
-    assert answer.text == FIRST_LINE and answer.stopped == ""
+    assert answer.text == FIRST_LINE and answer.stopped == "" and not answer.limited
     assert not server.requests[0].client_left
     assert server.requests[0].chunks_sent == len(split_answer(FIRST_LINE))
 
@@ -109,3 +110,4 @@ async def test_a_server_that_obeys_the_token_limit_sends_no_more() -> None:
             answer = await backend.read(request)
     assert answer.text == "".join(split_answer(LONG)[:5])
     assert server.requests[0].chunks_sent == 5
+    assert answer.limited, "the server said it stopped at the limit"

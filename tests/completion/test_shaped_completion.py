@@ -290,3 +290,25 @@ def test_a_diagnostic_of_the_finished_buffer_is_placed_back() -> None:
     assert (moved.line, moved.column, moved.end_line, moved.end_column) == (1, 4, 1, 10)
     on_tail = finished(Diagnostic(1, 4, 1, 8, "error", "x", "syntax"), text, at, tail)
     assert (on_tail.line, on_tail.column, on_tail.end_line, on_tail.end_column) == (0, 5, 0, 5)
+
+
+@pytest.mark.parametrize("backend", ["openai-completions", "ollama", "llamacpp", "anthropic", "openai"])
+async def test_the_line_a_token_limit_cut_is_not_suggested(
+    llm_server: Any, engine_for: Callable[..., Engine], backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    # The server stops at blockMaxTokens in the middle of `result += p.x` and says so: the
+    # suggestion is the lines before it, not a line cut short (a syntax error to hold back).
+    server = llm_server([{"answer": BLOCK, "obey": True}])
+    engine = engine_for(server, backend, block_max_tokens=9)
+    report = await complete_at(engine, BLOCK_HOLE, source())
+    # (a chat model's snippet is indented to the block: its later lines move along)
+    assert report.text.startswith("result = 0.0\n") and report.text.endswith("    for p in points:")
+    assert "result +=" not in report.text
+    limit = {"ollama": "num_predict", "llamacpp": "n_predict"}.get(backend, "max_tokens")
+    sent = server.requests[0]
+    assert (sent["options"] if backend == "ollama" else sent)[limit] == 9
+    # the whole answer, within the limit, is suggested whole
+    server = llm_server([{"answer": BLOCK, "obey": True}])
+    report = await complete_at(engine_for(server, backend), BLOCK_HOLE, source())
+    assert report.text.endswith("return result") and not report.held_back_reason

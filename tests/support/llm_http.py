@@ -17,6 +17,7 @@ from tests.support.llm_script import RecordedRequest, Rule, json_body
 from tests.support.llm_wires import (
     WIRES,
     Wire,
+    limit_ends,
     obeyed,
     openai_error,
     request_limits,
@@ -208,7 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop_connection()
             return
         if rule.fault != "truncated":
-            for event, payload in wire.end(model):
+            limited = rule.obey and limit_ends(split_answer(rule.answer), *request_limits(body))
+            for event, payload in wire.end(model, limited):
                 self._chunk(wire.frame(event, payload))
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()

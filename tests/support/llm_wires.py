@@ -30,7 +30,7 @@ class Wire:
     stream_default: bool
     piece: Callable[[str, str], Frame]  # (text, model) -> frame
     start: Callable[[str], list[Frame]]
-    end: Callable[[str], list[Frame]]
+    end: Callable[[str, bool], list[Frame]]  # (model, the token limit ended the answer)
     whole: Callable[[str, str], dict[str, Any]]
     error: Callable[[int, str], dict[str, Any]]
 
@@ -53,9 +53,9 @@ def _openai_chat_piece(text: str, model: str) -> Frame:
                   "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
 
 
-def _openai_chat_end(model: str) -> list[Frame]:
+def _openai_chat_end(model: str, limited: bool) -> list[Frame]:
     last = {"object": "chat.completion.chunk", "model": model,
-            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "length" if limited else "stop"}]}
     return [(None, last), (None, "[DONE]")]
 
 
@@ -70,9 +70,9 @@ def _openai_text_piece(text: str, model: str) -> Frame:
                   "choices": [{"index": 0, "text": text, "finish_reason": None}]}
 
 
-def _openai_text_end(model: str) -> list[Frame]:
+def _openai_text_end(model: str, limited: bool) -> list[Frame]:
     last = {"object": "text_completion", "model": model,
-            "choices": [{"index": 0, "text": "", "finish_reason": "stop"}]}
+            "choices": [{"index": 0, "text": "", "finish_reason": "length" if limited else "stop"}]}
     return [(None, last), (None, "[DONE]")]
 
 
@@ -116,8 +116,8 @@ def _anthropic_piece(text: str, model: str) -> Frame:
                                    "delta": {"type": "text_delta", "text": text}}
 
 
-def _anthropic_end(model: str) -> list[Frame]:
-    delta = {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+def _anthropic_end(model: str, limited: bool) -> list[Frame]:
+    delta = {"type": "message_delta", "delta": {"stop_reason": "max_tokens" if limited else "end_turn"},
              "usage": {"output_tokens": 1}}
     return [("content_block_stop", {"type": "content_block_stop", "index": 0}),
             ("message_delta", delta), ("message_stop", {"type": "message_stop"})]
@@ -132,12 +132,17 @@ def _none(model: str) -> list[Frame]:
     return []
 
 
+def _ollama_reason(limited: bool) -> str:
+    return "length" if limited else "stop"
+
+
 def _llamacpp_piece(text: str, model: str) -> Frame:
     return None, {"content": text, "stop": False}
 
 
-def _llamacpp_end(model: str) -> list[Frame]:
-    return [(None, {"content": "", "stop": True, "stop_type": "eos"})]
+def _llamacpp_end(model: str, limited: bool) -> list[Frame]:
+    return [(None, {"content": "", "stop": True, "stop_type": "limit" if limited else "eos",
+                    "stopped_limit": limited})]
 
 
 WIRES: dict[str, Wire] = {
@@ -148,15 +153,16 @@ WIRES: dict[str, Wire] = {
     "/api/generate": Wire("ndjson", True,
                           lambda text, model: (None, {"model": model, "response": text, "done": False}),
                           _none,
-                          lambda model: [(None, {"model": model, "response": "", "done": True,
-                                                 "done_reason": "stop"})],
+                          lambda model, limited: [(None, {"model": model, "response": "", "done": True,
+                                                          "done_reason": _ollama_reason(limited)})],
                           _ollama_generate_whole, _ollama_error),
     "/api/chat": Wire("ndjson", True,
                       lambda text, model: (None, {"model": model, "done": False,
                                                   "message": {"role": "assistant", "content": text}}),
                       _none,
-                      lambda model: [(None, {"model": model, "done": True, "done_reason": "stop",
-                                             "message": {"role": "assistant", "content": ""}})],
+                      lambda model, limited: [(None, {"model": model, "done": True,
+                                                      "done_reason": _ollama_reason(limited),
+                                                      "message": {"role": "assistant", "content": ""}})],
                       _ollama_chat_whole, _ollama_error),
     "/infill": Wire("sse", False, _llamacpp_piece, _none, _llamacpp_end,
                     lambda text, model: {"content": text, "stop": True}, _llamacpp_error),
@@ -240,6 +246,15 @@ def request_limits(body: dict[str, Any]) -> tuple[tuple[str, ...], int | None]:
         if isinstance(limit, int) and limit > 0:
             return stops, limit
     return stops, None
+
+
+def limit_ends(pieces: list[str], stops: tuple[str, ...], limit: int | None) -> bool:
+    """A server honouring ``stops`` and ``limit`` ends the answer at the limit (not at a stop
+    or at its end): its last event says so."""
+    if limit is None or len(pieces) <= limit:
+        return False
+    text = "".join(pieces[:limit])
+    return not any(s in text for s in stops)
 
 
 def obeyed(pieces: list[str], stops: tuple[str, ...], limit: int | None) -> list[str]:
