@@ -151,7 +151,7 @@ class Vocabulary:
             self._near = _union(tuple(WORDS.of(found) for found in paths if found is not None))
         return word in self._near
 
-    def _in_workspace(self, word: str) -> bool:
+    def in_other_files(self, word: str) -> bool:
         """Whether a file of the workspace other than the buffer's spells ``word``."""
         if self._elsewhere is None:
             files = self.workspace.files()
@@ -168,7 +168,7 @@ class Vocabulary:
         return self.counts[name] > 1 or self._known(name)
 
     def _known(self, word: str) -> bool:
-        return self._in_near(word) or self._in_workspace(word) or word in STDLIB.words()
+        return self._in_near(word) or self.in_other_files(word) or word in STDLIB.words()
 
     def close_to(self, name: str) -> str | None:
         """A known name one edit away from ``name`` (two letters swapped, one left out, added or

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from context.diagnose.inference import InferenceScopes
@@ -11,6 +12,7 @@ from context.infer import Inferred
 from context.model import Diagnostic
 from context.resolve import Symbol
 from context.types import TypeExpr, display
+from context.workspace import TYPESHED_STDLIB
 
 COMPLETE_STUBS = frozenset({"builtins", "abc", "typing", "typing_extensions"})  # bases without private state
 
@@ -29,12 +31,28 @@ class AttributeChecks(InferenceScopes):
                 continue
             base = self.infer_scope(scope).expr(node.value)
             message = self.missing_attribute(base, attr)
-            if message is not None:
+            if message is not None and not self._mixed_in(node, base, attr):
                 _, _, end_line, end_column = self.lines.span(node)
                 start = max(end_column - len(attr), 0)
                 out.append(Diagnostic(end_line, start, end_line, end_column, "error", message, "attributes",
                                       "unknown-attribute"))
         return out
+
+    def _mixed_in(self, node: ast.Attribute, base: Inferred, attr: str) -> bool:
+        """``self.attr`` (or ``cls.attr``) in a class that may be mixed into others — none of its
+        bases is the project's — which has no member spelled like ``attr`` while another file
+        of the workspace spells it: the attribute is likely the host's (a mixin's ``self._save``
+        defined by the class it is mixed into), not a slip."""
+        if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            return False
+        cls = base.symbol if base.symbol is not None and base.symbol.kind == "class" \
+            else self.class_of(base.type) if base.type is not None else None
+        mro = self.mro(cls) if cls is not None else None
+        if cls is None or mro is None or any(
+                not owner.path.startswith(str(TYPESHED_STDLIB)) for owner, _ in mro[1:]):
+            return False
+        members = self.instance_members(cls, instance=True)
+        return members is not None and not did_you_mean(attr, members) and self.vocabulary.in_other_files(attr)
 
     def missing_attribute(self, base: Inferred, attr: str) -> str | None:
         message = self._missing_attribute(base, attr)

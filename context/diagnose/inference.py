@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
+from pathlib import Path
 
 from context.diagnose.classes import OPAQUE_TYPES, ClassModel
 from context.diagnose.facts import ModuleFacts, NameScope
@@ -11,6 +13,7 @@ from context.infer import Inferred, Scope, parse_expression
 from context.resolve import Symbol
 from context.summary import ClassSummary, ModuleSummary
 from context.types import TypeExpr, without_none
+from context.vocabulary import Vocabulary, import_statements, imported_modules
 
 UNRELIABLE_BUILTIN_CALLS = frozenset({"abs", "round"})
 SAME_TYPE_OPERATORS = frozenset({"int", "float", "complex", "str", "bytes", "list", "tuple", "set", "frozenset",
@@ -141,6 +144,15 @@ class CautiousScope(Scope):
 
 class InferenceScopes(ClassModel):
     """One inference scope per lexical scope of the checked module, and one per other module."""
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The names known to the checked buffer (:mod:`context.vocabulary`)."""
+        tree = self.facts.scope.node
+        assert isinstance(tree, ast.Module)
+        is_package = Path(self.summary.path).name in ("__init__.py", "__init__.pyi")
+        imported = imported_modules(list(import_statements(tree)), self.summary.module, is_package)
+        return Vocabulary(self.workspace, Path(self.summary.path), "\n".join(self.lines.lines), imported)
 
     def imported(self, module_name: str, name: str | None) -> Inferred:
         """What a function-level import binds."""

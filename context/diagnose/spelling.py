@@ -14,7 +14,6 @@ from context.model import Diagnostic
 from context.vocabulary import (
     Vocabulary,
     import_statements,
-    imported_modules,
     misspelling,
     receiver_root,
     root_name,
@@ -38,8 +37,7 @@ class SpellingChecks(InferenceScopes):
         module = self.summary.module
         is_package = Path(self.summary.path).name in ("__init__.py", "__init__.pyi")
         imports = list(import_statements(tree))
-        vocabulary = Vocabulary(self.workspace, Path(self.summary.path), "\n".join(self.lines.lines),
-                                imported_modules(imports, module, is_package))
+        vocabulary = self.vocabulary
         # the roots imported from modules that cannot be found: looked for once, when first needed
         unfound = functools.cache(lambda: unfound_roots(imports, module, is_package, self.workspace))
         out: list[Diagnostic] = []
