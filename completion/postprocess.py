@@ -74,16 +74,49 @@ def trim_prefix_overlap(answer: str, prefix: str) -> str:
     return answer
 
 
-def trim_suffix_overlap(answer: str, suffix: str) -> str:
-    """Drop the longest tail of ``answer`` that the suffix already starts with."""
+def trim_suffix_overlap(answer: str, suffix: str, column: int | None = None) -> str:
+    """Drop the longest tail of ``answer`` that the suffix already starts with, cut at token
+    boundaries: ``name`` at the end of ``attrlocalname`` is no echo of a next line that starts
+    with ``name =``. A tail that repeats a later line of the suffix is an echo only where that
+    line stands (``column``: where the answer starts on its line, when known): the same
+    statement one block out is the answer's own."""
     head = suffix[:400]
+    glued = bool(head) and _word_char(head[0])  # a cursor before a name: the answer may end in it
     for size in range(min(len(answer), len(head)), 0, -1):
         tail = answer[-size:]
-        if tail.strip() and head.startswith(tail):
+        if not tail.strip() or (not glued and _splits_word(answer[:-size], tail)):
+            continue
+        if head.startswith(tail) and not _splits_word(tail, head[size:]):
             return answer[:-size]
-        if tail.strip() and head.lstrip().startswith(tail.strip()) and size > 2:
+        stripped, rest = tail.strip(), head.lstrip()
+        if rest.startswith(stripped) and size > 2 and not _splits_word(stripped, rest[len(stripped):]) \
+                and _where_it_stands(answer[:-size] + tail[: len(tail) - len(tail.lstrip())],
+                                     head[: len(head) - len(rest)], column):
             return answer[:-size].rstrip(" ")
     return answer
+
+
+def _where_it_stands(before: str, skipped: str, column: int | None) -> bool:
+    """Whether a tail after ``before`` (the answer up to it) starts at the column where the
+    suffix's text after ``skipped`` (its leading whitespace) does."""
+    if "\n" not in skipped:
+        return True
+    if "\n" in before:
+        at = len(before) - before.rfind("\n") - 1
+    elif column is not None:
+        at = column + len(before)
+    else:
+        return True
+    return at == len(skipped) - skipped.rfind("\n") - 1
+
+
+def _splits_word(before: str, after: str) -> bool:
+    """Whether ``before`` + ``after`` joins two halves of one name or number."""
+    return bool(before) and bool(after) and _word_char(before[-1]) and _word_char(after[0])
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def balance(answer: str, prefix_line: str, suffix: str, closes: int = 0) -> str:
@@ -157,7 +190,7 @@ def clean_filling(
         text = _block_text(text, shape, indent)
     else:
         text = LEADING_BLANK_LINES.sub("", text)
-    text = trim_suffix_overlap(text.rstrip(), hole.suffix)
+    text = trim_suffix_overlap(text.rstrip(), hole.suffix, len(line))
     return balance(text, line, hole.suffix, shape.closes).rstrip()
 
 

@@ -34,6 +34,26 @@ def test_overlap_with_the_suffix_is_trimmed() -> None:
     assert clean_filling("factor)", h) == "factor"
 
 
+def test_a_name_ending_like_the_next_line_begins_is_not_cut() -> None:
+    # `localname` ends `attrlocalname` and begins the next line: no echo of it
+    h = hole("        if prefix:\n            a", "\n        localname = str(localname)\n")
+    assert clean_filling("ttrlocalname = prefix + attrlocalname", h) == "ttrlocalname = prefix + attrlocalname"
+    # a whole echoed line still goes, and so does the rest of a name the cursor stands before
+    h = hole("    total = ", "\n    return total\n")
+    assert clean_filling("1.0\n    return total", h, shape=None) == "1.0"
+    assert clean_filling("scale_factor)", hole("    total = scale(c, the_", "factor)\n")) == "scale_"
+
+
+def test_the_next_lines_statement_one_block_out_is_the_answers_own() -> None:
+    # `for ... else:` whose body is the line that follows the loop too, one block out
+    prefix = "    for k in keys:\n        if k:\n            break\n    else:\n        "
+    h = hole(prefix, "\n    clean.append(k)\n    return clean\n", kind="block")
+    assert clean_filling("clean.append(k)", h) == "clean.append(k)"
+    # the same line where it stands is an echo
+    h = hole(prefix, "\n        clean.append(k)\n    return clean\n", kind="block")
+    assert clean_filling("clean.append(k)", h) == ""
+
+
 def test_stop_strings_cut_the_answer() -> None:
     assert clean_filling("shapes[0]<EOT>junk", hole("    x = "), stops=("<EOT>",)) == "shapes[0]"
 
