@@ -72,18 +72,21 @@ class CallChecks(TypeChecks):
     def _stdlib_overloads(self, callee: Inferred) -> tuple[str, list[tuple[Param, ...]], ModuleSummary] | None:
         """The overloads a call of ``callee`` is checked against: a method of a standard-library
         class that is nothing but overloads, or the overloaded ``__new__`` or ``__init__`` a
-        standard-library class is constructed with (the other one left to ``object``)."""
+        class is constructed with when a standard-library class defines it (the other one left to
+        ``object``): ``dict(None)``, and so a subclass of ``dict`` that adds neither."""
         symbol = callee.symbol
-        if symbol is None or not symbol.path.startswith(str(TYPESHED_STDLIB)):
+        stdlib = str(TYPESHED_STDLIB)
+        if symbol is None or (symbol.kind != "class" and not symbol.path.startswith(stdlib)):
             return None
         if symbol.kind == "class":
             mro = self.mro(symbol)
-            if mro is None or self.dynamic(mro) or any(f.metaclass is not None or f.decorated for _, f in mro):
+            # (members computed by ``__getattr__`` are no part of how a class is constructed)
+            if mro is None or any(f.metaclass is not None or f.decorated for _, f in mro):
                 return None
             makers = [(o, f) for o, f in mro if ({"__new__", "__init__"} & f.members)
                       and not (o.module is self.builtins and o.name == "object")]
             if not makers or len({"__new__", "__init__"} & makers[0][1].members) != 1 \
-                    or any(o.cls is None for o, _ in makers):
+                    or any(o.cls is None for o, _ in makers) or not makers[0][0].path.startswith(stdlib):
                 return None
             owner = makers[0][0]
             name = next(iter({"__new__", "__init__"} & makers[0][1].members))
